@@ -1,0 +1,46 @@
+# winsim — see README.md. Everything here uses only the Go toolchain and modules from go.mod.
+GO      ?= go
+PKGS    ?= ./...
+FUZZTIME ?= 10s
+BENCHTIME ?= 1s
+
+.PHONY: all test vet fmt-check race bench cover fuzz demo tidy
+
+all: test
+
+## test: go vet, a gofmt check that fails on any unformatted file, and the race-enabled tests.
+test: vet fmt-check race
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+race:
+	$(GO) test -race -count=1 $(PKGS)
+
+## bench: every benchmark, with allocation counts.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+## cover: per-package coverage, and a total.
+cover:
+	$(GO) test -count=1 -coverprofile=cover.out $(PKGS)
+	$(GO) tool cover -func=cover.out | tail -1
+
+## fuzz: a short run of every fuzz target.
+fuzz:
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+## demo: a machine, two processes, a handle duplicated between them, the object table before and after one exits.
+demo:
+	$(GO) run ./cmd/winsim-demo
+
+tidy:
+	$(GO) mod tidy

@@ -1,0 +1,30 @@
+// Package kernel is winsim's object manager: named, reference-counted kernel objects;
+// per-process handle tables; processes with inheritance and exit; events and waits;
+// machines in domains on a network; Win32 error codes; clocks; trace events and a
+// census of everything the kernel holds.
+//
+// It follows the Windows NT kernel (and Wine's server, which re-implements it) because
+// that is what winsim's users emulate:
+//
+//   - An Object is a header (type, optional name, handle count, pointer count) and a
+//     type-specific body. Handles add to both counts; internal references add to the
+//     pointer count only. The body's Close runs when the last handle goes, Delete when
+//     the last reference goes.
+//   - A HandleTable per process maps handle values 4, 8, 12, … to {object, granted
+//     access, attributes}. Every call checks, in order: the handle is valid, it grants
+//     the access the call needs, the object is of the right type.
+//   - Win32 calls are methods of the *Process that makes them:
+//     p.CreateEvent, p.CloseHandle, p.DuplicateHandle, p.ReadFile, …
+//   - File systems (packages mailslot and pipe) install a Device on a machine;
+//     CreateFile resolves names to devices through package namespace.
+//
+// # Lock order
+//
+// See Machine for the tree. Waiters are woken after the lock protecting what they wait
+// for is released (I/O waits), or satisfied under the dispatcher lock (dispatcher waits).
+//
+// # Blocking
+//
+// See wait.go: every blocking call honours its Win32 timeout (read from the machine's
+// Clock), a context.Context, and the exit of the calling process.
+package kernel

@@ -1,0 +1,169 @@
+package kernel
+
+import "github.com/winsim/winsim/namespace"
+
+// An event is an NT event object (KEVENT): manual-reset (notification) or auto-reset
+// (synchronization).
+//
+// Lifetime: created by CreateEvent with one handle; named events are opened by
+// CreateEvent/OpenEvent of the same name while a handle exists. Last handle: the name
+// leaves the namespace. Nothing else holds it. Events must not be copied.
+type event struct {
+	NoOps
+	manual bool // immutable
+
+	// hdr and signaled are protected by the machine's dispatcher lock.
+	hdr      DispatchHeader
+	signaled bool
+}
+
+var _ Signaler = (*event)(nil)
+
+// Header implements Signaler.
+func (e *event) Header() *DispatchHeader { return &e.hdr }
+
+// Signaled implements Signaler.
+func (e *event) Signaled() bool { return e.signaled }
+
+// Acquire implements Signaler: an auto-reset event releases one waiter and resets.
+func (e *event) Acquire() {
+	if !e.manual {
+		e.signaled = false
+	}
+}
+
+// Describe implements Describer.
+func (e *event) Describe() string {
+	kind := "auto-reset"
+	if e.manual {
+		kind = "manual-reset"
+	}
+	return kind
+}
+
+// CreateEvent creates an event (CreateEventW) and returns a handle with
+// EVENT_ALL_ACCESS. name "" makes an unnamed event; otherwise the name follows the
+// kernel-object rules ("x", "Global\x", "Local\x").
+//
+// As on Windows (and as x/sys/windows reports it), when a named event already exists
+// the call returns a valid handle to it AND the error ERROR_ALREADY_EXISTS; the
+// manualReset and initialState arguments are then ignored. A name held by an object
+// of another type gives ERROR_INVALID_HANDLE (MS docs, CreateEventW).
+func (p *Process) CreateEvent(sa *SecurityAttributes, manualReset, initialState bool, name string) (Handle, error) {
+	return p.createEvent(sa, manualReset, initialState, name, EVENT_ALL_ACCESS)
+}
+
+func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name string, access Access) (Handle, error) {
+	m := p.machine
+	o := m.NewObject(EventType, &event{manual: manual, signaled: initial})
+	defer o.DecRef()
+	if name == "" {
+		return p.NewHandle(o, access, sa.Inherit())
+	}
+	nt, err := namespace.ObjectName(name)
+	if err != nil {
+		return 0, Win32Error(err)
+	}
+	ex, err := m.createNamed(nt, o)
+	if err != nil {
+		return 0, err
+	}
+	if ex == nil {
+		return p.NewHandle(o, access, sa.Inherit())
+	}
+	// N.B. createNamed took a handle reference on ex; it moves into the table or is
+	// dropped here.
+	if ex.typ != EventType {
+		ex.dropHandleRef(p)
+		return 0, ERROR_INVALID_HANDLE
+	}
+	h, err := p.insertHandleRef(ex, access, sa.Inherit())
+	if err != nil {
+		return 0, err
+	}
+	return h, ERROR_ALREADY_EXISTS
+}
+
+// insertHandleRef puts an object on which the caller already took a handle reference
+// into p's table; on failure the reference is dropped.
+func (p *Process) insertHandleRef(o *Object, granted Access, inherit bool) (Handle, error) {
+	var attrs uint32
+	if inherit {
+		attrs = HANDLE_FLAG_INHERIT
+	}
+	h, err := p.handles.insert(handleEntry{obj: o, granted: granted, attrs: attrs})
+	if err != nil {
+		o.dropHandleRef(p)
+		return 0, err
+	}
+	p.machine.emit(TraceEvent{Kind: EvHandleOpened, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: granted})
+	return h, nil
+}
+
+// OpenEvent opens an existing named event (OpenEventW) with the requested access
+// (generic rights allowed). No such name gives ERROR_FILE_NOT_FOUND; a name held by
+// another type ERROR_INVALID_HANDLE; an empty name ERROR_INVALID_PARAMETER.
+func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, error) {
+	if name == "" {
+		return 0, ERROR_INVALID_PARAMETER
+	}
+	nt, err := namespace.ObjectName(name)
+	if err != nil {
+		return 0, Win32Error(err)
+	}
+	granted := EventType.Generic.Map(access)
+	if granted&^(EventType.Valid|ACCESS_SYSTEM_SECURITY) != 0 {
+		return 0, ERROR_ACCESS_DENIED
+	}
+	o, err := p.machine.openNamed(nt)
+	if err != nil {
+		return 0, err
+	}
+	if o.typ != EventType {
+		o.dropHandleRef(p)
+		return 0, ERROR_INVALID_HANDLE
+	}
+	return p.insertHandleRef(o, granted, inherit)
+}
+
+// eventOp references an event handle with EVENT_MODIFY_STATE and runs fn under the
+// dispatcher lock.
+func (p *Process) eventOp(h Handle, fn func(m *Machine, e *event)) error {
+	o, _, err := p.Reference(h, EVENT_MODIFY_STATE, EventType)
+	if err != nil {
+		return err
+	}
+	defer o.DecRef()
+	m := o.machine
+	m.LockDispatcher()
+	fn(m, o.body.(*event))
+	m.UnlockDispatcher()
+	return nil
+}
+
+// SetEvent signals the event (SetEvent). A manual-reset event releases every waiter
+// and stays signalled; an auto-reset event releases one waiter, or stays signalled
+// until one comes.
+func (p *Process) SetEvent(h Handle) error {
+	return p.eventOp(h, func(m *Machine, e *event) {
+		e.signaled = true
+		m.WaitTestLocked(e)
+	})
+}
+
+// ResetEvent makes the event non-signalled (ResetEvent).
+func (p *Process) ResetEvent(h Handle) error {
+	return p.eventOp(h, func(_ *Machine, e *event) { e.signaled = false })
+}
+
+// PulseEvent signals the event, releases the waiters that are waiting at this moment
+// (all of them for a manual-reset event, one for an auto-reset event), and resets it
+// (PulseEvent). MS docs call it unreliable because of kernel-mode APCs; winsim has
+// none, so it is exact here.
+func (p *Process) PulseEvent(h Handle) error {
+	return p.eventOp(h, func(m *Machine, e *event) {
+		e.signaled = true
+		m.WaitTestLocked(e)
+		e.signaled = false
+	})
+}

@@ -1,0 +1,187 @@
+package kernel
+
+// This file holds the handle calls: reference (the one place that checks a handle),
+// CloseHandle, Get/SetHandleInformation and DuplicateHandle.
+
+// DuplicateHandle options (DUPLICATE_*).
+const (
+	DUPLICATE_CLOSE_SOURCE uint32 = 0x1
+	DUPLICATE_SAME_ACCESS  uint32 = 0x2
+)
+
+// Reference returns the object h refers to, with a pointer reference the caller must
+// drop with DecRef, and the access the handle grants. It checks, in this order (Wine's
+// get_handle_obj): the handle is valid (ERROR_INVALID_HANDLE), it grants every right in
+// want (ERROR_ACCESS_DENIED), and the object is of type t (ERROR_INVALID_HANDLE, NT's
+// STATUS_OBJECT_TYPE_MISMATCH); t == nil accepts any type.
+//
+// The pseudo-handle CurrentProcess (-1) refers to p itself with PROCESS_ALL_ACCESS.
+func (p *Process) Reference(h Handle, want Access, t *Type) (*Object, Access, error) {
+	var e handleEntry
+	if h == CurrentProcess {
+		e = handleEntry{obj: p.obj, granted: PROCESS_ALL_ACCESS}
+		p.obj.IncRef()
+	} else {
+		var ok bool
+		if e, ok = p.handles.lookup(h); !ok {
+			return nil, 0, ERROR_INVALID_HANDLE
+		}
+	}
+	if !e.granted.Has(want) {
+		e.obj.DecRef()
+		return nil, 0, ERROR_ACCESS_DENIED
+	}
+	if t != nil && e.obj.typ != t {
+		e.obj.DecRef()
+		return nil, 0, ERROR_INVALID_HANDLE
+	}
+	return e.obj, e.granted, nil
+}
+
+// NewHandle gives p a handle to o with the granted access and the inherit flag. It adds
+// a handle reference; the caller keeps whatever reference it held.
+func (p *Process) NewHandle(o *Object, granted Access, inherit bool) (Handle, error) {
+	var attrs uint32
+	if inherit {
+		attrs = HANDLE_FLAG_INHERIT
+	}
+	return p.newHandle(o, granted, attrs)
+}
+
+func (p *Process) newHandle(o *Object, granted Access, attrs uint32) (Handle, error) {
+	o.addHandleRef()
+	h, err := p.handles.insert(handleEntry{obj: o, granted: granted, attrs: attrs})
+	if err != nil {
+		o.dropHandleRef(p)
+		return 0, err
+	}
+	p.machine.emit(TraceEvent{Kind: EvHandleOpened, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: granted})
+	return h, nil
+}
+
+// CloseHandle closes h (CloseHandle). An invalid or already closed handle, and a
+// handle marked HANDLE_FLAG_PROTECT_FROM_CLOSE, give ERROR_INVALID_HANDLE (NT:
+// STATUS_INVALID_HANDLE, STATUS_HANDLE_NOT_CLOSABLE). Closing the pseudo-handle
+// CurrentProcess succeeds and does nothing, as MS docs for GetCurrentProcess say.
+func (p *Process) CloseHandle(h Handle) error {
+	if h == CurrentProcess || h == CurrentThread {
+		return nil
+	}
+	e, err := p.handles.remove(h, false)
+	if err != nil {
+		return err
+	}
+	p.closeEntry(h, e.obj)
+	return nil
+}
+
+// closeEntry drops the handle reference of a removed entry. It is the one close path:
+// CloseHandle, DUPLICATE_CLOSE_SOURCE and process exit all end here.
+func (p *Process) closeEntry(h Handle, o *Object) {
+	p.machine.emit(TraceEvent{Kind: EvHandleClosed, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name()})
+	o.dropHandleRef(p)
+}
+
+// GetHandleInformation returns h's HANDLE_FLAG_* bits.
+func (p *Process) GetHandleInformation(h Handle) (uint32, error) {
+	i, ok := handleIndex(h)
+	if !ok {
+		return 0, ERROR_INVALID_HANDLE
+	}
+	t := p.handles
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if i >= len(t.entries) || t.entries[i].obj == nil {
+		return 0, ERROR_INVALID_HANDLE
+	}
+	return t.entries[i].attrs, nil
+}
+
+// SetHandleInformation sets the HANDLE_FLAG_* bits of h selected by mask to flags.
+// Bits other than HANDLE_FLAG_INHERIT and HANDLE_FLAG_PROTECT_FROM_CLOSE are ignored.
+func (p *Process) SetHandleInformation(h Handle, mask, flags uint32) error {
+	return p.handles.setAttrs(h, mask, flags)
+}
+
+// DuplicateHandle copies srcHandle, a handle in the process that srcProcess refers to,
+// into the process that dstProcess refers to (DuplicateHandle). Both process handles
+// are handles in p's table (or CurrentProcess) and need PROCESS_DUP_HANDLE.
+//
+// options: DUPLICATE_SAME_ACCESS keeps the source's access (access is ignored);
+// otherwise access (generic rights allowed) is requested. For file objects the new
+// handle cannot have rights the source lacks (ERROR_ACCESS_DENIED). DUPLICATE_CLOSE_SOURCE
+// closes the source handle whatever the outcome, as MS docs say ("regardless of any
+// error status returned"). Duplicating into a process that has exited gives
+// ERROR_ACCESS_DENIED (NT: STATUS_PROCESS_IS_TERMINATING).
+func (p *Process) DuplicateHandle(srcProcess, srcHandle, dstProcess Handle, access Access, inherit bool, options uint32) (Handle, error) {
+	if options&^(DUPLICATE_CLOSE_SOURCE|DUPLICATE_SAME_ACCESS) != 0 {
+		return 0, ERROR_INVALID_PARAMETER
+	}
+	srcObj, _, err := p.Reference(srcProcess, PROCESS_DUP_HANDLE, ProcessType)
+	if err != nil {
+		return 0, err
+	}
+	defer srcObj.DecRef()
+	src := srcObj.body.(*Process)
+
+	// Take the source entry (or, with DUPLICATE_CLOSE_SOURCE, remove it now: it is
+	// closed whatever happens next).
+	var e handleEntry
+	closeSource := options&DUPLICATE_CLOSE_SOURCE != 0
+	switch {
+	case srcHandle == CurrentProcess:
+		e = handleEntry{obj: src.obj, granted: PROCESS_ALL_ACCESS}
+		src.obj.IncRef()
+		closeSource = false
+	case closeSource:
+		r, err := src.handles.remove(srcHandle, false)
+		if err != nil {
+			return 0, err
+		}
+		e = r
+		r.obj.IncRef() // our reference for the duplicate, independent of the handle's
+	default:
+		var ok bool
+		if e, ok = src.handles.lookup(srcHandle); !ok {
+			return 0, ERROR_INVALID_HANDLE
+		}
+	}
+	defer e.obj.DecRef()
+	if closeSource {
+		defer src.closeEntry(srcHandle, e.obj)
+	}
+
+	dstObj, _, err := p.Reference(dstProcess, PROCESS_DUP_HANDLE, ProcessType)
+	if err != nil {
+		return 0, err
+	}
+	defer dstObj.DecRef()
+	dst := dstObj.body.(*Process)
+
+	granted := e.granted
+	if options&DUPLICATE_SAME_ACCESS == 0 {
+		granted = e.obj.typ.Generic.Map(access)
+		if granted&^(e.obj.typ.Valid|ACCESS_SYSTEM_SECURITY) != 0 {
+			return 0, ERROR_ACCESS_DENIED
+		}
+		if e.obj.typ == FileType && !e.granted.Has(granted) {
+			return 0, ERROR_ACCESS_DENIED
+		}
+		if e.obj.typ == ProcessType && granted.Has(PROCESS_QUERY_INFORMATION) {
+			granted |= PROCESS_QUERY_LIMITED_INFORMATION
+		}
+	}
+	var attrs uint32
+	if inherit {
+		attrs = HANDLE_FLAG_INHERIT
+	}
+	h, err := dst.newHandle(e.obj, granted, attrs)
+	if err != nil {
+		return 0, err
+	}
+	p.machine.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + itoa(int(src.pid)) + " handle " + itoa(int(srcHandle))})
+	return h, nil
+}
+
+// ACCESS_SYSTEM_SECURITY is accepted in requests and ignored (no SACLs in winsim).
+const ACCESS_SYSTEM_SECURITY Access = 0x01000000

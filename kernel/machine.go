@@ -1,0 +1,190 @@
+package kernel
+
+import (
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/winsim/winsim/namespace"
+)
+
+// A Machine is one fake Windows computer: a name, a domain, an object namespace, a
+// process table, devices and a clock. It is analogous to one running NT kernel.
+//
+// Lifetime: created by Network.AddMachine; removed by Network.RemoveMachine, which
+// ends every process on it and waits for their main functions to return. Machines must
+// not be copied.
+//
+// Lock order (outermost first):
+//
+//	Network.mu
+//	  Machine.mu (domain, devices)
+//	    Machine.nameMu (named-object create/open/unlink)
+//	      namespace locks
+//	  processTable.mu
+//	  HandleTable.mu (one table at a time, except inheritance: parent before child)
+//	    (object body locks: file systems document theirs; a body lock may be held
+//	     while taking the dispatcher lock)
+//	      Machine.dispatcherMu
+//	        WaitQueue.mu, census.mu, tracer.mu
+//
+// Object bodies' Close and Delete run with no kernel lock held. Waiters are woken only
+// after the lock protecting the state they wait for is released, except dispatcher
+// waits, which are satisfied under the dispatcher lock (the waiter sleeps on its own
+// channel).
+type Machine struct {
+	_ noCopy
+	// Immutable after AddMachine.
+	network *Network
+	name    string
+	clock   Clock
+	root    *namespace.Directory
+	system  *Process
+
+	mu sync.Mutex
+	// +checklocks:mu
+	domain string
+	// +checklocks:mu
+	devices map[string]Device
+
+	nameMu       sync.Mutex
+	dispatcherMu sync.Mutex
+	procs        processTable
+	census       census
+	nextObjectID atomic.Uint64
+	mains        sync.WaitGroup
+	removed      atomic.Bool
+}
+
+// Name returns the machine's NetBIOS name as given to AddMachine.
+func (m *Machine) Name() string { return m.name }
+
+// Network returns the network the machine belongs to.
+func (m *Machine) Network() *Network { return m.network }
+
+// Clock returns the machine's clock.
+func (m *Machine) Clock() Clock { return m.clock }
+
+// Root returns the machine's object namespace root (for views).
+func (m *Machine) Root() *namespace.Directory { return m.root }
+
+// System returns the System process (PID 4), which owns nothing a user opens and
+// never exits while the machine exists.
+func (m *Machine) System() *Process { return m.system }
+
+// Domain returns the domain or workgroup the machine belongs to.
+func (m *Machine) Domain() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.domain
+}
+
+// SetDomain moves the machine to another domain or workgroup. Broadcasts see the new
+// membership from the next write on.
+func (m *Machine) SetDomain(domain string) error {
+	if err := namespace.ValidateComputerName(domain); err != nil {
+		return ERROR_INVALID_DOMAINNAME
+	}
+	m.mu.Lock()
+	m.domain = domain
+	m.mu.Unlock()
+	return nil
+}
+
+// IsLocalName reports whether a UNC host component names this machine ("." or its own
+// name, case-insensitively).
+func (m *Machine) IsLocalName(host string) bool {
+	return host == "." || namespace.Fold(host) == namespace.Fold(m.name)
+}
+
+// Process returns the live process with the given PID, or nil.
+func (m *Machine) Process(pid uint32) *Process {
+	p := m.procs.ref(pid)
+	if p == nil {
+		return nil
+	}
+	p.obj.DecRef()
+	return p
+}
+
+// Processes lists the machine's processes (running, and exited ones whose objects are
+// still referenced), by PID.
+func (m *Machine) Processes() []*Process { return m.procs.list() }
+
+func (m *Machine) isRemoved() bool { return m.removed.Load() }
+
+// shutdown ends every process and waits for their main functions to return.
+func (m *Machine) shutdown() {
+	m.removed.Store(true)
+	for _, p := range m.procs.list() {
+		if p != m.system {
+			p.exit(ERROR_PROCESS_ABORTED.Code())
+		}
+	}
+	m.mains.Wait()
+}
+
+// processTable maps PIDs to processes. PIDs are multiples of 4, allocated lowest free
+// first; a PID is not reused while its process object lives.
+type processTable struct {
+	mu sync.Mutex
+	// +checklocks:mu
+	slots []*Process // index = pid/4
+}
+
+// add assigns p a PID and publishes it.
+func (t *processTable) add(p *Process) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.slots) < 2 {
+		t.slots = append(t.slots, make([]*Process, 2-len(t.slots))...)
+	}
+	i := 1 // PID 0 is the Idle process, never handed out; the System process gets 4
+	for i < len(t.slots) && t.slots[i] != nil {
+		i++
+	}
+	if i == len(t.slots) {
+		t.slots = append(t.slots, nil)
+	}
+	t.slots[i] = p
+	p.pid = uint32(i) * 4
+	return nil
+}
+
+func (t *processTable) remove(p *Process) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	i := int(p.pid / 4)
+	if i < len(t.slots) && t.slots[i] == p {
+		t.slots[i] = nil
+	}
+}
+
+// ref returns the process with pid with a pointer reference taken, or nil.
+func (t *processTable) ref(pid uint32) *Process {
+	if pid%4 != 0 {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	i := int(pid / 4)
+	if i >= len(t.slots) || t.slots[i] == nil {
+		return nil
+	}
+	p := t.slots[i]
+	p.obj.IncRef()
+	return p
+}
+
+func (t *processTable) list() []*Process {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []*Process
+	for _, p := range t.slots {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].pid < out[j].pid })
+	return out
+}

@@ -1,0 +1,85 @@
+package kernel
+
+import (
+	"errors"
+	"sync/atomic"
+
+	"github.com/winsim/winsim/namespace"
+)
+
+// This file holds named kernel objects: inserting an object under a name with NT's
+// open-if outcome, opening one by name, and unlinking a temporary object's name when
+// its last handle closes. All three run under Machine.nameMu, so a name is never
+// half-inserted or reopened while it is being unlinked.
+
+// linkedObjects marks objects that are in the object directory (not merely named for
+// display, like file objects).
+type linkState struct{ linked atomic.Bool }
+
+// createNamed gives o the name nt and inserts it, or, when a live object already has
+// that name, returns that object with a handle reference taken (the caller must check
+// its type and give the reference to a handle or drop it). The new object o, if
+// inserted, gets no handle reference here.
+func (m *Machine) createNamed(nt string, o *Object) (existing *Object, err error) {
+	m.nameMu.Lock()
+	defer m.nameMu.Unlock()
+	for {
+		v, err := m.root.Insert(nt, o)
+		if err == nil {
+			o.SetName(nt)
+			m.linked(o).Store(true)
+			m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: nt})
+			return nil, nil
+		}
+		if !errors.Is(err, namespace.ErrNameCollision) {
+			return nil, Win32Error(err)
+		}
+		ex, isObj := v.(*Object)
+		if !isObj {
+			// A directory, symbolic link or device holds the name (NT:
+			// STATUS_OBJECT_TYPE_MISMATCH).
+			return nil, ERROR_INVALID_HANDLE
+		}
+		if ex.tryAddHandleRef() {
+			return ex, nil
+		}
+		// The holder's last handle is closing; its name is ours to take.
+		m.root.Remove(nt, ex)
+		m.linked(ex).Store(false)
+	}
+}
+
+// openNamed finds the live object named nt and takes a handle reference on it.
+func (m *Machine) openNamed(nt string) (*Object, error) {
+	m.nameMu.Lock()
+	defer m.nameMu.Unlock()
+	v, rest, err := m.root.Lookup(nt)
+	if err != nil {
+		return nil, Win32Error(err)
+	}
+	o, ok := v.(*Object)
+	if !ok || rest != "" {
+		if !ok {
+			return nil, ERROR_INVALID_HANDLE
+		}
+		return nil, ERROR_PATH_NOT_FOUND
+	}
+	if !o.tryAddHandleRef() {
+		return nil, ERROR_FILE_NOT_FOUND
+	}
+	return o, nil
+}
+
+// unlinkName removes a temporary object's name when its last handle has closed.
+func (m *Machine) unlinkName(o *Object) {
+	if !m.linked(o).Load() {
+		return
+	}
+	m.nameMu.Lock()
+	defer m.nameMu.Unlock()
+	if m.linked(o).CompareAndSwap(true, false) {
+		m.root.Remove(o.Name(), o)
+	}
+}
+
+func (m *Machine) linked(o *Object) *atomic.Bool { return &o.link.linked }

@@ -1,0 +1,127 @@
+package kernel
+
+import (
+	"sort"
+	"sync"
+
+	"github.com/winsim/winsim/namespace"
+)
+
+// A Network holds machines, each in one domain or workgroup. Mailslot broadcasts and
+// remote pipe opens are routed through it. Its zero value is not usable; call
+// NewNetwork.
+//
+// Lifetime: lives until Close, which removes every machine.
+type Network struct {
+	mu sync.RWMutex
+	// +checklocks:mu
+	machines map[string]*Machine // by folded name
+
+	trace tracer
+}
+
+// NewNetwork returns an empty network.
+func NewNetwork() *Network {
+	return &Network{machines: make(map[string]*Machine)}
+}
+
+// MachineOption configures a machine at AddMachine.
+type MachineOption func(*machineConfig)
+
+type machineConfig struct{ clock Clock }
+
+// WithClock gives the machine a clock other than the real one (for example a
+// *VirtualClock shared by every machine of a simulation).
+func WithClock(c Clock) MachineOption { return func(mc *machineConfig) { mc.clock = c } }
+
+// AddMachine adds a machine named name (a NetBIOS name: 1–15 characters, no
+// \/:*?"<>|) to the network in the given domain or workgroup. A name already on the
+// network gives ERROR_DUP_NAME; a bad name ERROR_INVALID_COMPUTERNAME; a bad domain
+// ERROR_INVALID_DOMAINNAME. The machine starts with its System process (PID 4).
+func (n *Network) AddMachine(name, domain string, opts ...MachineOption) (*Machine, error) {
+	if err := namespace.ValidateComputerName(name); err != nil {
+		return nil, ERROR_INVALID_COMPUTERNAME
+	}
+	if err := namespace.ValidateComputerName(domain); err != nil {
+		return nil, ERROR_INVALID_DOMAINNAME
+	}
+	cfg := machineConfig{clock: RealClock()}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	m := &Machine{network: n, name: name, domain: domain, clock: cfg.clock, root: namespace.NewRoot(), devices: make(map[string]Device)}
+	n.mu.Lock()
+	key := namespace.Fold(name)
+	if _, dup := n.machines[key]; dup {
+		n.mu.Unlock()
+		return nil, ERROR_DUP_NAME
+	}
+	n.machines[key] = m
+	n.mu.Unlock()
+	sys, err := m.newProcess(nil, "System", false, nil)
+	if err != nil {
+		return nil, err
+	}
+	m.system = sys
+	sys.obj.DecRef() // the process table's reference keeps it: System never exits
+	m.emit(TraceEvent{Kind: EvMachineAdded, Detail: "domain " + domain})
+	return m, nil
+}
+
+// Machine returns the machine with the given name (case-insensitive), or nil.
+func (n *Network) Machine(name string) *Machine {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.machines[namespace.Fold(name)]
+}
+
+// Machines lists the network's machines by name.
+func (n *Network) Machines() []*Machine {
+	n.mu.RLock()
+	out := make([]*Machine, 0, len(n.machines))
+	for _, m := range n.machines {
+		out = append(out, m)
+	}
+	n.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return namespace.Fold(out[i].name) < namespace.Fold(out[j].name) })
+	return out
+}
+
+// DomainMembers lists, by name, the machines whose domain is domain (case-insensitive)
+// at the moment of the call.
+func (n *Network) DomainMembers(domain string) []*Machine {
+	key := namespace.Fold(domain)
+	var out []*Machine
+	for _, m := range n.Machines() {
+		if namespace.Fold(m.Domain()) == key {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// RemoveMachine takes a machine off the network: every process on it exits (exit code
+// ERROR_PROCESS_ABORTED), their main functions are waited for, and the name is free.
+// An unknown name gives ERROR_BAD_NETPATH.
+func (n *Network) RemoveMachine(name string) error {
+	n.mu.Lock()
+	key := namespace.Fold(name)
+	m, ok := n.machines[key]
+	if ok {
+		delete(n.machines, key)
+	}
+	n.mu.Unlock()
+	if !ok {
+		return ERROR_BAD_NETPATH
+	}
+	m.shutdown()
+	m.emit(TraceEvent{Kind: EvMachineRemoved})
+	return nil
+}
+
+// Close removes every machine.
+func (n *Network) Close() {
+	for _, m := range n.Machines() {
+		_ = n.RemoveMachine(m.name)
+	}
+}

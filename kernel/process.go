@@ -1,0 +1,318 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// STILL_ACTIVE is the exit code GetExitCodeProcess reports while a process runs.
+const STILL_ACTIVE uint32 = 259
+
+// MainFunc is a process's main function. It runs on its own goroutine; when it returns
+// the process exits with the code it returned. ctx is cancelled when the process is
+// terminated, and every blocking call the process makes gives up then too.
+type MainFunc func(ctx context.Context, p *Process) uint32
+
+// ProcessState is where a process is in its life.
+type ProcessState int
+
+// Process states, in order.
+const (
+	ProcessRunning ProcessState = iota
+	ProcessExiting              // exit requested; handles being closed
+	ProcessExited               // handles closed, process object signalled
+)
+
+func (s ProcessState) String() string {
+	switch s {
+	case ProcessRunning:
+		return "running"
+	case ProcessExiting:
+		return "exiting"
+	case ProcessExited:
+		return "exited"
+	}
+	return fmt.Sprintf("ProcessState(%d)", int(s))
+}
+
+// A Process is a fake Windows process: a PID, a handle table and an exit code. It is
+// analogous to NT's EPROCESS (Wine: struct process). Win32 calls are methods on the
+// process that makes them.
+//
+// Lifetime: created by Machine.NewProcess or Process.CreateProcess, which give the
+// machine's process table a pointer reference ("the process is running") and, for
+// CreateProcess, the parent a handle. Exit, by any path, runs the exit cycle in
+// process_exit.go and drops the table's reference; the process object then lives while
+// handles to it exist, and its PID is not reused until Delete. Processes must not be
+// copied.
+type Process struct {
+	NoOpsClose
+	// Immutable after creation.
+	machine   *Machine
+	obj       *Object
+	pid       uint32
+	parentPID uint32
+	name      string
+	handles   *HandleTable
+	ctx       context.Context // cancelled when the process starts exiting
+	cancel    context.CancelFunc
+	dying     chan struct{} // closed when the process starts exiting
+	exited    chan struct{} // closed when the process has exited
+
+	mu sync.Mutex
+	// +checklocks:mu
+	state ProcessState
+	// exitCode is protected by mu and, once state is ProcessExited, immutable.
+	exitCode uint32
+
+	// hdr and signaled are protected by the machine's dispatcher lock.
+	hdr      DispatchHeader
+	signaled bool
+}
+
+// NoOpsClose gives a body a no-op Close.
+type NoOpsClose struct{}
+
+// Close implements Ops.Close by doing nothing.
+func (NoOpsClose) Close(*Object, *Process) {}
+
+var _ Ops = (*Process)(nil)
+var _ Signaler = (*Process)(nil)
+
+// PID returns the process ID.
+func (p *Process) PID() uint32 { return p.pid }
+
+// ParentPID returns the PID of the process that created p (0 for a root process).
+func (p *Process) ParentPID() uint32 { return p.parentPID }
+
+// Name returns the image name the process was created with.
+func (p *Process) Name() string { return p.name }
+
+// Machine returns the machine p runs on.
+func (p *Process) Machine() *Machine { return p.machine }
+
+// Object returns the process object.
+func (p *Process) Object() *Object { return p.obj }
+
+// Context is cancelled when the process starts exiting.
+func (p *Process) Context() context.Context { return p.ctx }
+
+// Done is closed when the process starts exiting.
+func (p *Process) Done() <-chan struct{} { return p.dying }
+
+// State reports where the process is in its life.
+func (p *Process) State() ProcessState {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state
+}
+
+// HandleCount reports how many handles the process holds.
+func (p *Process) HandleCount() int { return p.handles.Len() }
+
+// Handles lists the process's handle table in handle order (for views and tests).
+func (p *Process) Handles() []HandleInfo { return p.handles.snapshot() }
+
+// Header implements Signaler.
+func (p *Process) Header() *DispatchHeader { return &p.hdr }
+
+// Signaled implements Signaler: a process is signalled once it has exited.
+func (p *Process) Signaled() bool { return p.signaled }
+
+// Acquire implements Signaler; waiting does not change a process's state.
+func (p *Process) Acquire() {}
+
+// Describe implements Describer.
+func (p *Process) Describe() string {
+	return p.name + " pid " + itoa(int(p.pid)) + " " + p.State().String()
+}
+
+// Delete implements Ops: the process leaves the process table and its PID is free.
+func (p *Process) Delete(*Object) {
+	p.machine.procs.remove(p)
+}
+
+// NewProcess starts a root process on m, as if started by the system (its parent is
+// the System process, PID 4). main may be nil for a process that tests or simulators
+// drive by calling its methods; such a process runs until ExitProcess or
+// TerminateProcess. The caller does not get a handle: use OpenProcess for one.
+func (m *Machine) NewProcess(name string, main MainFunc) (*Process, error) {
+	p, err := m.newProcess(m.system, name, false, main)
+	if err != nil {
+		return nil, err
+	}
+	p.obj.DecRef() // no handle is handed out: the table's reference keeps p alive until it exits
+	return p, nil
+}
+
+// CreateProcess creates a child process of p (CreateProcess) and returns a handle to it
+// with PROCESS_ALL_ACCESS, and its PID. With inheritHandles the child's table starts
+// with every handle of p's marked HANDLE_FLAG_INHERIT, at the same handle values with
+// the same access and attributes, all or nothing. The returned *Process is the child,
+// for a caller that drives it directly; main may be nil (see NewProcess).
+func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc) (Handle, *Process, error) {
+	child, err := p.machine.newProcess(p, name, inheritHandles, main)
+	if err != nil {
+		return 0, nil, err
+	}
+	h, err := p.newHandle(child.obj, PROCESS_ALL_ACCESS, 0)
+	child.obj.DecRef() // the creation reference; the table and the handle hold theirs
+	if err != nil {
+		child.Terminate(1)
+		return 0, nil, err
+	}
+	return h, child, nil
+}
+
+func (m *Machine) newProcess(parent *Process, name string, inherit bool, main MainFunc) (*Process, error) {
+	if m.isRemoved() {
+		return nil, ERROR_NOT_READY
+	}
+	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{})}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	if parent != nil {
+		p.parentPID = parent.pid
+		if parent.State() != ProcessRunning {
+			p.cancel()
+			return nil, ERROR_ACCESS_DENIED
+		}
+	}
+	p.obj = m.NewObject(ProcessType, p)
+	if err := m.procs.add(p); err != nil {
+		p.cancel()
+		p.obj.DecRef()
+		return nil, err
+	}
+	p.obj.IncRef() // the process table's "running" reference, dropped at exit
+	if inherit && parent != nil {
+		parent.inheritInto(p)
+	}
+	m.emit(TraceEvent{Kind: EvProcessCreated, PID: p.pid, Object: p.obj.id, Type: "Process", Name: name, Detail: "parent " + itoa(int(p.parentPID))})
+	if main != nil {
+		m.mains.Add(1)
+		go p.runMain(main)
+	}
+	// N.B. the caller owns the creation reference p.obj was returned with.
+	return p, nil
+}
+
+// inheritInto copies every inheritable handle of p into child at the same values.
+// Preconditions: child is new and not yet visible to anyone else.
+func (p *Process) inheritInto(child *Process) {
+	p.handles.mu.RLock()
+	defer p.handles.mu.RUnlock()
+	t := child.handles
+	t.mu.Lock() // all or nothing: nobody sees a half-filled table
+	defer t.mu.Unlock()
+	t.entries = make([]handleEntry, len(p.handles.entries))
+	for i, e := range p.handles.entries {
+		if e.obj != nil && e.attrs&HANDLE_FLAG_INHERIT != 0 {
+			e.obj.addHandleRef()
+			t.entries[i] = e
+			t.count++
+			child.machine.emit(TraceEvent{Kind: EvHandleInherited, PID: child.pid, Handle: indexHandle(i), Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: e.granted})
+		}
+	}
+	t.freeHint = 0
+}
+
+func (p *Process) runMain(main MainFunc) {
+	defer p.machine.mains.Done()
+	code := main(p.ctx, p)
+	p.exit(code)
+}
+
+// OpenProcess opens the process with the given PID (OpenProcess). An unknown PID, or
+// PID 0, gives ERROR_INVALID_PARAMETER as on Windows; the System process (PID 4) gives
+// ERROR_ACCESS_DENIED.
+func (p *Process) OpenProcess(access Access, inherit bool, pid uint32) (Handle, error) {
+	if pid == 0 {
+		return 0, ERROR_INVALID_PARAMETER
+	}
+	target := p.machine.procs.ref(pid)
+	if target == nil {
+		return 0, ERROR_INVALID_PARAMETER
+	}
+	defer target.obj.DecRef()
+	if target == p.machine.system {
+		return 0, ERROR_ACCESS_DENIED
+	}
+	granted := ProcessType.Generic.Map(access)
+	if granted&^(ProcessType.Valid|ACCESS_SYSTEM_SECURITY) != 0 {
+		return 0, ERROR_ACCESS_DENIED
+	}
+	if granted.Has(PROCESS_QUERY_INFORMATION) {
+		granted |= PROCESS_QUERY_LIMITED_INFORMATION
+	}
+	return p.NewHandle(target.obj, granted, inherit)
+}
+
+// GetProcessId returns the PID of the process h refers to (GetProcessId; needs
+// PROCESS_QUERY_LIMITED_INFORMATION).
+func (p *Process) GetProcessId(h Handle) (uint32, error) {
+	o, _, err := p.Reference(h, PROCESS_QUERY_LIMITED_INFORMATION, ProcessType)
+	if err != nil {
+		return 0, err
+	}
+	defer o.DecRef()
+	return o.body.(*Process).pid, nil
+}
+
+// GetExitCodeProcess returns the exit code of the process h refers to, STILL_ACTIVE
+// while it runs (GetExitCodeProcess; needs PROCESS_QUERY_LIMITED_INFORMATION).
+func (p *Process) GetExitCodeProcess(h Handle) (uint32, error) {
+	o, _, err := p.Reference(h, PROCESS_QUERY_LIMITED_INFORMATION, ProcessType)
+	if err != nil {
+		return 0, err
+	}
+	defer o.DecRef()
+	return o.body.(*Process).ExitCode(), nil
+}
+
+// ExitCode reports p's exit code, STILL_ACTIVE until it has exited.
+func (p *Process) ExitCode() uint32 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state != ProcessExited {
+		return STILL_ACTIVE
+	}
+	return p.exitCode
+}
+
+// TerminateProcess ends the process h refers to with exitCode (TerminateProcess; needs
+// PROCESS_TERMINATE). Terminating a process that is already exiting succeeds and
+// keeps the first exit code, except that Windows reports ERROR_ACCESS_DENIED for a
+// process that has fully exited. It returns once the target's handles are closed.
+func (p *Process) TerminateProcess(h Handle, exitCode uint32) error {
+	o, _, err := p.Reference(h, PROCESS_TERMINATE, ProcessType)
+	if err != nil {
+		return err
+	}
+	defer o.DecRef()
+	t := o.body.(*Process)
+	if t.State() == ProcessExited {
+		return ERROR_ACCESS_DENIED
+	}
+	t.exit(exitCode)
+	return nil
+}
+
+// ExitProcess ends p with exitCode (ExitProcess). Unlike Windows' it returns (Go cannot
+// end the calling goroutine's caller); a main function should return right after.
+func (p *Process) ExitProcess(exitCode uint32) { p.exit(exitCode) }
+
+// Terminate ends p with exitCode from outside any process (for tests and simulators).
+func (p *Process) Terminate(exitCode uint32) { p.exit(exitCode) }
+
+// Wait blocks until p has exited or ctx is done, and returns its exit code.
+func (p *Process) Wait(ctx context.Context) (uint32, error) {
+	select {
+	case <-p.exitedCh():
+		return p.ExitCode(), nil
+	case <-ctx.Done():
+		return STILL_ACTIVE, &abortError{ctx.Err()}
+	}
+}
+
+func (p *Process) exitedCh() <-chan struct{} { return p.exited }

@@ -1,0 +1,45 @@
+package kernel
+
+// This file implements the process exit cycle. Every way a process ends —
+// ExitProcess, TerminateProcess, its main function returning, its machine being
+// removed — goes through exit, in these stages:
+//
+//  1. Exit requested: running → exiting. The first exit code wins. The process's
+//     context is cancelled and Done is closed, so its blocking calls give up.
+//  2. Handles closed: every handle still in the table is closed, in handle order,
+//     through the one close path (closeEntry), so the other ends of its pipes and the
+//     servers of its mailslots see it go. The table refuses new handles from now on.
+//  3. Signalled: exiting → exited. The exit code becomes visible and the process
+//     object is signalled, releasing WaitForSingleObject/WaitForMultipleObjects.
+//  4. Reaped: the process table's reference is dropped. The process object lives on
+//     while handles to it exist; when the last goes, Delete frees the PID.
+
+func (p *Process) exit(code uint32) {
+	p.mu.Lock()
+	if p.state != ProcessRunning {
+		p.mu.Unlock()
+		return
+	}
+	p.state = ProcessExiting
+	p.exitCode = code
+	p.mu.Unlock()
+	close(p.dying)
+	p.cancel()
+
+	for _, e := range p.handles.closeAll() {
+		p.closeEntry(e.Handle, e.Object)
+	}
+
+	p.mu.Lock()
+	p.state = ProcessExited
+	p.mu.Unlock()
+	m := p.machine
+	m.LockDispatcher()
+	p.signaled = true
+	m.WaitTestLocked(p)
+	m.UnlockDispatcher()
+	close(p.exited)
+	m.emit(TraceEvent{Kind: EvProcessExited, PID: p.pid, Object: p.obj.id, Type: "Process", Name: p.name, Detail: "exit code " + itoa(int(code))})
+
+	p.obj.DecRef() // the process table's "running" reference
+}

@@ -1,0 +1,292 @@
+package kernel
+
+import (
+	"errors"
+	"sync"
+	"time"
+)
+
+// This file implements blocking. There are two kinds of waiting, as in NT:
+//
+//  1. Dispatcher waits (WaitForSingleObject, WaitForMultipleObjects) on dispatcher
+//     objects (events, processes, and any body that implements Signaler). A waiter
+//     queues a wait block on every object it waits for; whoever changes an object's
+//     signal state does so under the machine's dispatcher lock and then satisfies the
+//     queued wait blocks in FIFO order (NT's KiWaitTest), consuming the signal of an
+//     auto-reset object for exactly one waiter. Waits never spin or retry.
+//
+//  2. I/O waits (ReadFile on an empty mailslot, ConnectNamedPipe, ...) use a WaitQueue
+//     on the object and one loop, Call.Block:
+//
+//	try without blocking → register on the queue → try again → sleep until the queue
+//	notifies, the Win32 timeout passes, ctx is done, or the calling process exits → try again …
+//
+// Every wait honours the Win32 timeout (read from the machine's clock), the caller's
+// context.Context and the exit of the calling process. Nothing waits forever that the
+// caller cannot cancel.
+
+// INFINITE is the Win32 "no timeout" value.
+const INFINITE uint32 = 0xFFFFFFFF
+
+// Wait results (WAIT_*).
+const (
+	WAIT_OBJECT_0    uint32 = 0x00000000
+	WAIT_ABANDONED_0 uint32 = 0x00000080
+	WAIT_TIMEOUT_    uint32 = 0x00000102 // the WAIT_TIMEOUT result; the Errno of the same value is WAIT_TIMEOUT
+	WAIT_FAILED      uint32 = 0xFFFFFFFF
+)
+
+// MAXIMUM_WAIT_OBJECTS is the most handles one WaitForMultipleObjects takes.
+const MAXIMUM_WAIT_OBJECTS = 64
+
+// Millis converts a Win32 millisecond timeout to a duration; INFINITE gives -1.
+func Millis(ms uint32) time.Duration {
+	if ms == INFINITE {
+		return -1
+	}
+	return time.Duration(ms) * time.Millisecond
+}
+
+// errProcessExiting is the cause of an abort when the calling process exits.
+var errProcessExiting = errors.New("kernel: the calling process is exiting")
+
+// An abortError reports a wait given up because its context was done or its process
+// exited. errors.Is matches it with ERROR_OPERATION_ABORTED (what Windows reports for
+// cancelled I/O) and with its cause (context.Canceled, context.DeadlineExceeded).
+type abortError struct{ cause error }
+
+func (e *abortError) Error() string {
+	return ERROR_OPERATION_ABORTED.Error() + " (" + e.cause.Error() + ")"
+}
+func (e *abortError) Is(target error) bool { return target == ERROR_OPERATION_ABORTED }
+func (e *abortError) Unwrap() error        { return e.cause }
+
+// WaitQueue is a set of sleepers waiting for an object's state to change
+// (gVisor's waiter.Queue, reduced). Its zero value is ready to use.
+type WaitQueue struct {
+	mu sync.Mutex
+	// +checklocks:mu
+	waiters map[*waiter]struct{}
+}
+
+type waiter struct{ ch chan struct{} }
+
+var waiterPool = sync.Pool{New: func() any { return &waiter{ch: make(chan struct{}, 1)} }}
+
+func (q *WaitQueue) add(w *waiter) {
+	q.mu.Lock()
+	if q.waiters == nil {
+		q.waiters = make(map[*waiter]struct{})
+	}
+	q.waiters[w] = struct{}{}
+	q.mu.Unlock()
+}
+
+func (q *WaitQueue) remove(w *waiter) {
+	q.mu.Lock()
+	delete(q.waiters, w)
+	q.mu.Unlock()
+}
+
+// Notify wakes every sleeper; each tries its operation again. Call it after releasing
+// the object's own lock.
+func (q *WaitQueue) Notify() {
+	q.mu.Lock()
+	for w := range q.waiters {
+		select {
+		case w.ch <- struct{}{}:
+		default:
+		}
+	}
+	q.mu.Unlock()
+}
+
+// Block runs the I/O wait loop for c: try, register on q, try again, then sleep until
+// q is notified, timeout passes (timeout < 0: never), c.Ctx is done or c.Process exits.
+// try reports done when the operation completed (with its error, if any). On timeout
+// Block returns timeoutErr; on cancellation an error that matches
+// ERROR_OPERATION_ABORTED and the context's error.
+func (c Call) Block(q *WaitQueue, timeout time.Duration, timeoutErr error, try func() (bool, error)) error {
+	if done, err := try(); done {
+		return err
+	}
+	if timeout == 0 {
+		return timeoutErr
+	}
+	w := waiterPool.Get().(*waiter)
+	q.add(w)
+	defer func() {
+		q.remove(w)
+		select { // drain a stale wake-up before reuse
+		case <-w.ch:
+		default:
+		}
+		waiterPool.Put(w)
+	}()
+	var timerC <-chan time.Time
+	if timeout > 0 {
+		t := c.machine().clock.NewTimer(timeout)
+		defer t.Stop()
+		timerC = t.C()
+	}
+	var ctxDone <-chan struct{}
+	if c.Ctx != nil {
+		ctxDone = c.Ctx.Done()
+	}
+	var dying <-chan struct{}
+	if c.Process != nil {
+		dying = c.Process.dying
+	}
+	for {
+		if done, err := try(); done {
+			return err
+		}
+		select {
+		case <-w.ch:
+		case <-timerC:
+			// One last try: a completion that raced the timer wins, as on NT.
+			if done, err := try(); done {
+				return err
+			}
+			return timeoutErr
+		case <-ctxDone:
+			return &abortError{c.Ctx.Err()}
+		case <-dying:
+			return &abortError{errProcessExiting}
+		}
+	}
+}
+
+func (c Call) machine() *Machine {
+	if c.Object != nil {
+		return c.Object.machine
+	}
+	return c.Process.machine
+}
+
+// Signaler is the capability of dispatcher objects: objects WaitForSingleObject and
+// WaitForMultipleObjects can wait on. Bodies embed a DispatchHeader and change their
+// state only between Machine.LockDispatcher and Machine.UnlockDispatcher, calling
+// Machine.WaitTestLocked after a change that may satisfy waiters.
+type Signaler interface {
+	Header() *DispatchHeader
+	// Signaled reports whether a wait is satisfied now.
+	// Preconditions: the machine's dispatcher lock is held.
+	Signaled() bool
+	// Acquire consumes the signal for one satisfied wait (an auto-reset event resets).
+	// Preconditions: the machine's dispatcher lock is held.
+	Acquire()
+}
+
+// DispatchHeader is the wait list of a dispatcher object (NT's DISPATCHER_HEADER).
+// Its zero value is ready to use. It is protected by the machine's dispatcher lock.
+type DispatchHeader struct {
+	waiters []*waitBlock
+}
+
+// waitBlock is one WaitFor*Object call's registration. It is protected by the
+// machine's dispatcher lock.
+type waitBlock struct {
+	objs   []Signaler
+	all    bool
+	result int // -1 while pending, else the satisfied index
+	done   chan struct{}
+}
+
+// LockDispatcher takes the machine's dispatcher lock (NT's dispatcher database lock).
+// Lock order: it is taken after any object lock and before nothing else.
+func (m *Machine) LockDispatcher() { m.dispatcherMu.Lock() }
+
+// UnlockDispatcher releases the dispatcher lock.
+func (m *Machine) UnlockDispatcher() { m.dispatcherMu.Unlock() }
+
+// WaitTestLocked satisfies, in FIFO order, the waits queued on s that its new state
+// allows (NT's KiWaitTest). Preconditions: the dispatcher lock is held.
+func (m *Machine) WaitTestLocked(s Signaler) {
+	h := s.Header()
+	for i := 0; i < len(h.waiters) && s.Signaled(); {
+		wb := h.waiters[i]
+		idx := -1
+		if wb.all {
+			if allSignaled(wb.objs) {
+				for _, o := range wb.objs {
+					o.Acquire()
+				}
+				idx = 0
+			}
+		} else {
+			for j, o := range wb.objs {
+				if o == s {
+					idx = j
+					break
+				}
+			}
+			s.Acquire()
+		}
+		if idx < 0 {
+			i++
+			continue
+		}
+		m.satisfyLocked(wb, idx) // removes wb from h.waiters; do not advance i
+		m.emit(TraceEvent{Kind: EvWaitSatisfied, Detail: "index " + itoa(idx)})
+	}
+}
+
+func allSignaled(objs []Signaler) bool {
+	for _, o := range objs {
+		if !o.Signaled() {
+			return false
+		}
+	}
+	return true
+}
+
+// Preconditions: the dispatcher lock is held.
+func (m *Machine) satisfyLocked(wb *waitBlock, idx int) {
+	wb.result = idx
+	dequeueLocked(wb)
+	close(wb.done)
+}
+
+// Preconditions: the dispatcher lock is held.
+func dequeueLocked(wb *waitBlock) {
+	for _, o := range wb.objs {
+		h := o.Header()
+		for i, w := range h.waiters {
+			if w == wb {
+				h.waiters = append(h.waiters[:i], h.waiters[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+// alwaysSignaled stands for a waitable object whose body does not implement Signaler
+// (a file object with no I/O in flight is signaled on NT).
+type alwaysSignaled struct{ h DispatchHeader }
+
+func (a *alwaysSignaled) Header() *DispatchHeader { return &a.h }
+func (a *alwaysSignaled) Signaled() bool          { return true }
+func (a *alwaysSignaled) Acquire()                {}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	n := len(b)
+	neg := i < 0
+	if neg {
+		i = -i
+	}
+	for i > 0 {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+	}
+	if neg {
+		n--
+		b[n] = '-'
+	}
+	return string(b[n:])
+}

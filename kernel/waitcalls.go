@@ -1,0 +1,114 @@
+package kernel
+
+import (
+	"context"
+	"time"
+)
+
+// WaitForSingleObject waits until the object h refers to is signalled, timeoutMs
+// passes (INFINITE: never), ctx is done or p exits (WaitForSingleObject). It returns
+// WAIT_OBJECT_0 or WAIT_TIMEOUT_ with a nil error, or WAIT_FAILED with the error
+// (ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED without SYNCHRONIZE, or one matching
+// ERROR_OPERATION_ABORTED on cancellation).
+func (p *Process) WaitForSingleObject(ctx context.Context, h Handle, timeoutMs uint32) (uint32, error) {
+	return p.WaitForMultipleObjects(ctx, []Handle{h}, false, timeoutMs)
+}
+
+// WaitForMultipleObjects waits for one (waitAll false) or all (waitAll true) of the
+// objects the handles refer to (WaitForMultipleObjects). Wait-any returns
+// WAIT_OBJECT_0+i for the lowest signalled index; wait-all returns WAIT_OBJECT_0 once
+// every object is signalled at the same moment, consuming every auto-reset signal
+// together. 0 or more than MAXIMUM_WAIT_OBJECTS handles, or the same object twice in
+// a wait-all, give ERROR_INVALID_PARAMETER (MS docs).
+func (p *Process) WaitForMultipleObjects(ctx context.Context, handles []Handle, waitAll bool, timeoutMs uint32) (uint32, error) {
+	if len(handles) == 0 || len(handles) > MAXIMUM_WAIT_OBJECTS {
+		return WAIT_FAILED, ERROR_INVALID_PARAMETER
+	}
+	var objsArr [MAXIMUM_WAIT_OBJECTS]*Object
+	var sigArr [MAXIMUM_WAIT_OBJECTS]Signaler
+	objs, sigs := objsArr[:0], sigArr[:0]
+	defer func() {
+		for _, o := range objs {
+			o.DecRef()
+		}
+	}()
+	for _, h := range handles {
+		o, _, err := p.Reference(h, SYNCHRONIZE, nil)
+		if err != nil {
+			return WAIT_FAILED, err
+		}
+		objs = append(objs, o)
+		s, ok := o.body.(Signaler)
+		if !ok {
+			s = &alwaysSignaled{}
+		}
+		if waitAll {
+			for _, prev := range objs[:len(objs)-1] {
+				if prev == o {
+					return WAIT_FAILED, ERROR_INVALID_PARAMETER
+				}
+			}
+		}
+		sigs = append(sigs, s)
+	}
+	m := p.machine
+
+	m.LockDispatcher()
+	if waitAll {
+		if allSignaled(sigs) {
+			for _, s := range sigs {
+				s.Acquire()
+			}
+			m.UnlockDispatcher()
+			return WAIT_OBJECT_0, nil
+		}
+	} else {
+		for i, s := range sigs {
+			if s.Signaled() {
+				s.Acquire()
+				m.UnlockDispatcher()
+				return WAIT_OBJECT_0 + uint32(i), nil
+			}
+		}
+	}
+	if timeoutMs == 0 {
+		m.UnlockDispatcher()
+		return WAIT_TIMEOUT_, nil
+	}
+	wb := &waitBlock{objs: append([]Signaler(nil), sigs...), all: waitAll, result: -1, done: make(chan struct{})}
+	for _, s := range wb.objs {
+		h := s.Header()
+		h.waiters = append(h.waiters, wb)
+	}
+	m.UnlockDispatcher()
+
+	var timerC <-chan time.Time
+	if timeoutMs != INFINITE {
+		t := m.clock.NewTimer(Millis(timeoutMs))
+		defer t.Stop()
+		timerC = t.C()
+	}
+	var ctxDone <-chan struct{}
+	if ctx != nil {
+		ctxDone = ctx.Done()
+	}
+	var why error
+	select {
+	case <-wb.done:
+	case <-timerC:
+	case <-ctxDone:
+		why = &abortError{ctx.Err()}
+	case <-p.dying:
+		why = &abortError{errProcessExiting}
+	}
+	m.LockDispatcher()
+	defer m.UnlockDispatcher()
+	if wb.result >= 0 { // satisfied, possibly racing the timeout: the satisfaction wins
+		return WAIT_OBJECT_0 + uint32(wb.result), nil
+	}
+	dequeueLocked(wb)
+	if why != nil {
+		return WAIT_FAILED, why
+	}
+	return WAIT_TIMEOUT_, nil
+}

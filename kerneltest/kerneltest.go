@@ -1,0 +1,91 @@
+// Package kerneltest holds test harnesses for code built on winsim: machines with
+// cleanup, and a check that a test left no objects or handles behind.
+package kerneltest
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/winsim/winsim/kernel"
+)
+
+// Installer installs a file system on a machine (mailslot.Install, pipe.Install).
+type Installer func(m *kernel.Machine) error
+
+var seq atomic.Uint64
+
+// NewNetwork returns a network that is closed when the test ends, after which every
+// machine on it is checked for leaks.
+func NewNetwork(t testing.TB) *kernel.Network {
+	t.Helper()
+	n := kernel.NewNetwork()
+	t.Cleanup(func() {
+		ms := n.Machines()
+		for _, m := range ms {
+			RequireNoLeaks(t, m)
+		}
+		n.Close()
+	})
+	return n
+}
+
+// AddMachine adds a machine to n with the installers run on it. name "" picks a unique
+// name.
+func AddMachine(t testing.TB, n *kernel.Network, name, domain string, install ...Installer) *kernel.Machine {
+	t.Helper()
+	if name == "" {
+		name = "M" + itoa(seq.Add(1))
+	}
+	m, err := n.AddMachine(name, domain)
+	if err != nil {
+		t.Fatalf("kerneltest: AddMachine(%q, %q): %v", name, domain, err)
+	}
+	for _, in := range install {
+		if err := in(m); err != nil {
+			t.Fatalf("kerneltest: install on %s: %v", name, err)
+		}
+	}
+	return m
+}
+
+// NewMachine returns a machine on its own network, checked for leaks when the test
+// ends.
+func NewMachine(t testing.TB, install ...Installer) *kernel.Machine {
+	t.Helper()
+	return AddMachine(t, NewNetwork(t), "", "WORKGROUP", install...)
+}
+
+// NewProcess starts a process on m with no main function; it is ended when the test
+// ends (after the leak check of NewNetwork, which therefore sees its handles).
+func NewProcess(t testing.TB, m *kernel.Machine, name string) *kernel.Process {
+	t.Helper()
+	p, err := m.NewProcess(name, nil)
+	if err != nil {
+		t.Fatalf("kerneltest: NewProcess(%q): %v", name, err)
+	}
+	return p
+}
+
+// RequireNoLeaks fails the test if m holds any handle in any process or any object
+// beyond the process objects of its live processes, naming each.
+func RequireNoLeaks(t testing.TB, m *kernel.Machine) {
+	t.Helper()
+	if leaks := m.Leaks(); len(leaks) > 0 {
+		t.Fatalf("kerneltest: machine %s leaked:\n\t%s", m.Name(), strings.Join(leaks, "\n\t"))
+	}
+}
+
+func itoa(v uint64) string {
+	if v == 0 {
+		return "0"
+	}
+	var b [20]byte
+	n := len(b)
+	for v > 0 {
+		n--
+		b[n] = byte('0' + v%10)
+		v /= 10
+	}
+	return string(b[n:])
+}

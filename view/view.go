@@ -1,0 +1,159 @@
+// Package view renders what a winsim machine's kernel holds, the way Windows tools
+// show it: the object directory (like Sysinternals WinObj), every object with its
+// counts, each process's handle table (like handle.exe), and a picture (Graphviz DOT
+// or Mermaid) of processes, handles and objects.
+package view
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/winsim/winsim/kernel"
+	"github.com/winsim/winsim/namespace"
+)
+
+// Namespace writes m's object directory tree, one entry per line, indented by depth,
+// with what each entry is (Directory, SymbolicLink → target, Device, or the object's
+// type and counts).
+func Namespace(w io.Writer, m *kernel.Machine) {
+	fmt.Fprintf(w, "Object directory of %s:\n", m.Name())
+	fmt.Fprintln(w, `\`)
+	m.Root().Walk(func(path string, v any) bool {
+		depth := strings.Count(path, `\`)
+		name := path[strings.LastIndex(path, `\`)+1:]
+		fmt.Fprintf(w, "%s%s  %s\n", strings.Repeat("  ", depth), name, describe(v))
+		return true
+	})
+}
+
+func describe(v any) string {
+	switch x := v.(type) {
+	case *namespace.Directory:
+		return "[Directory]"
+	case *namespace.Symlink:
+		return "[SymbolicLink] -> " + x.Target
+	case *kernel.Object:
+		return fmt.Sprintf("[%s] handles=%d pointers=%d", x.Type().Name, x.HandleCount(), x.PointerCount())
+	case kernel.Device:
+		return "[Device]"
+	default:
+		return fmt.Sprintf("[%T]", v)
+	}
+}
+
+// Objects writes every live object of m with its type, name, handle and pointer
+// counts, and the body's own description.
+func Objects(w io.Writer, m *kernel.Machine) {
+	c := m.Census()
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Objects on %s (domain %s):\n", c.Machine, c.Domain)
+	fmt.Fprintln(tw, "ID\tTYPE\tHANDLES\tPOINTERS\tNAME\tDETAIL")
+	for _, o := range c.Objects {
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%s\n", o.ID, o.Type, o.Handles, o.Pointers, dash(o.Name), dash(o.Detail))
+	}
+	tw.Flush()
+}
+
+// Handles writes each process's handle table, like handle.exe -a.
+func Handles(w io.Writer, m *kernel.Machine) {
+	c := m.Census()
+	for _, p := range c.Processes {
+		state := p.State.String()
+		if p.State == kernel.ProcessExited {
+			state += fmt.Sprintf(", exit code %d", p.ExitCode)
+		}
+		fmt.Fprintf(w, "%s pid: %d (parent %d, %s)\n", p.Name, p.PID, p.ParentPID, state)
+		if len(p.Handles) == 0 {
+			fmt.Fprintln(w, "    (no handles)")
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, h := range p.Handles {
+			fmt.Fprintf(tw, "    %#x:\t%s\tobj %d\t%#08x\t%s\t%s\n", uintptr(h.Handle), h.Type, h.ObjectID, uint32(h.Granted), flags(h), dash(h.Name))
+		}
+		tw.Flush()
+	}
+}
+
+func flags(h kernel.HandleView) string {
+	var f []string
+	if h.Inherit {
+		f = append(f, "inherit")
+	}
+	if h.Protect {
+		f = append(f, "protect")
+	}
+	if len(f) == 0 {
+		return "-"
+	}
+	return strings.Join(f, ",")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// Dot writes a Graphviz DOT picture of m: processes on the left, their handles as
+// edges labelled with the handle value, objects on the right with their counts.
+func Dot(w io.Writer, m *kernel.Machine) {
+	c := m.Census()
+	fmt.Fprintf(w, "digraph %q {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n", c.Machine)
+	for _, p := range c.Processes {
+		fmt.Fprintf(w, "  p%d [shape=box, label=\"%s\\npid %d\\n%s\"];\n", p.PID, esc(p.Name), p.PID, p.State)
+	}
+	for _, o := range c.Objects {
+		label := fmt.Sprintf("%s #%d", o.Type, o.ID)
+		if o.Name != "" {
+			label += "\\n" + esc(o.Name)
+		}
+		label += fmt.Sprintf("\\nhandles %d, pointers %d", o.Handles, o.Pointers)
+		fmt.Fprintf(w, "  o%d [shape=ellipse, label=\"%s\"];\n", o.ID, label)
+	}
+	for _, p := range c.Processes {
+		for _, h := range p.Handles {
+			fmt.Fprintf(w, "  p%d -> o%d [label=\"%#x\"];\n", p.PID, h.ObjectID, uintptr(h.Handle))
+		}
+	}
+	fmt.Fprintln(w, "}")
+}
+
+// Mermaid writes the same picture as a Mermaid flowchart.
+func Mermaid(w io.Writer, m *kernel.Machine) {
+	c := m.Census()
+	fmt.Fprintln(w, "flowchart LR")
+	for _, p := range c.Processes {
+		fmt.Fprintf(w, "  p%d[\"%s<br/>pid %d<br/>%s\"]\n", p.PID, mesc(p.Name), p.PID, p.State)
+	}
+	ids := make([]int, 0, len(c.Objects))
+	byID := map[int]kernel.ObjectInfo{}
+	for _, o := range c.Objects {
+		ids = append(ids, int(o.ID))
+		byID[int(o.ID)] = o
+	}
+	sort.Ints(ids)
+	for _, id := range ids {
+		o := byID[id]
+		label := fmt.Sprintf("%s #%d", o.Type, o.ID)
+		if o.Name != "" {
+			label += "<br/>" + mesc(o.Name)
+		}
+		fmt.Fprintf(w, "  o%d([\"%s<br/>handles %d, pointers %d\"])\n", o.ID, label, o.Handles, o.Pointers)
+	}
+	for _, p := range c.Processes {
+		for _, h := range p.Handles {
+			fmt.Fprintf(w, "  p%d -- \"%#x\" --> o%d\n", p.PID, uintptr(h.Handle), h.ObjectID)
+		}
+	}
+}
+
+func esc(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}
+
+func mesc(s string) string { return strings.ReplaceAll(s, `"`, "#quot;") }
