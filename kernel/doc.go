@@ -11,8 +11,9 @@
 //     pointer count only. The body's Close runs when the last handle goes, Delete when
 //     the last reference goes.
 //   - A HandleTable per process maps handle values 4, 8, 12, … to {object, granted
-//     access, attributes}. Every call checks, in order: the handle is valid, it grants
-//     the access the call needs, the object is of the right type.
+//     access, attributes}. Every call checks, in order: the handle is valid, the object
+//     is of the right type, the handle grants the access the call needs (NT's
+//     ObReferenceObjectByHandle; Wine dlls/ntdll/tests/om.c test_type_mismatch).
 //   - Win32 calls are methods of the *Process that makes them:
 //     p.CreateEvent, p.CloseHandle, p.DuplicateHandle, p.ReadFile, …
 //   - File systems (packages mailslot and pipe) install a Device on a machine;

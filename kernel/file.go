@@ -3,7 +3,7 @@ package kernel
 import "context"
 
 // This file dispatches the file calls to the capabilities of the object's body, in one
-// place: the handle is checked (valid, access, type) by Reference, then the body's
+// place: the handle is checked (valid, type, access) by Reference, then the body's
 // capability is looked up once. A body that lacks it gets ERROR_INVALID_FUNCTION
 // (NT's STATUS_INVALID_DEVICE_REQUEST).
 
@@ -61,8 +61,9 @@ func (p *Process) FlushFileBuffers(ctx context.Context, h Handle) error {
 }
 
 // CallFor builds the Call for a device-specific operation on h (ConnectNamedPipe,
-// GetMailslotInfo, …): it references h with want access and FileType, and returns the
-// Call with the reference the caller must drop with c.Object.DecRef().
+// GetMailslotInfo, …): it references h as a FileType object granting want (checked after
+// the handle's validity and type, see Reference), and returns the Call with the
+// reference the caller must drop with c.Object.DecRef().
 func (p *Process) CallFor(ctx context.Context, h Handle, want Access) (Call, error) {
 	o, granted, err := p.Reference(h, want, FileType)
 	if err != nil {

@@ -10,10 +10,13 @@ const (
 )
 
 // Reference returns the object h refers to, with a pointer reference the caller must
-// drop with DecRef, and the access the handle grants. It checks, in this order (Wine's
-// get_handle_obj): the handle is valid (ERROR_INVALID_HANDLE), it grants every right in
-// want (ERROR_ACCESS_DENIED), and the object is of type t (ERROR_INVALID_HANDLE, NT's
-// STATUS_OBJECT_TYPE_MISMATCH); t == nil accepts any type.
+// drop with DecRef, and the access the handle grants. It checks, in this order (NT's
+// ObReferenceObjectByHandle, Wine's get_handle_obj): the handle is valid
+// (ERROR_INVALID_HANDLE), the object is of type t (ERROR_INVALID_HANDLE, NT's
+// STATUS_OBJECT_TYPE_MISMATCH; t == nil accepts any type), and the handle grants every
+// right in want (ERROR_ACCESS_DENIED). The type comes before the access: Wine's
+// dlls/ntdll/tests/om.c test_type_mismatch gets STATUS_OBJECT_TYPE_MISMATCH, not
+// STATUS_ACCESS_DENIED, from NtReleaseSemaphore on an event handle with no access.
 //
 // The pseudo-handle CurrentProcess (-1) refers to p itself with PROCESS_ALL_ACCESS.
 func (p *Process) Reference(h Handle, want Access, t *Type) (*Object, Access, error) {
@@ -27,13 +30,13 @@ func (p *Process) Reference(h Handle, want Access, t *Type) (*Object, Access, er
 			return nil, 0, ERROR_INVALID_HANDLE
 		}
 	}
-	if !e.granted.Has(want) {
-		e.obj.DecRef()
-		return nil, 0, ERROR_ACCESS_DENIED
-	}
 	if t != nil && e.obj.typ != t {
 		e.obj.DecRef()
 		return nil, 0, ERROR_INVALID_HANDLE
+	}
+	if !e.granted.Has(want) {
+		e.obj.DecRef()
+		return nil, 0, ERROR_ACCESS_DENIED
 	}
 	return e.obj, e.granted, nil
 }
