@@ -24,11 +24,13 @@ func (m *Machine) createNamed(nt string, o *Object) (existing *Object, err error
 	m.nameMu.Lock()
 	defer m.nameMu.Unlock()
 	for {
-		v, err := m.root.Insert(nt, o)
+		// Named kernel objects compare names case-sensitively (MS docs CreateEventExW:
+		// "Name comparison is case sensitive"; Wine ntdll/tests/om.c test_case_sensitive).
+		resolved, v, err := m.root.InsertResolved(nt, o, namespace.CaseSensitive)
 		if err == nil {
-			o.SetName(nt)
+			o.SetName(resolved)
 			m.linked(o).Store(true)
-			m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: nt})
+			m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: resolved})
 			return nil, nil
 		}
 		if !errors.Is(err, namespace.ErrNameCollision) {
@@ -44,7 +46,7 @@ func (m *Machine) createNamed(nt string, o *Object) (existing *Object, err error
 			return ex, nil
 		}
 		// The holder's last handle is closing; its name is ours to take.
-		m.root.Remove(nt, ex)
+		m.root.Remove(ex.Name(), ex)
 		m.linked(ex).Store(false)
 	}
 }
@@ -53,7 +55,7 @@ func (m *Machine) createNamed(nt string, o *Object) (existing *Object, err error
 func (m *Machine) openNamed(nt string) (*Object, error) {
 	m.nameMu.Lock()
 	defer m.nameMu.Unlock()
-	v, rest, err := m.root.Lookup(nt)
+	v, rest, err := m.root.LookupMatch(nt, namespace.CaseSensitive)
 	if err != nil {
 		return nil, Win32Error(err)
 	}

@@ -175,6 +175,30 @@ func (d *Directory) Insert(path string, v any) (existing any, err error) {
 	return d.InsertMatch(path, v, CaseInsensitive)
 }
 
+// InsertResolved is InsertMatch that also returns the path the entry got: path with the
+// symbolic links of its parent part resolved (`\Sessions\1\BaseNamedObjects\Global\x` is
+// inserted as `\BaseNamedObjects\x`), which is the object's name as NT reports it.
+func (d *Directory) InsertResolved(path string, v any, m Match) (resolved string, existing any, err error) {
+	if v == nil {
+		return "", nil, ErrInvalidParameter
+	}
+	if err := checkPath(path); err != nil {
+		return "", nil, pathError(err, path)
+	}
+	if path == `\` {
+		return "", d, pathError(ErrNameCollision, path)
+	}
+	parent, name, prefix, err := d.resolveParent(path, m)
+	if err != nil {
+		return "", nil, err
+	}
+	existing, ok := parent.link(name, v, m)
+	if !ok {
+		return "", existing, pathError(ErrNameCollision, path)
+	}
+	return prefix + `\` + name, nil, nil
+}
+
 // InsertMatch creates the entry v at path, d being the root. Symbolic links in the parent
 // part of the path are followed; the last component is never followed, so inserting over
 // an existing link is a collision, as NtCreateSymbolicLinkObject's is (ntdll/tests/om.c
@@ -217,42 +241,52 @@ func (d *Directory) InsertMatch(path string, v any, m Match) (existing any, err 
 // or non-directory intermediate component is ErrPathNotFound. The last component is never
 // looked up, so a symbolic link there is not followed.
 func (d *Directory) parentOf(path string, m Match) (*Directory, string, error) {
+	dir, name, _, err := d.resolveParent(path, m)
+	return dir, name, err
+}
+
+// resolveParent is parentOf that also returns the parent's own path: the path with every
+// symbolic link in the parent part replaced by what it points to.
+func (d *Directory) resolveParent(path string, m Match) (*Directory, string, string, error) {
 	cur, remaining, links := d, path, 0
+	prefix := ""
 	for {
 		name, after := remaining[1:], ""
 		if i := strings.IndexByte(name, '\\'); i >= 0 {
 			name, after = name[:i], name[i:]
 		}
 		if name == "" {
-			return nil, "", pathError(ErrInvalidName, path)
+			return nil, "", "", pathError(ErrInvalidName, path)
 		}
 		if after == "" {
-			return cur, name, nil
+			return cur, name, prefix, nil
 		}
 		v, ok := cur.find(name, m)
 		if !ok {
-			return nil, "", pathError(ErrPathNotFound, path)
+			return nil, "", "", pathError(ErrPathNotFound, path)
 		}
 		switch x := v.(type) {
 		case *Directory:
 			cur, remaining = x, after
+			prefix += `\` + name
 		case *Symlink:
 			links++
 			if links >= MaxSymlinkDepth {
-				return nil, "", pathError(ErrTooManyLinks, path)
+				return nil, "", "", pathError(ErrTooManyLinks, path)
 			}
 			next := x.Target + after // after starts with `\`, so next is not empty
 			switch {
 			case next[0] != '\\':
-				return nil, "", pathError(ErrPathNotFound, path)
+				return nil, "", "", pathError(ErrPathNotFound, path)
 			case len(next) > MaxNTPathLen && utf16Len(next) > MaxNTPathLen:
-				return nil, "", pathError(ErrNameTooLong, path)
+				return nil, "", "", pathError(ErrNameTooLong, path)
 			}
 			cur, remaining = d, next
+			prefix = ""
 		default:
 			// A device or other object is not a directory: om.c test_name_collisions gets
 			// STATUS_OBJECT_PATH_NOT_FOUND creating a mutant as `\??\PIPE\om.c-mutant`.
-			return nil, "", pathError(ErrPathNotFound, path)
+			return nil, "", "", pathError(ErrPathNotFound, path)
 		}
 	}
 }
