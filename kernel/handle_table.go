@@ -133,6 +133,48 @@ func (t *HandleTable) remove(h Handle, force bool) (handleEntry, error) {
 	return e, nil
 }
 
+// removeObject is remove(h, false) for an entry that still refers to o (any object
+// when o is nil).
+func (t *HandleTable) removeObject(h Handle, o *Object) (handleEntry, error) {
+	i, ok := handleIndex(h)
+	if !ok {
+		return handleEntry{}, ERROR_INVALID_HANDLE
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if i >= len(t.entries) || t.entries[i].obj == nil || (o != nil && t.entries[i].obj != o) {
+		return handleEntry{}, ERROR_INVALID_HANDLE
+	}
+	if t.entries[i].attrs&HANDLE_FLAG_PROTECT_FROM_CLOSE != 0 {
+		return handleEntry{}, ERROR_INVALID_HANDLE
+	}
+	e := t.entries[i]
+	t.entries[i] = handleEntry{}
+	if i < t.freeHint {
+		t.freeHint = i
+	}
+	t.count--
+	return e, nil
+}
+
+// reuse gives the entry h new access and attributes, keeping its object and handle
+// reference, if it still refers to o and is not protected from close: a same-process
+// DuplicateHandle with DUPLICATE_CLOSE_SOURCE. It returns the entry's handle value.
+func (t *HandleTable) reuse(h Handle, o *Object, granted Access, attrs uint32) (Handle, bool) {
+	i, ok := handleIndex(h)
+	if !ok {
+		return 0, false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if i >= len(t.entries) || t.entries[i].obj != o || t.entries[i].attrs&HANDLE_FLAG_PROTECT_FROM_CLOSE != 0 {
+		return 0, false
+	}
+	t.entries[i].granted = granted
+	t.entries[i].attrs = attrs
+	return indexHandle(i), true
+}
+
 // setAttrs changes the attribute bits selected by mask.
 func (t *HandleTable) setAttrs(h Handle, mask, flags uint32) error {
 	i, ok := handleIndex(h)

@@ -52,13 +52,23 @@ func (p *Process) NewHandle(o *Object, granted Access, inherit bool) (Handle, er
 }
 
 func (p *Process) newHandle(o *Object, granted Access, attrs uint32) (Handle, error) {
+	h, err := p.insertEntry(o, granted, attrs)
+	if err != nil {
+		return 0, err
+	}
+	p.machine.emit(TraceEvent{Kind: EvHandleOpened, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: granted})
+	return h, nil
+}
+
+// insertEntry adds a handle reference on o and puts it in p's table; the caller emits
+// the trace event.
+func (p *Process) insertEntry(o *Object, granted Access, attrs uint32) (Handle, error) {
 	o.addHandleRef()
 	h, err := p.handles.insert(handleEntry{obj: o, granted: granted, attrs: attrs})
 	if err != nil {
 		o.dropHandleRef(p)
 		return 0, err
 	}
-	p.machine.emit(TraceEvent{Kind: EvHandleOpened, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: granted})
 	return h, nil
 }
 
@@ -112,10 +122,16 @@ func (p *Process) SetHandleInformation(h Handle, mask, flags uint32) error {
 //
 // options: DUPLICATE_SAME_ACCESS keeps the source's access (access is ignored);
 // otherwise access (generic rights allowed) is requested. For file objects the new
-// handle cannot have rights the source lacks (ERROR_ACCESS_DENIED). DUPLICATE_CLOSE_SOURCE
-// closes the source handle whatever the outcome, as MS docs say ("regardless of any
-// error status returned"). Duplicating into a process that has exited gives
+// handle cannot have rights the source lacks (ERROR_ACCESS_DENIED; MS docs
+// DuplicateHandle). Duplicating into a process that has exited gives
 // ERROR_ACCESS_DENIED (NT: STATUS_PROCESS_IS_TERMINATING).
+//
+// DUPLICATE_CLOSE_SOURCE closes the source handle whatever the outcome, as MS docs say
+// ("regardless of any error status returned"), except that a handle protected from
+// close stays open while the duplicate is still made. Within one process the duplicate
+// then takes the source's own handle value: the entry is reused rather than a new one
+// allocated (Wine dlls/kernel32/tests/process.c test_DuplicateHandle: "f == out" even
+// with a lower value free; "f != out" and f still open when f is protected).
 func (p *Process) DuplicateHandle(srcProcess, srcHandle, dstProcess Handle, access Access, inherit bool, options uint32) (Handle, error) {
 	if options&^(DUPLICATE_CLOSE_SOURCE|DUPLICATE_SAME_ACCESS) != 0 {
 		return 0, ERROR_INVALID_PARAMETER
@@ -126,49 +142,52 @@ func (p *Process) DuplicateHandle(srcProcess, srcHandle, dstProcess Handle, acce
 	}
 	defer srcObj.DecRef()
 	src := srcObj.body.(*Process)
-
-	// Take the source entry (or, with DUPLICATE_CLOSE_SOURCE, remove it now: it is
-	// closed whatever happens next).
-	var e handleEntry
-	closeSource := options&DUPLICATE_CLOSE_SOURCE != 0
-	switch {
-	case srcHandle == CurrentProcess:
-		e = handleEntry{obj: src.obj, granted: PROCESS_ALL_ACCESS}
-		src.obj.IncRef()
-		closeSource = false
-	case closeSource:
-		r, err := src.handles.remove(srcHandle, false)
-		if err != nil {
-			return 0, err
-		}
-		e = r
-		r.obj.IncRef() // our reference for the duplicate, independent of the handle's
-	default:
-		var ok bool
-		if e, ok = src.handles.lookup(srcHandle); !ok {
-			return 0, ERROR_INVALID_HANDLE
+	h, o, reused, err := p.duplicate(src, srcHandle, dstProcess, access, inherit, options)
+	if options&DUPLICATE_CLOSE_SOURCE != 0 && srcHandle != CurrentProcess && !reused {
+		// Closed even when the duplicate failed; a protected source stays, and that
+		// is not an error of DuplicateHandle's. When the source entry was looked up
+		// (o != nil), only that entry is closed, not one another thread put at the
+		// same value since; when the target process handle was bad it never was, and
+		// the value is closed as it stands (Wine's dup_handle closes it by value too).
+		if e, rerr := src.handles.removeObject(srcHandle, o); rerr == nil {
+			src.closeEntry(srcHandle, e.obj)
 		}
 	}
-	defer e.obj.DecRef()
-	if closeSource {
-		defer src.closeEntry(srcHandle, e.obj)
-	}
+	return h, err
+}
 
+// duplicate makes DuplicateHandle's new handle. It returns the object of the source
+// entry (nil if the source was not found), and reused when a same-process
+// DUPLICATE_CLOSE_SOURCE turned the source entry itself into the duplicate.
+func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access Access, inherit bool, options uint32) (h Handle, o *Object, reused bool, err error) {
 	dstObj, _, err := p.Reference(dstProcess, PROCESS_DUP_HANDLE, ProcessType)
 	if err != nil {
-		return 0, err
+		return 0, nil, false, err
 	}
 	defer dstObj.DecRef()
 	dst := dstObj.body.(*Process)
+
+	// The source entry, with a pointer reference for the duplicate.
+	var e handleEntry
+	if srcHandle == CurrentProcess {
+		e = handleEntry{obj: src.obj, granted: PROCESS_ALL_ACCESS}
+		src.obj.IncRef() // safe: the caller holds a reference on src.obj
+	} else {
+		var ok bool
+		if e, ok = src.handles.lookup(srcHandle); !ok {
+			return 0, nil, false, ERROR_INVALID_HANDLE
+		}
+	}
+	defer e.obj.DecRef()
 
 	granted := e.granted
 	if options&DUPLICATE_SAME_ACCESS == 0 {
 		granted = e.obj.typ.Generic.Map(access)
 		if granted&^(e.obj.typ.Valid|ACCESS_SYSTEM_SECURITY) != 0 {
-			return 0, ERROR_ACCESS_DENIED
+			return 0, e.obj, false, ERROR_ACCESS_DENIED
 		}
 		if e.obj.typ == FileType && !e.granted.Has(granted) {
-			return 0, ERROR_ACCESS_DENIED
+			return 0, e.obj, false, ERROR_ACCESS_DENIED
 		}
 		if e.obj.typ == ProcessType && granted.Has(PROCESS_QUERY_INFORMATION) {
 			granted |= PROCESS_QUERY_LIMITED_INFORMATION
@@ -178,12 +197,24 @@ func (p *Process) DuplicateHandle(srcProcess, srcHandle, dstProcess Handle, acce
 	if inherit {
 		attrs = HANDLE_FLAG_INHERIT
 	}
-	h, err := dst.newHandle(e.obj, granted, attrs)
-	if err != nil {
-		return 0, err
+	if options&DUPLICATE_CLOSE_SOURCE != 0 && dst == src && srcHandle != CurrentProcess && e.granted.Has(granted) {
+		if h, ok := src.handles.reuse(srcHandle, e.obj, granted, attrs); ok {
+			m := p.machine
+			if m.Tracing() {
+				m.emit(TraceEvent{Kind: EvHandleClosed, PID: src.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name()})
+				m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + itoa(int(src.pid)) + " handle " + hex(uint64(h)) + ", closed"})
+			}
+			return h, e.obj, true, nil
+		}
 	}
-	p.machine.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + itoa(int(src.pid)) + " handle " + itoa(int(srcHandle))})
-	return h, nil
+	h, err = dst.insertEntry(e.obj, granted, attrs)
+	if err != nil {
+		return 0, e.obj, false, err
+	}
+	if m := p.machine; m.Tracing() {
+		m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + itoa(int(src.pid)) + " handle " + hex(uint64(srcHandle))})
+	}
+	return h, e.obj, false, nil
 }
 
 // ACCESS_SYSTEM_SECURITY is accepted in requests and ignored (no SACLs in winsim).
