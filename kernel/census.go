@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"sort"
+	"strconv"
 	"sync"
 )
 
@@ -124,42 +125,23 @@ func (m *Machine) Leaks() []string {
 		if o.Type == ProcessType.Name && o.Handles == 0 && procObjs[o.ID] {
 			continue
 		}
-		line := "object " + itoa(int(o.ID)) + " " + o.Type
+		line := "object " + strconv.Itoa(int(o.ID)) + " " + o.Type
 		if o.Name != "" {
 			line += " " + o.Name
 		}
 		if o.Detail != "" {
 			line += " (" + o.Detail + ")"
 		}
-		line += " handles=" + itoa(int(o.Handles)) + " pointers=" + itoa(int(o.Pointers))
+		line += " handles=" + strconv.Itoa(int(o.Handles)) + " pointers=" + strconv.Itoa(int(o.Pointers))
 		out = append(out, line)
 	}
 	return out
 }
 
 func fmtLeak(kind string, p ProcessInfo, h HandleView) string {
-	s := kind + " pid " + itoa(int(p.PID)) + " (" + p.Name + ") " + hex(uint64(h.Handle)) + " -> " + h.Type + " object " + itoa(int(h.ObjectID))
+	s := kind + " pid " + strconv.Itoa(int(p.PID)) + " (" + p.Name + ") " + "0x" + strconv.FormatUint(uint64(h.Handle), 16) + " -> " + h.Type + " object " + strconv.Itoa(int(h.ObjectID))
 	if h.Name != "" {
 		s += " " + h.Name
 	}
 	return s
-}
-
-func hex(v uint64) string {
-	const digits = "0123456789abcdef"
-	if v == 0 {
-		return "0x0"
-	}
-	var b [18]byte
-	n := len(b)
-	for v > 0 {
-		n--
-		b[n] = digits[v&0xf]
-		v >>= 4
-	}
-	n--
-	b[n] = 'x'
-	n--
-	b[n] = '0'
-	return string(b[n:])
 }

@@ -1,5 +1,7 @@
 package kernel
 
+import "strconv"
+
 // This file holds the handle calls: reference (the one place that checks a handle),
 // CloseHandle, Get/SetHandleInformation and DuplicateHandle.
 
@@ -202,7 +204,7 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 			m := p.machine
 			if m.Tracing() {
 				m.emit(TraceEvent{Kind: EvHandleClosed, PID: src.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name()})
-				m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + itoa(int(src.pid)) + " handle " + hex(uint64(h)) + ", closed"})
+				m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + strconv.Itoa(int(src.pid)) + " handle " + "0x" + strconv.FormatUint(uint64(h), 16) + ", closed"})
 			}
 			return h, e.obj, true, nil
 		}
@@ -212,7 +214,7 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 		return 0, e.obj, false, err
 	}
 	if m := p.machine; m.Tracing() {
-		m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + itoa(int(src.pid)) + " handle " + hex(uint64(srcHandle))})
+		m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + strconv.Itoa(int(src.pid)) + " handle " + "0x" + strconv.FormatUint(uint64(srcHandle), 16)})
 	}
 	return h, e.obj, false, nil
 }

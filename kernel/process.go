@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 )
 
@@ -125,7 +126,7 @@ func (p *Process) Acquire() {}
 
 // Describe implements Describer.
 func (p *Process) Describe() string {
-	return p.name + " pid " + itoa(int(p.pid)) + " " + p.State().String()
+	return p.name + " pid " + strconv.Itoa(int(p.pid)) + " " + p.State().String()
 }
 
 // Delete implements Ops: the process leaves the process table and its PID is free.
@@ -188,7 +189,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 	if inherit && parent != nil {
 		parent.inheritInto(p)
 	}
-	m.emit(TraceEvent{Kind: EvProcessCreated, PID: p.pid, Object: p.obj.id, Type: "Process", Name: name, Detail: "parent " + itoa(int(p.parentPID))})
+	m.emit(TraceEvent{Kind: EvProcessCreated, PID: p.pid, Object: p.obj.id, Type: "Process", Name: name, Detail: "parent " + strconv.Itoa(int(p.parentPID))})
 	if main != nil {
 		m.mains.Add(1)
 		go p.runMain(main)

@@ -1,5 +1,7 @@
 package kernel
 
+import "strconv"
+
 // This file implements the process exit cycle. Every way a process ends —
 // ExitProcess, TerminateProcess, its main function returning, its machine being
 // removed — goes through exit, in these stages:
@@ -39,7 +41,7 @@ func (p *Process) exit(code uint32) {
 	m.WaitTestLocked(p)
 	m.UnlockDispatcher()
 	close(p.exited)
-	m.emit(TraceEvent{Kind: EvProcessExited, PID: p.pid, Object: p.obj.id, Type: "Process", Name: p.name, Detail: "exit code " + itoa(int(code))})
+	m.emit(TraceEvent{Kind: EvProcessExited, PID: p.pid, Object: p.obj.id, Type: "Process", Name: p.name, Detail: "exit code " + strconv.Itoa(int(code))})
 
 	p.obj.DecRef() // the process table's "running" reference
 }

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"errors"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -228,7 +229,7 @@ func (m *Machine) WaitTestLocked(s Signaler) {
 			continue
 		}
 		m.satisfyLocked(wb, idx) // removes wb from h.waiters; do not advance i
-		m.emit(TraceEvent{Kind: EvWaitSatisfied, Detail: "index " + itoa(idx)})
+		m.emit(TraceEvent{Kind: EvWaitSatisfied, Detail: "index " + strconv.Itoa(idx)})
 	}
 }
 
@@ -268,25 +269,3 @@ type alwaysSignaled struct{ h DispatchHeader }
 func (a *alwaysSignaled) Header() *DispatchHeader { return &a.h }
 func (a *alwaysSignaled) Signaled() bool          { return true }
 func (a *alwaysSignaled) Acquire()                {}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	neg := i < 0
-	if neg {
-		i = -i
-	}
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	if neg {
-		n--
-		b[n] = '-'
-	}
-	return string(b[n:])
-}

@@ -3,6 +3,7 @@
 package kerneltest
 
 import (
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -35,7 +36,7 @@ func NewNetwork(t testing.TB) *kernel.Network {
 func AddMachine(t testing.TB, n *kernel.Network, name, domain string, install ...Installer) *kernel.Machine {
 	t.Helper()
 	if name == "" {
-		name = "M" + itoa(seq.Add(1))
+		name = "M" + strconv.FormatUint(seq.Add(1), 10)
 	}
 	m, err := n.AddMachine(name, domain)
 	if err != nil {
@@ -74,18 +75,4 @@ func RequireNoLeaks(t testing.TB, m *kernel.Machine) {
 	if leaks := m.Leaks(); len(leaks) > 0 {
 		t.Fatalf("kerneltest: machine %s leaked:\n\t%s", m.Name(), strings.Join(leaks, "\n\t"))
 	}
-}
-
-func itoa(v uint64) string {
-	if v == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	for v > 0 {
-		n--
-		b[n] = byte('0' + v%10)
-		v /= 10
-	}
-	return string(b[n:])
 }
