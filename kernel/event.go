@@ -68,11 +68,11 @@ func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name
 	if err != nil {
 		return 0, err
 	}
+	// N.B. createNamed took a handle reference on o or ex; it moves into the table or
+	// is dropped here.
 	if ex == nil {
-		return p.NewHandle(o, access, sa.Inherit())
+		return p.insertHandleRef(o, access, sa.Inherit())
 	}
-	// N.B. createNamed took a handle reference on ex; it moves into the table or is
-	// dropped here.
 	if ex.typ != EventType {
 		ex.dropHandleRef(p)
 		return 0, ERROR_INVALID_HANDLE

@@ -17,9 +17,11 @@ import (
 type linkState struct{ linked atomic.Bool }
 
 // createNamed gives o the name nt and inserts it, or, when a live object already has
-// that name, returns that object with a handle reference taken (the caller must check
-// its type and give the reference to a handle or drop it). The new object o, if
-// inserted, gets no handle reference here.
+// that name, returns that object. Either way the object returned (existing, or o when
+// existing is nil) has a handle reference taken that the caller must give to a handle
+// (insertHandleRef) or drop; the caller checks existing's type. The reference on a new
+// o is taken here, under nameMu, so that a concurrent create or open of the same name
+// never sees o without handles and takes it for an object whose last handle is closing.
 func (m *Machine) createNamed(nt string, o *Object) (existing *Object, err error) {
 	m.nameMu.Lock()
 	defer m.nameMu.Unlock()
@@ -29,6 +31,7 @@ func (m *Machine) createNamed(nt string, o *Object) (existing *Object, err error
 		resolved, v, err := m.root.InsertResolved(nt, o, namespace.CaseSensitive)
 		if err == nil {
 			o.SetName(resolved)
+			o.addHandleRef()
 			m.linked(o).Store(true)
 			m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: resolved})
 			return nil, nil
