@@ -102,10 +102,14 @@ func (p *Process) insertHandleRef(o *Object, granted Access, inherit bool) (Hand
 
 // OpenEvent opens an existing named event (OpenEventW) with the requested access
 // (generic rights allowed). No such name gives ERROR_FILE_NOT_FOUND; a name held by
-// another type ERROR_INVALID_HANDLE; an empty name ERROR_INVALID_PARAMETER.
+// another type ERROR_INVALID_HANDLE. So does an empty name: kernel32 opens it relative
+// to the BaseNamedObjects directory, which is then the object opened, and it is not an
+// event (Wine dlls/ntdll/tests/om.c test_name_limits: NtOpenEvent with a zero-length
+// name gives STATUS_OBJECT_TYPE_MISMATCH). Only a NULL name, which a Go string cannot
+// express, gives ERROR_INVALID_PARAMETER (Wine dlls/kernel32/tests/sync.c test_event).
 func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, error) {
 	if name == "" {
-		return 0, ERROR_INVALID_PARAMETER
+		return 0, ERROR_INVALID_HANDLE
 	}
 	nt, err := namespace.ObjectName(name)
 	if err != nil {
