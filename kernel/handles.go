@@ -20,12 +20,16 @@ const (
 // dlls/ntdll/tests/om.c test_type_mismatch gets STATUS_OBJECT_TYPE_MISMATCH, not
 // STATUS_ACCESS_DENIED, from NtReleaseSemaphore on an event handle with no access.
 //
-// The pseudo-handle CurrentProcess (-1) refers to p itself with PROCESS_ALL_ACCESS.
+// The pseudo-handle CurrentProcess (-1) refers to p itself with PROCESS_ALL_ACCESS,
+// while p's process object exists: once p has exited and the last handle to it is gone,
+// it refers to nothing (ERROR_INVALID_HANDLE).
 func (p *Process) Reference(h Handle, want Access, t *Type) (*Object, Access, error) {
 	var e handleEntry
 	if h == CurrentProcess {
+		if !p.obj.tryIncRef() {
+			return nil, 0, ERROR_INVALID_HANDLE
+		}
 		e = handleEntry{obj: p.obj, granted: PROCESS_ALL_ACCESS}
-		p.obj.IncRef()
 	} else {
 		var ok bool
 		if e, ok = p.handles.lookup(h); !ok {

@@ -108,6 +108,20 @@ func (o *Object) IncRef() {
 	}
 }
 
+// tryIncRef adds a pointer reference unless the last one is already gone (Delete has
+// run or is running); it reports whether it did.
+func (o *Object) tryIncRef() bool {
+	for {
+		n := o.pointers.Load()
+		if n <= 0 {
+			return false
+		}
+		if o.pointers.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
 // DecRef drops a pointer reference; the last one runs Delete.
 func (o *Object) DecRef() {
 	n := o.pointers.Add(-1)
