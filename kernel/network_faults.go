@@ -1,0 +1,296 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+	"weak"
+
+	"github.com/winsim/winsim/namespace"
+)
+
+// This file implements optional, deterministic fault injection for deliveries between
+// machines (mailslot datagrams; anything else a file system routes through the
+// network), and the membership walk broadcasts use. It is additive: a Network that
+// never calls SetFaults or Partition delivers everything at once and reliably, as it
+// always did.
+//
+// A delivery from one machine to another is decided in one place, Decide, in this
+// order:
+//
+//  1. from and to are the same machine: delivered once, at once. Local delivery is
+//     never faulted.
+//  2. The two machines are partitioned: lost.
+//  3. With probability Loss: lost.
+//  4. With probability Duplicate: two copies arrive instead of one.
+//  5. Each copy, with probability Delay, travels for a duration drawn uniformly from
+//     (0, MaxDelay]; otherwise it arrives at once.
+//
+// The random source is a PCG seeded from Faults.Seed, so the same configuration and the
+// same sequence of deliveries gives the same fates. The caller carries out the decision
+// (delayed copies use a machine's Clock, so a virtual clock makes them exact) and owns
+// every timer it starts.
+//
+// Lock order: faultState.mu is a leaf. Network.mu is taken (shared) by
+// AppendDomainMembers with each Machine.mu inside it, as Machine's lock tree says.
+
+// Faults configures fault injection for deliveries between different machines of a
+// network. The zero value injects nothing.
+type Faults struct {
+	// Seed seeds the random source that decides every fate.
+	Seed uint64
+	// Loss is the probability, in [0, 1], that a delivery is lost.
+	Loss float64
+	// Duplicate is the probability, in [0, 1], that a delivery that is not lost
+	// arrives twice.
+	Duplicate float64
+	// Delay is the probability, in [0, 1], that one copy is delayed.
+	Delay float64
+	// MaxDelay bounds a delay: a delayed copy travels for a duration drawn uniformly
+	// from (0, MaxDelay]. With MaxDelay 0 nothing is delayed.
+	MaxDelay time.Duration
+}
+
+// enabled reports whether f injects anything.
+func (f Faults) enabled() bool {
+	return f.Loss > 0 || f.Duplicate > 0 || (f.Delay > 0 && f.MaxDelay > 0)
+}
+
+func validProbability(p float64) bool { return !math.IsNaN(p) && p >= 0 && p <= 1 }
+
+// Delivery is the fate of one delivery between two machines.
+type Delivery struct {
+	// Copies is how many copies arrive: 0 (lost or partitioned), 1 or 2 (duplicated).
+	Copies int
+	// Delays[i] is how long copy i travels; 0 means it arrives at once.
+	Delays [2]time.Duration
+	// Partitioned reports that the copy was lost to a partition rather than to Loss.
+	Partitioned bool
+}
+
+// reliable is the fate of every delivery on a network without faults.
+var reliable = Delivery{Copies: 1}
+
+// A FaultInjector holds one network's fault configuration and partitions and decides
+// deliveries. Get it with Network.Injector; a nil *FaultInjector decides every
+// delivery reliable and immediate.
+//
+// Lifetime: created by the first SetFaults or Partition on a network; it lives as long
+// as the network is reachable (the network does not reference it; a weak table does).
+type FaultInjector struct {
+	mu sync.Mutex
+	// +checklocks:mu
+	cfg Faults
+	// +checklocks:mu
+	rng *rand.Rand
+	// +checklocks:mu
+	cut map[[2]string]struct{} // partitioned pairs of folded names, lower first
+}
+
+// faultTable maps networks, weakly, to their injectors: the Network type has no field
+// for them and must not be kept alive by one. A runtime cleanup removes a network's
+// entry once the network is collected.
+var faultTable sync.Map // weak.Pointer[Network] -> *FaultInjector
+
+// Injector returns the network's fault injector, or nil when SetFaults and Partition
+// were never called (every delivery reliable and immediate).
+func (n *Network) Injector() *FaultInjector {
+	v, ok := faultTable.Load(weak.Make(n))
+	if !ok {
+		return nil
+	}
+	return v.(*FaultInjector)
+}
+
+// injector returns the network's fault injector, creating it.
+func (n *Network) injector() *FaultInjector {
+	key := weak.Make(n)
+	if v, ok := faultTable.Load(key); ok {
+		return v.(*FaultInjector)
+	}
+	v, loaded := faultTable.LoadOrStore(key, &FaultInjector{cut: make(map[[2]string]struct{})})
+	if !loaded {
+		runtime.AddCleanup(n, func(k weak.Pointer[Network]) { faultTable.Delete(k) }, key)
+	}
+	return v.(*FaultInjector)
+}
+
+// SetFaults sets the fault configuration for deliveries between the network's machines
+// and reseeds the random source from f.Seed. Faults{} turns injection off (partitions
+// stay until healed). Probabilities outside [0, 1] (or NaN) and a negative MaxDelay
+// give ERROR_INVALID_PARAMETER and change nothing.
+func (n *Network) SetFaults(f Faults) error {
+	if !validProbability(f.Loss) || !validProbability(f.Duplicate) || !validProbability(f.Delay) || f.MaxDelay < 0 {
+		return ERROR_INVALID_PARAMETER
+	}
+	fi := n.injector()
+	fi.mu.Lock()
+	fi.cfg = f
+	fi.rng = rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))
+	fi.mu.Unlock()
+	return nil
+}
+
+// Faults returns the network's fault configuration (the zero value when none was set).
+func (n *Network) Faults() Faults {
+	fi := n.Injector()
+	if fi == nil {
+		return Faults{}
+	}
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.cfg
+}
+
+func pairKey(a, b string) [2]string {
+	a, b = namespace.Fold(a), namespace.Fold(b)
+	if b < a {
+		a, b = b, a
+	}
+	return [2]string{a, b}
+}
+
+// Partition cuts the network between the machines named a and b (case-insensitive, in
+// both directions) until Heal or HealAll: every delivery between them is lost. The
+// names need not be on the network yet. Names that are not valid computer names give
+// ERROR_INVALID_COMPUTERNAME; a == b gives ERROR_INVALID_PARAMETER (a machine always
+// reaches itself).
+func (n *Network) Partition(a, b string) error {
+	if namespace.ValidateComputerName(a) != nil || namespace.ValidateComputerName(b) != nil {
+		return ERROR_INVALID_COMPUTERNAME
+	}
+	k := pairKey(a, b)
+	if k[0] == k[1] {
+		return ERROR_INVALID_PARAMETER
+	}
+	fi := n.injector()
+	fi.mu.Lock()
+	fi.cut[k] = struct{}{}
+	fi.mu.Unlock()
+	return nil
+}
+
+// Heal removes the partition between a and b, if any.
+func (n *Network) Heal(a, b string) {
+	if fi := n.Injector(); fi != nil {
+		fi.mu.Lock()
+		delete(fi.cut, pairKey(a, b))
+		fi.mu.Unlock()
+	}
+}
+
+// HealAll removes every partition.
+func (n *Network) HealAll() {
+	if fi := n.Injector(); fi != nil {
+		fi.mu.Lock()
+		clear(fi.cut)
+		fi.mu.Unlock()
+	}
+}
+
+// Partitioned reports whether deliveries between a and b are cut.
+func (n *Network) Partitioned(a, b string) bool {
+	fi := n.Injector()
+	if fi == nil {
+		return false
+	}
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	_, cut := fi.cut[pairKey(a, b)]
+	return cut
+}
+
+// DecideDelivery decides the fate of one delivery from machine from to machine to on
+// n: n.Injector().Decide(from, to).
+func (n *Network) DecideDelivery(from, to *Machine) Delivery {
+	return n.Injector().Decide(from, to)
+}
+
+// Decide decides the fate of one delivery from machine from to machine to (see the file
+// comment for the order of the checks). A nil injector, and a delivery from a machine to
+// itself, give one immediate copy. Each call with faults enabled consumes the random
+// source, so callers that want repeatable runs decide in a repeatable order.
+func (fi *FaultInjector) Decide(from, to *Machine) Delivery {
+	if fi == nil || from == to {
+		return reliable
+	}
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	if len(fi.cut) > 0 {
+		if _, cut := fi.cut[pairKey(from.name, to.name)]; cut {
+			return Delivery{Partitioned: true}
+		}
+	}
+	f := fi.cfg
+	if !f.enabled() || fi.rng == nil {
+		return reliable
+	}
+	if f.Loss > 0 && fi.rng.Float64() < f.Loss {
+		return Delivery{}
+	}
+	d := Delivery{Copies: 1}
+	if f.Duplicate > 0 && fi.rng.Float64() < f.Duplicate {
+		d.Copies = 2
+	}
+	if f.Delay > 0 && f.MaxDelay > 0 {
+		for i := 0; i < d.Copies; i++ {
+			if fi.rng.Float64() < f.Delay {
+				d.Delays[i] = time.Duration(fi.rng.Int64N(int64(f.MaxDelay))) + 1
+			}
+		}
+	}
+	return d
+}
+
+// AppendDomainMembers appends to dst the machines whose domain is domain
+// (case-insensitive) at the moment of the call, in no particular order, and returns the
+// extended slice. Unlike DomainMembers it allocates nothing when dst has room, which is
+// what a broadcast to a large domain needs.
+func (n *Network) AppendDomainMembers(dst []*Machine, domain string) []*Machine {
+	key := namespace.Fold(domain)
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	for _, m := range n.machines {
+		m.mu.Lock()
+		d := m.domain
+		m.mu.Unlock()
+		if d == domain || foldedEqual(d, key) {
+			dst = append(dst, m)
+		}
+	}
+	return dst
+}
+
+// foldedEqual reports whether namespace.Fold(s) == key, without allocating. key must be
+// folded already.
+func foldedEqual(s, key string) bool {
+	for s != "" {
+		if key == "" {
+			return false
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		if r == utf8.RuneError && n == 1 { // an invalid byte folds to itself
+			if key[0] != s[0] {
+				return false
+			}
+			s, key = s[1:], key[1:]
+			continue
+		}
+		switch {
+		case 'a' <= r && r <= 'z':
+			r -= 'a' - 'A'
+		case r >= utf8.RuneSelf && r <= 0xFFFF:
+			r = unicode.ToUpper(r)
+		}
+		k, kn := utf8.DecodeRuneInString(key)
+		if k != r || (k == utf8.RuneError && kn == 1) {
+			return false
+		}
+		s, key = s[n:], key[kn:]
+	}
+	return key == ""
+}

@@ -1,0 +1,264 @@
+package mailslot
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/winsim/winsim/kernel"
+	"github.com/winsim/winsim/kerneltest"
+)
+
+// kernel32/tests/mailslot.c mailslot_test: CreateMailslot(NULL, ...) fails with
+// ERROR_PATH_NOT_FOUND (facts §1 #4).
+func TestCreateMailslotNullNameFailsPathNotFound(t *testing.T) {
+	p := newProc(t, newMachine(t), "server.exe")
+	_, err := CreateMailslot(p, "", 0, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_PATH_NOT_FOUND)
+}
+
+// kernel32/tests/mailslot.c mailslot_test: CreateMailslot("blah", ...) fails with
+// ERROR_INVALID_NAME (facts §1 #3).
+func TestCreateMailslotNameWithoutPrefixFailsInvalidName(t *testing.T) {
+	p := newProc(t, newMachine(t), "server.exe")
+	_, err := CreateMailslot(p, "blah", 0, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_NAME)
+}
+
+// CreateMailslot docs and About Mailslots: the name must have the form
+// \\.\mailslot\[path]name and a process cannot create a remote mailslot; kernel32 turns
+// the redirector's refusal into ERROR_INVALID_NAME. The machine's own name and the
+// broadcast forms are refused the same way.
+func TestCreateMailslotRemoteNameFailsInvalidName(t *testing.T) {
+	n := kerneltest.NewNetwork(t)
+	m := kerneltest.AddMachine(t, n, "ALPHA", "CORP", Install)
+	kerneltest.AddMachine(t, n, "BETA", "CORP", Install)
+	p := newProc(t, m, "server.exe")
+	for _, name := range []string{`\\BETA\mailslot\x`, `\\ALPHA\mailslot\x`, `\\*\mailslot\x`, `\\CORP\mailslot\x`} {
+		_, err := CreateMailslot(p, name, 0, 0, nil)
+		assert.ErrorIs(t, err, kernel.ERROR_INVALID_NAME, name)
+	}
+	assert.Empty(t, p.Handles())
+}
+
+// A name on another device: NtCreateMailslotFile there fails with
+// STATUS_INVALID_DEVICE_REQUEST, which kernel32 CreateMailslotW turns into
+// STATUS_OBJECT_NAME_INVALID, ERROR_INVALID_NAME (ReactOS kernel32 mailslot.c). A name
+// on no device fails as the object manager's walk does: a missing component before the
+// last is STATUS_OBJECT_PATH_NOT_FOUND (ntdll/tests/om.c test_directory).
+func TestCreateMailslotOnAnotherDeviceFailsInvalidName(t *testing.T) {
+	m := newMachine(t)
+	require.NoError(t, m.RegisterDevice("NamedPipe", otherDevice{}))
+	p := newProc(t, m, "server.exe")
+	_, err := CreateMailslot(p, `\\.\pipe\x`, 0, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_NAME)
+	_, err = CreateMailslot(p, `\\.\nosuchdevice\x`, 0, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_PATH_NOT_FOUND, "STATUS_OBJECT_PATH_NOT_FOUND: \\??\\nosuchdevice is missing")
+}
+
+// otherDevice stands for a file system that is not the mailslot one.
+type otherDevice struct{}
+
+func (otherDevice) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, error) {
+	return req.Machine.NewObject(kernel.FileType, &kernel.NoOps{}), req.Access, nil
+}
+
+// Without the mailslot file system, \??\MAILSLOT leads nowhere: the walk stops at the
+// missing \Device\Mailslot (STATUS_OBJECT_PATH_NOT_FOUND).
+func TestCreateMailslotWithoutFileSystemFails(t *testing.T) {
+	p := newProc(t, kerneltest.NewMachine(t), "server.exe")
+	_, err := CreateMailslot(p, testName, 0, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_PATH_NOT_FOUND)
+}
+
+// NT MSFS createms.c: names of one character, names ending in `\`, and names with
+// characters NTFS refuses are STATUS_OBJECT_NAME_INVALID (MsIsNameValid); the
+// "Naming Files" docs list the refused characters.
+func TestCreateMailslotMalformedNamesFailInvalidName(t *testing.T) {
+	p := newProc(t, newMachine(t), "server.exe")
+	for _, name := range []string{
+		`\\.\mailslot`, `\\.\mailslot\`, `\\?\mailslot\a\`, `\\?\mailslot\a/b`,
+		`\\.\mailslot\a*b`, `\\.\mailslot\a?b`, `\\.\mailslot\a<b`, `\\.\mailslot\a>b`,
+		`\\.\mailslot\a|b`, `\\.\mailslot\a"b`, `\\.\mailslot\a:b`, "\\\\.\\mailslot\\a\x01b",
+	} {
+		_, err := CreateMailslot(p, name, 0, 0, nil)
+		assert.ErrorIs(t, err, kernel.ERROR_INVALID_NAME, "%q", name)
+	}
+	assert.Empty(t, p.Handles())
+}
+
+// kernel32/tests/mailslot.c mailslot_test: a second CreateMailslot of a live name fails
+// (facts §1 #20); NT MSFS createms.c gives STATUS_OBJECT_NAME_COLLISION,
+// ERROR_ALREADY_EXISTS. Names are not case sensitive (Mailslot Names docs).
+func TestCreateMailslotLiveNameFailsAlreadyExists(t *testing.T) {
+	m := newMachine(t)
+	p := newProc(t, m, "server.exe")
+	q := newProc(t, m, "other.exe")
+	create(t, p, `\\.\mailslot\Events`, 0, 0)
+	_, err := CreateMailslot(p, `\\.\mailslot\Events`, 0, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_ALREADY_EXISTS)
+	_, err = CreateMailslot(q, `\\.\MAILSLOT\events`, 0, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_ALREADY_EXISTS)
+}
+
+// kernel32/tests/mailslot.c mailslot_test: after CloseHandle(slot) the same name can be
+// created again (facts §1 #7). The CreateMailslot docs: the mailslot lives until the last
+// handle, duplicated ones included, is closed.
+func TestCreateMailslotNameFreeAfterLastServerHandleCloses(t *testing.T) {
+	p := newProc(t, newMachine(t), "server.exe")
+	h := create(t, p, testName, 0, 0)
+	dup, err := p.DuplicateHandle(kernel.CurrentProcess, h, kernel.CurrentProcess, 0, false, kernel.DUPLICATE_SAME_ACCESS)
+	require.NoError(t, err)
+	require.NoError(t, p.CloseHandle(h))
+	_, err = CreateMailslot(p, testName, 0, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_ALREADY_EXISTS, "a duplicate still holds the mailslot")
+	require.NoError(t, p.CloseHandle(dup))
+	h2, err := CreateMailslot(p, testName, 0, 0, nil)
+	assert.NoError(t, err)
+	assert.NoError(t, p.CloseHandle(h2))
+}
+
+// Mailslot Names docs: a name may have a path of pseudo-directories
+// (\\.\mailslot\taxes\bobs_comments); ntdll/tests/om.c test_query_object: the server's
+// object is \Device\Mailslot\<name> of type File (facts §1 #31).
+func TestCreateMailslotNameWithPathComponents(t *testing.T) {
+	m := newMachine(t)
+	p := newProc(t, m, "server.exe")
+	q := newProc(t, m, "client.exe")
+	h := create(t, p, `\\.\mailslot\taxes\bobs_comments`, 0, 0)
+	create(t, p, `\\.\mailslot\taxes\petes_comments`, 0, 0)
+	o := objectOf(t, p, h)
+	assert.Equal(t, `\Device\Mailslot\taxes\bobs_comments`, o.Name())
+	assert.Equal(t, "File", o.Type().Name)
+	c := open(t, q, `\\.\mailslot\TAXES\Bobs_Comments`)
+	write(t, q, c, "deduct it")
+	got, err := read(p, h, 64)
+	require.NoError(t, err)
+	assert.Equal(t, "deduct it", got)
+	assert.Equal(t, `\Device\Mailslot\TAXES\Bobs_Comments`, objectOf(t, q, c).Name())
+}
+
+// NT MSFS createms.c: the prefix table's longest match for `\a\b` is the live mailslot
+// `\a`, with a remaining name: STATUS_OBJECT_NAME_INVALID. The other way round there is
+// no FCB prefix, so `\a` can be created while `\a\b` lives.
+func TestCreateMailslotBelowLiveMailslotFailsInvalidName(t *testing.T) {
+	p := newProc(t, newMachine(t), "server.exe")
+	create(t, p, `\\.\mailslot\a`, 0, 0)
+	_, err := CreateMailslot(p, `\\.\mailslot\A\b`, 0, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_NAME)
+	create(t, p, `\\.\mailslot\x\y\z`, 0, 0)
+	_, err = CreateMailslot(p, `\\.\mailslot\x\y`, 0, 0, nil)
+	assert.NoError(t, err)
+	_, err = CreateMailslot(p, `\\.\mailslot\x`, 0, 0, nil)
+	assert.NoError(t, err)
+}
+
+// kernel32/tests/mailslot.c mailslot_test: CreateMailslot(name, -1, -1) succeeds and
+// GetMailslotInfo reports max ~0, next MAILSLOT_NO_MESSAGE, count 0, timeout ~0 (facts §1
+// #5); every out-parameter is optional (#6: one Go value here).
+func TestCreateMailslotAllOnesParametersRoundTrip(t *testing.T) {
+	p := newProc(t, newMachine(t), "server.exe")
+	h := create(t, p, testName, 0xFFFFFFFF, 0xFFFFFFFF)
+	assert.Equal(t, Info{MaxMessageSize: 0xFFFFFFFF, NextSize: MAILSLOT_NO_MESSAGE, MessageCount: 0, ReadTimeout: MAILSLOT_WAIT_FOREVER}, info(t, p, h))
+}
+
+// kernel32/tests/mailslot.c mailslot_test: CreateMailslot(name, 0, 0) reports max 0,
+// next MAILSLOT_NO_MESSAGE, count 0, timeout 0 (facts §1 #22).
+func TestCreateMailslotZeroParametersRoundTrip(t *testing.T) {
+	p := newProc(t, newMachine(t), "server.exe")
+	h := create(t, p, testName, 0, 0)
+	assert.Equal(t, Info{MaxMessageSize: 0, NextSize: MAILSLOT_NO_MESSAGE, MessageCount: 0, ReadTimeout: 0}, info(t, p, h))
+}
+
+// kernel32 CreateMailslotW asks for GENERIC_READ | SYNCHRONIZE | WRITE_DAC (ReactOS and
+// Wine kernel32): FILE_GENERIC_READ | WRITE_DAC, no write right.
+func TestCreateMailslotServerHandleGrantsReadOnly(t *testing.T) {
+	p := newProc(t, newMachine(t), "server.exe")
+	h := create(t, p, testName, 0, 0)
+	assert.Equal(t, kernel.FILE_GENERIC_READ|kernel.WRITE_DAC, granted(t, p, h))
+	assert.Equal(t, kernel.Access(0x160089), granted(t, p, h))
+}
+
+// CreateMailslot docs: lpSecurityAttributes' bInheritHandle decides whether children
+// inherit the handle; the timeout "applies to ... all inherited mailslot handles". The
+// child reads through the inherited handle at the same value.
+func TestCreateMailslotInheritableHandleReachesChild(t *testing.T) {
+	m := newMachine(t)
+	p := newProc(t, m, "server.exe")
+	q := newProc(t, m, "client.exe")
+	h, err := CreateMailslot(p, testName, 0, 0, &kernel.SecurityAttributes{InheritHandle: true})
+	require.NoError(t, err)
+	plain := create(t, p, `\\.\mailslot\notinherited`, 0, 0)
+	hChild, child, err := p.CreateProcess("child.exe", true, nil)
+	require.NoError(t, err)
+	defer func() { child.Terminate(0); _ = p.CloseHandle(hChild) }()
+	assert.Equal(t, kernel.FILE_GENERIC_READ|kernel.WRITE_DAC, granted(t, child, h))
+	_, _, err = child.Reference(plain, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE, "a handle created without inherit stays with its process")
+	c := open(t, q, testName)
+	write(t, q, c, "to the child")
+	got, err := read(child, h, 32)
+	require.NoError(t, err)
+	assert.Equal(t, "to the child", got)
+	// The parent's handle closing does not close the mailslot: the child's holds it.
+	require.NoError(t, p.CloseHandle(h))
+	write(t, q, c, "still here")
+	got, err = read(child, h, 32)
+	require.NoError(t, err)
+	assert.Equal(t, "still here", got)
+}
+
+// kernel.DuplicateHandle's rule for files: a duplicate cannot gain rights the source
+// lacks, so a server handle never becomes writable.
+func TestDuplicateServerHandleCannotGainWriteAccess(t *testing.T) {
+	p := newProc(t, newMachine(t), "server.exe")
+	h := create(t, p, testName, 0, 0)
+	_, err := p.DuplicateHandle(kernel.CurrentProcess, h, kernel.CurrentProcess, kernel.GENERIC_WRITE, false, 0)
+	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED)
+	d, err := p.DuplicateHandle(kernel.CurrentProcess, h, kernel.CurrentProcess, kernel.FILE_READ_DATA, false, 0)
+	require.NoError(t, err)
+	_, err = p.WriteFile(context.Background(), d, []byte("x"))
+	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED)
+}
+
+// DuplicateHandle moves a server handle to another process; with DUPLICATE_CLOSE_SOURCE
+// the original goes and the new owner reads (DuplicateHandle docs; About Mailslots: a
+// process that obtained the handle "by some other mechanism" can read).
+func TestDuplicateServerHandleToAnotherProcess(t *testing.T) {
+	m := newMachine(t)
+	p := newProc(t, m, "server.exe")
+	q := newProc(t, m, "reader.exe")
+	w := newProc(t, m, "writer.exe")
+	h := create(t, p, testName, 0, 0)
+	hq, err := p.OpenProcess(kernel.PROCESS_DUP_HANDLE, false, q.PID())
+	require.NoError(t, err)
+	defer func() { _ = p.CloseHandle(hq) }()
+	hInQ, err := p.DuplicateHandle(kernel.CurrentProcess, h, hq, 0, false, kernel.DUPLICATE_SAME_ACCESS|kernel.DUPLICATE_CLOSE_SOURCE)
+	require.NoError(t, err)
+	_, _, err = p.Reference(h, 0, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE)
+	c := open(t, w, testName)
+	write(t, w, c, "moved")
+	got, err := read(q, hInQ, 16)
+	require.NoError(t, err)
+	assert.Equal(t, "moved", got)
+}
+
+// The CreateMailslot docs: the mailslot is destroyed when the process owning the last
+// handle exits. Its name is free again and its clients' writes fail (NT MSFS cleanup.c).
+func TestServerProcessExitClosesMailslot(t *testing.T) {
+	m := newMachine(t)
+	p := newProc(t, m, "server.exe")
+	q := newProc(t, m, "client.exe")
+	create(t, p, testName, 0, 0)
+	c := open(t, q, testName)
+	write(t, q, c, "queued")
+	p.Terminate(0)
+	_, err := q.WriteFile(context.Background(), c, []byte("x"))
+	assert.ErrorIs(t, err, kernel.ERROR_HANDLE_EOF)
+	p2 := newProc(t, m, "server2.exe")
+	h2 := create(t, p2, testName, 0, 0)
+	assert.Equal(t, uint32(0), info(t, p2, h2).MessageCount, "the old queue died with the old mailslot")
+}

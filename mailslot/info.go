@@ -1,0 +1,84 @@
+package mailslot
+
+import (
+	"context"
+
+	"github.com/winsim/winsim/kernel"
+)
+
+// MAILSLOT_NO_MESSAGE is the NextSize GetMailslotInfo reports for an empty mailslot
+// (winbase.h: (DWORD)-1).
+const MAILSLOT_NO_MESSAGE uint32 = 0xFFFFFFFF
+
+// Info is what GetMailslotInfo reports, its four optional out-parameters in one value.
+type Info struct {
+	// MaxMessageSize is the maximum message size the mailslot was created with; 0 means
+	// any size.
+	MaxMessageSize uint32
+	// NextSize is the size of the oldest message, or MAILSLOT_NO_MESSAGE when there is
+	// none (a zero-length message reports 0).
+	NextSize uint32
+	// MessageCount is the number of messages waiting.
+	MessageCount uint32
+	// ReadTimeout is the read timeout in milliseconds, or MAILSLOT_WAIT_FOREVER.
+	ReadTimeout uint32
+}
+
+// GetMailslotInfo returns the state of the mailslot h refers to (GetMailslotInfo). h is
+// normally the server handle. It needs no particular access (NT's I/O manager asks none
+// for FileMailslotQueryInformation).
+//
+// Errors:
+//   - ERROR_INVALID_HANDLE: h is not a valid handle, or not a file (INVALID_HANDLE_VALUE
+//     included; facts §1 #1).
+//   - ERROR_INVALID_PARAMETER: a file that is no mailslot's: the mailslot device or its
+//     root, another file system's file, a remote or broadcast client.
+//   - ERROR_HANDLE_EOF: a local client whose server has gone (STATUS_FILE_FORCED_CLOSED).
+//
+// A local client handle is answered with its server's values, as Windows 8 and later do
+// (facts §1 #28: NtQueryInformationFile(FileMailslotQueryInformation) on a client
+// succeeds there; earlier versions gave ERROR_INVALID_PARAMETER). See docs/deviations.md.
+func GetMailslotInfo(p *kernel.Process, h kernel.Handle) (Info, error) {
+	c, err := p.CallFor(context.Background(), h, 0)
+	if err != nil {
+		return Info{}, err
+	}
+	defer c.Object.DecRef()
+	switch b := c.Object.Body().(type) {
+	case *serverEnd:
+		return b.ms.info(), nil
+	case *clientEnd:
+		return b.info()
+	}
+	return Info{}, kernel.ERROR_INVALID_PARAMETER
+}
+
+// SetMailslotInfo sets the read timeout of the mailslot whose server handle is h
+// (SetMailslotInfo): milliseconds, 0 for none, or MAILSLOT_WAIT_FOREVER. Reads that
+// are already waiting keep the timeout they started with; later reads use the new one.
+// It needs no particular access.
+//
+// Errors: ERROR_INVALID_HANDLE for an invalid or non-file handle; ERROR_INVALID_PARAMETER
+// for any file other than a mailslot's server, client handles included (NT MSFS sets
+// information only on the FCB); ERROR_HANDLE_EOF for a local client whose server has
+// gone.
+func SetMailslotInfo(p *kernel.Process, h kernel.Handle, readTimeout uint32) error {
+	c, err := p.CallFor(context.Background(), h, 0)
+	if err != nil {
+		return err
+	}
+	defer c.Object.DecRef()
+	switch b := c.Object.Body().(type) {
+	case *serverEnd:
+		b.ms.setTimeout(readTimeout)
+		if b.ms.dev.m.Tracing() {
+			b.ms.trace(p.PID(), "read timeout set")
+		}
+		return nil
+	case *clientEnd:
+		if b.ms != nil && b.ms.closed.Load() {
+			return kernel.ERROR_HANDLE_EOF
+		}
+	}
+	return kernel.ERROR_INVALID_PARAMETER
+}

@@ -1,0 +1,274 @@
+package mailslot
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/winsim/winsim/kernel"
+)
+
+// A mailslot is one mailslot's control block, analogous to NT MSFS's FCB (Wine: struct
+// mailslot): its name, its queue of whole messages, its maximum message size and read
+// timeout, the readers waiting on it and the delayed deliveries on their way to it. It
+// lives in its Device's name table, apart from the server file object that owns it
+// (serverEnd).
+//
+// Lifetime: created by CreateMailslot together with its server file object and entered
+// in the device's table. Local client file objects point at it for as long as they
+// live. When the last handle to the server file object closes, close runs: the name
+// leaves the table (a new CreateMailslot of it succeeds), queued messages are dropped,
+// pending delayed deliveries are cancelled, blocked readers wake with ERROR_HANDLE_EOF
+// and later writes through old clients fail with ERROR_HANDLE_EOF (NT: the FCB and its
+// CCBs are marked closing, STATUS_FILE_FORCED_CLOSED). The struct is then garbage once
+// the last client lets go. Mailslots must not be copied.
+type mailslot struct {
+	// Immutable after newMailslot.
+	dev     *Device
+	name    string // below \Device\Mailslot, as created: `\app\events`
+	key     string // namespace.Fold(name)
+	maxSize uint32 // 0: any size
+
+	// closed is set under mu by close; it may be read without mu as a hint.
+	closed atomic.Bool
+
+	// waiters are the blocked ReadFile calls. Notified after mu is released.
+	waiters kernel.WaitQueue
+
+	mu sync.Mutex
+	// +checklocks:mu
+	timeout uint32 // milliseconds, or MAILSLOT_WAIT_FOREVER
+	// +checklocks:mu
+	q msgQueue
+	// +checklocks:mu
+	pending map[*delayed]struct{} // delayed deliveries not yet arrived
+}
+
+func newMailslot(dev *Device, name, key string, maxSize, timeout uint32) *mailslot {
+	return &mailslot{dev: dev, name: name, key: key, maxSize: maxSize, timeout: timeout}
+}
+
+// ntName returns the mailslot's NT object name, \Device\Mailslot\<name>.
+func (ms *mailslot) ntName() string { return deviceName + ms.name }
+
+// fits reports whether a message of size n may be queued (MaximumMessageSize 0 means
+// any size).
+func (ms *mailslot) fits(n int) bool {
+	return ms.maxSize == 0 || uint64(n) <= uint64(ms.maxSize)
+}
+
+// write queues a copy of b, for a local client's WriteFile. It never blocks.
+//
+// Errors (NT MSFS write.c, in its order): ERROR_HANDLE_EOF once the server has gone
+// (STATUS_FILE_FORCED_CLOSED), ERROR_INVALID_PARAMETER for a message larger than the
+// mailslot's maximum (nothing is queued).
+func (ms *mailslot) write(pid uint32, b []byte) error {
+	if ms.closed.Load() {
+		return kernel.ERROR_HANDLE_EOF
+	}
+	if !ms.fits(len(b)) {
+		return kernel.ERROR_INVALID_PARAMETER
+	}
+	m := make([]byte, len(b)) // the message: the one allocation of a local write
+	copy(m, b)
+	if !ms.enqueue(m) {
+		return kernel.ERROR_HANDLE_EOF
+	}
+	if ms.dev.m.Tracing() {
+		ms.trace(pid, "message queued "+strconv.Itoa(len(b))+" bytes")
+	}
+	return nil
+}
+
+// enqueue appends m (which the queue now shares and never modifies) unless the mailslot
+// has closed, and wakes the readers. It reports whether m was queued.
+func (ms *mailslot) enqueue(m []byte) bool {
+	ms.mu.Lock()
+	if ms.closed.Load() {
+		ms.mu.Unlock()
+		return false
+	}
+	ms.q.push(m)
+	ms.mu.Unlock()
+	ms.waiters.Notify()
+	return true
+}
+
+// deliver queues a message that arrived from the network (a remote or broadcast write,
+// possibly this machine's own copy). Like a datagram, it fails silently: a closed
+// mailslot, or a message over the maximum size, drops it.
+func (ms *mailslot) deliver(m []byte, from string) {
+	if !ms.fits(len(m)) {
+		if ms.dev.m.Tracing() {
+			ms.trace(0, "datagram from "+from+" dropped: "+strconv.Itoa(len(m))+" bytes is over the maximum message size")
+		}
+		return
+	}
+	if ms.enqueue(m) && ms.dev.m.Tracing() {
+		ms.trace(0, "datagram from "+from+" queued "+strconv.Itoa(len(m))+" bytes")
+	}
+}
+
+// tryRead takes the oldest message into buf. done is false when the queue is empty and
+// the mailslot open (the caller may wait).
+//
+// Errors: ERROR_INSUFFICIENT_BUFFER when buf is smaller than the oldest message, which
+// stays queued (NT: STATUS_BUFFER_TOO_SMALL; kernel32/tests/mailslot.c); ERROR_HANDLE_EOF
+// once the mailslot has closed (NT: STATUS_FILE_FORCED_CLOSED completes pending reads).
+func (ms *mailslot) tryRead(buf []byte) (n int, done bool, err error) {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	return ms.tryReadLocked(buf)
+}
+
+// Preconditions: ms.mu is held.
+func (ms *mailslot) tryReadLocked(buf []byte) (n int, done bool, err error) {
+	if ms.closed.Load() {
+		return 0, true, kernel.ERROR_HANDLE_EOF
+	}
+	m, ok := ms.q.peek()
+	if !ok {
+		return 0, false, nil
+	}
+	if len(m) > len(buf) {
+		return 0, true, kernel.ERROR_INSUFFICIENT_BUFFER
+	}
+	ms.q.pop()
+	return copy(buf, m), true, nil
+}
+
+// tryTake removes the oldest message and returns a private copy of it (for
+// Server.ReadMessage, which sizes the buffer itself).
+func (ms *mailslot) tryTake() (m []byte, done bool, err error) {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	if ms.closed.Load() {
+		return nil, true, kernel.ERROR_HANDLE_EOF
+	}
+	head, ok := ms.q.peek()
+	if !ok {
+		return nil, false, nil
+	}
+	ms.q.pop()
+	out := make([]byte, len(head)) // head may be shared with other queues
+	copy(out, head)
+	return out, true, nil
+}
+
+// readTimeout returns the wait a read starts with. A read already waiting keeps the
+// timeout it started with, as NT's queued read IRP keeps its timer.
+func (ms *mailslot) readTimeout() time.Duration {
+	ms.mu.Lock()
+	t := ms.timeout
+	ms.mu.Unlock()
+	return kernel.Millis(t)
+}
+
+// read is ReadFile on the server: one whole message, oldest first, waiting up to the
+// read timeout for one to arrive (ERROR_SEM_TIMEOUT after it; at once for timeout 0).
+// The fast path does not allocate: Block, which does, runs only when the queue is empty.
+func (ms *mailslot) read(c kernel.Call, buf []byte) (int, error) {
+	n, done, err := ms.tryRead(buf)
+	if done {
+		if err == nil {
+			ms.traceRead(c, n)
+		}
+		return n, err
+	}
+	err = c.Block(&ms.waiters, ms.readTimeout(), kernel.ERROR_SEM_TIMEOUT, func() (bool, error) {
+		var done bool
+		var err error
+		n, done, err = ms.tryRead(buf)
+		return done, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	ms.traceRead(c, n)
+	return n, nil
+}
+
+// take is read for Server.ReadMessage: it returns the message itself.
+func (ms *mailslot) take(c kernel.Call) ([]byte, error) {
+	m, done, err := ms.tryTake()
+	if !done {
+		err = c.Block(&ms.waiters, ms.readTimeout(), kernel.ERROR_SEM_TIMEOUT, func() (bool, error) {
+			var done bool
+			var err error
+			m, done, err = ms.tryTake()
+			return done, err
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	ms.traceRead(c, len(m))
+	return m, nil
+}
+
+// info returns GetMailslotInfo's values.
+func (ms *mailslot) info() Info {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	in := Info{MaxMessageSize: ms.maxSize, NextSize: MAILSLOT_NO_MESSAGE, MessageCount: uint32(ms.q.len()), ReadTimeout: ms.timeout}
+	if m, ok := ms.q.peek(); ok {
+		in.NextSize = uint32(len(m))
+	}
+	return in
+}
+
+// setTimeout is SetMailslotInfo.
+func (ms *mailslot) setTimeout(t uint32) {
+	ms.mu.Lock()
+	ms.timeout = t
+	ms.mu.Unlock()
+}
+
+// close runs when the last handle to the server file object closes (NT MSFS's
+// MsCleanupFcb): the name leaves the device's table, the queue and the pending delayed
+// deliveries are dropped, and blocked readers wake to ERROR_HANDLE_EOF.
+func (ms *mailslot) close(pid uint32) {
+	ms.dev.remove(ms)
+	ms.mu.Lock()
+	ms.closed.Store(true)
+	dropped := ms.q.len()
+	ms.q.reset()
+	pending := ms.pending
+	ms.pending = nil
+	ms.mu.Unlock()
+	for d := range pending {
+		d.timer.Stop()
+	}
+	ms.waiters.Notify()
+	if ms.dev.m.Tracing() {
+		ms.trace(pid, "mailslot closed; dropped "+strconv.Itoa(dropped)+" queued and "+strconv.Itoa(len(pending))+" delayed messages")
+	}
+}
+
+// describe summarises the mailslot for views.
+func (ms *mailslot) describe() string {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	if ms.closed.Load() {
+		return "mailslot " + ms.name + " (closed)"
+	}
+	s := "mailslot " + ms.name + ": " + strconv.Itoa(ms.q.len()) + " messages, " + strconv.Itoa(ms.q.bytes) + " bytes"
+	if len(ms.pending) > 0 {
+		s += ", " + strconv.Itoa(len(ms.pending)) + " delayed"
+	}
+	return s
+}
+
+func (ms *mailslot) traceRead(c kernel.Call, n int) {
+	if ms.dev.m.Tracing() {
+		ms.dev.m.Emit(kernel.TraceEvent{Kind: kernel.EvDevice, PID: c.Process.PID(), Handle: c.Handle, Object: c.Object.ID(), Type: "File", Name: ms.ntName(), Detail: "message read " + strconv.Itoa(n) + " bytes"})
+	}
+}
+
+// trace emits a device event about the mailslot, when anyone listens.
+func (ms *mailslot) trace(pid uint32, detail string) {
+	if ms.dev.m.Tracing() {
+		ms.dev.m.Emit(kernel.TraceEvent{Kind: kernel.EvDevice, PID: pid, Type: "File", Name: ms.ntName(), Detail: detail})
+	}
+}

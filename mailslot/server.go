@@ -1,0 +1,143 @@
+package mailslot
+
+import (
+	"github.com/winsim/winsim/kernel"
+	"github.com/winsim/winsim/namespace"
+)
+
+// MAILSLOT_WAIT_FOREVER is the read timeout that waits for a message as long as it
+// takes (winbase.h: (DWORD)-1).
+const MAILSLOT_WAIT_FOREVER uint32 = 0xFFFFFFFF
+
+// serverAccess is what CreateMailslot grants its handle: kernel32 asks NtCreateMailslotFile
+// for GENERIC_READ | SYNCHRONIZE | WRITE_DAC (ReactOS and Wine kernel32), so the server
+// handle reads and cannot write (kernel32/tests/mailslot.c: WriteFile on it fails with
+// ERROR_ACCESS_DENIED).
+var serverAccess = kernel.FileType.Generic.Map(kernel.GENERIC_READ) | kernel.SYNCHRONIZE | kernel.WRITE_DAC
+
+// A serverEnd is the body of a mailslot's server file object, the one CreateMailslot
+// returns a handle to (NT MSFS: the file object whose FsContext is the FCB).
+//
+// Lifetime: created by CreateMailslot with one handle; duplicated and inherited handles
+// share it. When its last handle closes (CloseHandle, DUPLICATE_CLOSE_SOURCE, or the
+// exit of the process holding it), Close closes the mailslot. A ReadFile in progress
+// holds a pointer reference, not a handle, so it cannot keep the mailslot open.
+type serverEnd struct {
+	kernel.NoOps
+	ms *mailslot // immutable
+}
+
+var (
+	_ kernel.Reader    = (*serverEnd)(nil)
+	_ kernel.Writer    = (*serverEnd)(nil)
+	_ kernel.Describer = (*serverEnd)(nil)
+)
+
+// Read implements kernel.Reader: ReadFile on the server handle returns exactly one whole
+// message, oldest first (kernel32/tests/mailslot.c).
+//
+// Errors: ERROR_INSUFFICIENT_BUFFER when p is shorter than the oldest message, which
+// stays queued (NT STATUS_BUFFER_TOO_SMALL; facts §1 #27); ERROR_SEM_TIMEOUT when no
+// message arrives within the read timeout, at once for timeout 0 (facts §1 #9, #10,
+// #29); ERROR_HANDLE_EOF when the mailslot closes under the read; an error matching
+// ERROR_OPERATION_ABORTED when the context is done or the calling process exits.
+func (s *serverEnd) Read(c kernel.Call, p []byte) (int, error) { return s.ms.read(c, p) }
+
+// Write implements kernel.Writer: writing through a server handle is invalid even with
+// write access (NT MSFS write.c; kernel32/tests/mailslot.c NtWriteFile on a server
+// created with GENERIC_WRITE gives STATUS_INVALID_PARAMETER). Handles from
+// CreateMailslot lack write access, so WriteFile fails earlier with
+// ERROR_ACCESS_DENIED.
+func (s *serverEnd) Write(kernel.Call, []byte) (int, error) {
+	return 0, kernel.ERROR_INVALID_PARAMETER
+}
+
+// Close implements kernel.Ops: the last server handle is gone, so the mailslot is.
+func (s *serverEnd) Close(_ *kernel.Object, by *kernel.Process) {
+	var pid uint32
+	if by != nil {
+		pid = by.PID()
+	}
+	s.ms.close(pid)
+}
+
+// Describe implements kernel.Describer.
+func (s *serverEnd) Describe() string { return "server of " + s.ms.describe() }
+
+// CreateMailslot creates a mailslot on the caller's machine and returns its server handle
+// (CreateMailslotW). name has the form \\.\mailslot\[path\]name (case-insensitive;
+// pseudo-directories allowed). maxMessageSize bounds each message written locally, 0
+// meaning any size. readTimeout is how long ReadFile waits for a message, in
+// milliseconds: 0 returns at once, MAILSLOT_WAIT_FOREVER waits as long as it takes. sa's
+// inherit flag makes the handle inheritable. The handle grants FILE_GENERIC_READ |
+// WRITE_DAC: it reads, it cannot write.
+//
+// Errors:
+//   - ERROR_PATH_NOT_FOUND: name is "" (CreateMailslot(NULL); facts §1 #4).
+//   - ERROR_INVALID_NAME: a name that is not a local mailslot name: "blah" (facts §1
+//     #3), a UNC name (a process cannot create a remote mailslot: About Mailslots;
+//     Windows' redirector refuses the create and kernel32 maps that to
+//     STATUS_OBJECT_NAME_INVALID), a name on another device (\\.\pipe\x), an empty or
+//     malformed mailslot name, or one below a live mailslot's name (NT MSFS createms.c).
+//   - ERROR_ALREADY_EXISTS: a mailslot of that name is live on this machine
+//     (STATUS_OBJECT_NAME_COLLISION; facts §1 #20). Once its last server handle is
+//     closed the name is free again (facts §1 #7).
+//   - The namespace's errors for a name that does not resolve (ERROR_PATH_NOT_FOUND,
+//     ERROR_FILE_NOT_FOUND), for example when the mailslot file system is not installed.
+func CreateMailslot(p *kernel.Process, name string, maxMessageSize uint32, readTimeout uint32, sa *kernel.SecurityAttributes) (kernel.Handle, error) {
+	if name == "" {
+		return 0, kernel.ERROR_PATH_NOT_FOUND
+	}
+	wp, err := namespace.ParseWin32Path(name)
+	if err != nil {
+		return 0, kernel.Win32Error(err)
+	}
+	if wp.Kind != namespace.KindDevice {
+		return 0, errInvalidName
+	}
+	m := p.Machine()
+	e, rest, err := m.Root().Lookup(wp.NTPath)
+	if err != nil {
+		return 0, kernel.Win32Error(err)
+	}
+	d, ok := e.(*Device)
+	if !ok {
+		// Another device, or a named object: NtCreateMailslotFile there gives
+		// STATUS_INVALID_DEVICE_REQUEST or STATUS_NOT_SUPPORTED, which kernel32 turns
+		// into STATUS_OBJECT_NAME_INVALID.
+		return 0, errInvalidName
+	}
+	ms, err := d.create(rest, maxMessageSize, readTimeout)
+	if err != nil {
+		return 0, err
+	}
+	o := m.NewObject(kernel.FileType, &serverEnd{ms: ms})
+	o.SetName(ms.ntName())
+	h, err := p.NewHandle(o, serverAccess, sa.Inherit())
+	o.DecRef() // the handle holds the object now; on failure this runs Close and frees the name
+	if err != nil {
+		return 0, err
+	}
+	if m.Tracing() {
+		ms.trace(p.PID(), "mailslot created")
+	}
+	return h, nil
+}
+
+// create enters a new mailslot named path in the table, with NT MSFS's checks in its
+// order (createms.c): an exact match is a collision, a live mailslot named by a proper
+// prefix makes the name invalid, and then the name itself must be valid.
+func (d *Device) create(path string, maxSize, timeout uint32) (*mailslot, error) {
+	key := namespace.Fold(path)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.slots[key]; ok {
+		return nil, kernel.ERROR_ALREADY_EXISTS
+	}
+	if d.prefixTakenLocked(path) || !validName(path) {
+		return nil, errInvalidName
+	}
+	ms := newMailslot(d, path, key, maxSize, timeout)
+	d.slots[key] = ms
+	return ms, nil
+}
