@@ -286,7 +286,7 @@ func TestReadFileWaitsForeverUntilWrite(t *testing.T) {
 }
 
 // A read waiting with a timeout returns as soon as a message arrives, before the timeout
-// (NT MSFS writesup.c hands a write to the oldest waiting read).
+// (kernel32/tests/mailslot.c: a pending read completes when a client writes).
 func TestReadFileCompletesOnWriteBeforeTimeout(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		m := newMachine(t)
