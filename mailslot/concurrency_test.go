@@ -105,7 +105,7 @@ func TestConcurrentReadersShareOneQueue(t *testing.T) {
 			_, err := q.WriteFile(context.Background(), c, msg[:])
 			require.NoError(t, err)
 		}
-		synctest.Wait() // every reader is blocked again: the queue is empty
+		synctest.Wait()                      // every reader is blocked again: the queue is empty
 		require.NoError(t, p.CloseHandle(h)) // wakes the readers with ERROR_HANDLE_EOF
 		delete(f.slot, "BETA")
 		wg.Wait()

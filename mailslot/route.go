@@ -83,7 +83,7 @@ func deliverTo(inj *kernel.FaultInjector, src, to *kernel.Machine, key string, m
 		if to.Tracing() {
 			why := "lost"
 			if fate.Partitioned {
-				why = "partitioned from " + src.Name()
+				why = "lost to a partition"
 			}
 			to.Emit(kernel.TraceEvent{Kind: kernel.EvDevice, Type: "File", Name: deviceName, Detail: "datagram from " + src.Name() + " " + why})
 		}
