@@ -33,9 +33,35 @@ import (
 // (About Mailslots: "cannot be larger than 424 bytes when sent between computers").
 const MaxRemoteMessageSize = 424
 
-// memberPool holds the slices broadcasts collect domain members in, so that a broadcast
-// to a large domain allocates no per-member memory.
-var memberPool = sync.Pool{New: func() any { s := make([]*kernel.Machine, 0, 64); return &s }}
+// memberLists keeps the slices broadcasts collect domain members in, so that a broadcast
+// to a large domain allocates no per-member memory once warm. It is a plain free list
+// rather than a sync.Pool, which may drop what it holds at any time (and, under the race
+// detector, on purpose).
+var memberLists struct {
+	mu sync.Mutex
+	// +checklocks:mu
+	free [][]*kernel.Machine
+}
+
+// getMembers returns an empty slice to collect members in.
+func getMembers() []*kernel.Machine {
+	memberLists.mu.Lock()
+	defer memberLists.mu.Unlock()
+	if n := len(memberLists.free); n > 0 {
+		s := memberLists.free[n-1]
+		memberLists.free = memberLists.free[:n-1]
+		return s
+	}
+	return make([]*kernel.Machine, 0, 64)
+}
+
+// putMembers gives s back, emptied so that it keeps no machine alive.
+func putMembers(s []*kernel.Machine) {
+	clear(s)
+	memberLists.mu.Lock()
+	memberLists.free = append(memberLists.free, s[:0])
+	memberLists.mu.Unlock()
+}
 
 // route sends p from the process's machine to t (a remote or broadcast target).
 func route(from *kernel.Process, t target, p []byte) (int, error) {
@@ -57,8 +83,7 @@ func route(from *kernel.Process, t target, p []byte) (int, error) {
 	if t.kind == toDomain {
 		domain = src.Domain()
 	}
-	bufp := memberPool.Get().(*[]*kernel.Machine)
-	members := net.AppendDomainMembers((*bufp)[:0], domain)
+	members := net.AppendDomainMembers(getMembers(), domain)
 	if inj != nil {
 		// Fates are drawn in name order so that a seeded run repeats exactly.
 		slices.SortFunc(members, func(a, b *kernel.Machine) int { return cmp.Compare(a.Name(), b.Name()) })
@@ -66,12 +91,10 @@ func route(from *kernel.Process, t target, p []byte) (int, error) {
 	for _, to := range members {
 		deliverTo(inj, src, to, t.key, msg)
 	}
-	clear(members)
-	*bufp = members[:0]
-	memberPool.Put(bufp)
 	if src.Tracing() {
 		src.Emit(kernel.TraceEvent{Kind: kernel.EvDevice, PID: from.PID(), Type: "File", Name: deviceName + t.path, Detail: "broadcast to domain " + domain + ": " + strconv.Itoa(len(p)) + " bytes, " + strconv.Itoa(len(members)) + " machines"})
 	}
+	putMembers(members)
 	return len(p), nil
 }
 
