@@ -35,7 +35,7 @@ import (
 // (delayed copies use a machine's Clock, so a virtual clock makes them exact) and owns
 // every timer it starts.
 //
-// Lock order: faultState.mu is a leaf. Network.mu is taken (shared) by
+// Lock order: FaultInjector.mu is a leaf. Network.mu is taken (shared) by
 // AppendDomainMembers with each Machine.mu inside it, as Machine's lock tree says.
 
 // Faults configures fault injection for deliveries between different machines of a
