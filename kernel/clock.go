@@ -86,12 +86,18 @@ func (c *VirtualClock) NewTimer(d time.Duration) Timer {
 }
 
 // AfterFunc implements Clock: f runs on its own goroutine during the Advance or Set
-// that moves time past d.
+// that moves time past d. For d <= 0 the time has already passed and f runs at once,
+// as with time.AfterFunc and NewTimer.
 func (c *VirtualClock) AfterFunc(d time.Duration, f func()) Timer {
 	t := &virtualTimer{c: c, f: f}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t.when = c.now.Add(d)
+	if d <= 0 {
+		t.index = -1
+		go f()
+		return t
+	}
 	c.seq++
 	t.seq = c.seq
 	heap.Push(&c.timers, t)
