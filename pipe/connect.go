@@ -1,0 +1,132 @@
+package pipe
+
+import (
+	"context"
+
+	"github.com/winsim/winsim/kernel"
+)
+
+// ConnectNamedPipe waits for a client to connect to the server end h
+// (ConnectNamedPipe without OVERLAPPED). A new instance is already listening, so a
+// client may have connected before the call; then it fails with ERROR_PIPE_CONNECTED,
+// which means success (facts §3.4 #78). If that client has already closed its end it
+// fails with ERROR_NO_DATA (#82). A disconnected instance starts listening again (#85),
+// which wakes WaitNamedPipe callers (#75). In PIPE_NOWAIT mode it does not wait: it
+// fails with ERROR_PIPE_LISTENING and the instance stays listening (#153).
+//
+// Blocking honours ctx and the exit of p (an error matching ERROR_OPERATION_ABORTED;
+// the instance keeps listening). A DisconnectNamedPipe from another goroutine ends the
+// wait with ERROR_PIPE_NOT_CONNECTED, and the server end's last handle closing with
+// ERROR_BROKEN_PIPE (NT's NPFS completes the listen with STATUS_PIPE_DISCONNECTED and
+// STATUS_PIPE_BROKEN).
+//
+// Other errors: ERROR_INVALID_FUNCTION on a client end or a file that is not a pipe
+// (#79); the handle errors of kernel.Process.CallFor.
+func ConnectNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle) error {
+	c, e, err := callEnd(ctx, p, h, 0)
+	if err != nil {
+		return err
+	}
+	defer c.Object.DecRef()
+	if !e.server {
+		return kernel.ERROR_INVALID_FUNCTION
+	}
+	in := e.inst
+	fcb := in.fcb
+	var wl wakeList
+	fcb.mu.Lock()
+	in.mu.Lock()
+	switch in.state {
+	case stateConnected:
+		err = kernel.ERROR_PIPE_CONNECTED
+	case stateClosing:
+		err = kernel.ERROR_NO_DATA
+	case stateClosed:
+		err = kernel.ERROR_BROKEN_PIPE
+	case stateDisconnected:
+		in.advanceLocked(stateListening)
+		fcb.addListenerLocked(in, &wl)
+	}
+	nowait, gen := e.nowait, in.connects
+	in.mu.Unlock()
+	fcb.mu.Unlock()
+	wl.run()
+	if err != nil {
+		e.ioFailed()
+		return err
+	}
+	if in.m.Tracing() {
+		in.trace(e, "listening")
+	}
+	if nowait {
+		e.ioFailed()
+		return kernel.ERROR_PIPE_LISTENING
+	}
+	e.ioPending()
+	err = c.Block(&in.connQ, -1, nil, func() (bool, error) {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		if in.connects != gen {
+			return true, nil // connected, even if the client has already left again
+		}
+		switch in.state {
+		case stateDisconnected:
+			return true, kernel.ERROR_PIPE_NOT_CONNECTED
+		case stateClosed:
+			return true, kernel.ERROR_BROKEN_PIPE
+		}
+		return false, nil
+	})
+	e.ioFinished(err)
+	return err
+}
+
+// DisconnectNamedPipe disconnects the server end h from its client
+// (DisconnectNamedPipe). Everything queued in either direction is discarded (facts §3.4
+// #83); the client's handle stays open but every call on it fails with
+// ERROR_PIPE_NOT_CONNECTED from now on (#137, #140); blocked reads, writes and flushes
+// on both ends fail with ERROR_PIPE_NOT_CONNECTED (#144). Both ends become unsignalled
+// (#137, #189). The instance accepts no client until ConnectNamedPipe (#71). A server
+// whose client closed is disconnected the same way (#85). A listening server stops
+// listening, and a ConnectNamedPipe waiting on it fails with ERROR_PIPE_NOT_CONNECTED
+// (NT's NPFS; see docs/pipes.md).
+//
+// Errors: ERROR_PIPE_NOT_CONNECTED when already disconnected (#84);
+// ERROR_INVALID_FUNCTION on a client end or a file that is not a pipe.
+func DisconnectNamedPipe(p *kernel.Process, h kernel.Handle) error {
+	c, e, err := callEnd(context.Background(), p, h, 0)
+	if err != nil {
+		return err
+	}
+	defer c.Object.DecRef()
+	if !e.server {
+		return kernel.ERROR_INVALID_FUNCTION
+	}
+	in := e.inst
+	fcb := in.fcb
+	var wl wakeList
+	var cut *end
+	fcb.mu.Lock()
+	in.mu.Lock()
+	switch in.state {
+	case stateDisconnected:
+		err = kernel.ERROR_PIPE_NOT_CONNECTED
+	case stateClosed:
+		err = kernel.ERROR_BROKEN_PIPE
+	default:
+		cut = in.disconnectLocked(&wl)
+	}
+	in.mu.Unlock()
+	fcb.mu.Unlock()
+	wl.run()
+	if err != nil {
+		return err
+	}
+	// Wine's pipe_end_disconnect: both file objects are reset.
+	e.ioFailed()
+	if cut != nil {
+		cut.ioFailed()
+	}
+	in.trace(e, "disconnected")
+	return nil
+}

@@ -1,0 +1,435 @@
+package pipe
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/winsim/winsim/kernel"
+)
+
+// An end is the body of a pipe end's file object: the server end of an instance (which
+// CreateNamedPipe, or CreatePipe for the read end, returns) or a client end (which
+// CreateFile, or CreatePipe for the write end, returns). It is analogous to an NPFS file
+// object with its CCB and end (Wine: struct pipe_end).
+//
+// Lifetime: created with its kernel object by CreateNamedPipe, CreatePipe or CreateFile,
+// which hand the caller the only handle. Handles (duplicated, inherited) hold handle and
+// pointer references; a blocked call holds a pointer reference through its kernel.Call.
+// Close runs at the last handle close (NT cleanup): the other end sees the close, the
+// instance's bookkeeping is updated and blocked calls on this end fail. Delete has
+// nothing left to do. Ends must not be copied.
+type end struct {
+	// Immutable after creation.
+	inst   *instance
+	server bool
+	obj    *kernel.Object
+	// remote is set on a client end opened from another machine, whose name is host.
+	remote bool
+	host   string
+
+	// Protected by inst.mu.
+	//
+	// msgRead is the read mode (PIPE_READMODE_MESSAGE); nowait the completion mode
+	// (PIPE_NOWAIT).
+	msgRead bool
+	nowait  bool
+	// state is a client end's view (connected, closing, disconnected); server ends use
+	// inst.state.
+	state instState
+	// closed is set once the end's last handle has closed.
+	closed bool
+	// maxCollection and collectTimeout are the remote client's
+	// SetNamedPipeHandleState parameters.
+	maxCollection, collectTimeout uint32
+
+	// sig is the file object's signal state (NT's FILE_OBJECT Event): reset when a
+	// call starts I/O that fails or blocks, set when I/O completes. Accessed
+	// atomically; changed to signalled under the dispatcher lock.
+	sig atomic.Bool
+	// hdr is protected by the machine's dispatcher lock.
+	hdr kernel.DispatchHeader
+}
+
+var (
+	_ kernel.Ops       = (*end)(nil)
+	_ kernel.Reader    = (*end)(nil)
+	_ kernel.Writer    = (*end)(nil)
+	_ kernel.Flusher   = (*end)(nil)
+	_ kernel.Signaler  = (*end)(nil)
+	_ kernel.Describer = (*end)(nil)
+)
+
+// fromObject returns the pipe end o is, or an error for a file object of another kind
+// (a mailslot, the pipe device itself): the file systems reject pipe FSCTLs there with
+// STATUS_INVALID_DEVICE_REQUEST / STATUS_ILLEGAL_FUNCTION, ERROR_INVALID_FUNCTION.
+func fromObject(o *kernel.Object) (*end, error) {
+	if o.Type() != kernel.FileType {
+		return nil, kernel.ERROR_INVALID_HANDLE
+	}
+	e, ok := o.Body().(*end)
+	if !ok {
+		return nil, kernel.ERROR_INVALID_FUNCTION
+	}
+	return e, nil
+}
+
+// callEnd references h for a pipe call needing want access (p.CallFor: handle valid,
+// then access, then a file object) and returns the call and its end. The caller must
+// drop c.Object's reference.
+func callEnd(ctx context.Context, p *kernel.Process, h kernel.Handle, want kernel.Access) (kernel.Call, *end, error) {
+	c, err := p.CallFor(ctx, h, want)
+	if err != nil {
+		return kernel.Call{}, nil, err
+	}
+	e, err := fromObject(c.Object)
+	if err != nil {
+		c.Object.DecRef()
+		return kernel.Call{}, nil, err
+	}
+	return c, e, nil
+}
+
+func (e *end) readBuf() *buffer {
+	if e.server {
+		return &e.inst.toServer
+	}
+	return &e.inst.toClient
+}
+
+func (e *end) writeBuf() *buffer {
+	if e.server {
+		return &e.inst.toClient
+	}
+	return &e.inst.toServer
+}
+
+// stateLocked is the end's state: the instance's for a server end, its own for a client.
+// Preconditions: inst.mu is held.
+func (e *end) stateLocked() instState {
+	if e.closed {
+		return stateClosed
+	}
+	if e.server {
+		return e.inst.state
+	}
+	return e.state
+}
+
+// canRead and canWrite say whether the pipe's direction lets this end read or write.
+func (e *end) canRead() bool {
+	d := e.inst.fcb.direction
+	if e.server {
+		return d&PIPE_ACCESS_INBOUND != 0
+	}
+	return d&PIPE_ACCESS_OUTBOUND != 0
+}
+
+func (e *end) canWrite() bool {
+	d := e.inst.fcb.direction
+	if e.server {
+		return d&PIPE_ACCESS_OUTBOUND != 0
+	}
+	return d&PIPE_ACCESS_INBOUND != 0
+}
+
+// readStateErrLocked is what ReadFile (and PeekNamedPipe's data path) gives in the end's
+// current state, or nil when data can be read (facts §5 state table, §3.9 #140).
+// Preconditions: inst.mu is held.
+func (e *end) readStateErrLocked(b *buffer) error {
+	switch e.stateLocked() {
+	case stateConnected:
+		return nil
+	case stateClosing:
+		if b.emptyLocked() {
+			return kernel.ERROR_BROKEN_PIPE
+		}
+		return nil
+	case stateListening:
+		return kernel.ERROR_PIPE_LISTENING
+	case stateDisconnected:
+		return kernel.ERROR_PIPE_NOT_CONNECTED
+	}
+	return kernel.ERROR_BROKEN_PIPE // the end is being closed under the call
+}
+
+// writeStateErrLocked is what WriteFile gives in the end's current state, or nil.
+// Preconditions: inst.mu is held.
+func (e *end) writeStateErrLocked() error {
+	switch e.stateLocked() {
+	case stateConnected:
+		return nil
+	case stateClosing:
+		return kernel.ERROR_NO_DATA
+	case stateListening:
+		return kernel.ERROR_PIPE_LISTENING
+	case stateDisconnected:
+		return kernel.ERROR_PIPE_NOT_CONNECTED
+	}
+	return kernel.ERROR_BROKEN_PIPE
+}
+
+// Read implements kernel.Reader: ReadFile on a pipe end.
+//
+// It returns what is queued, up to len(p), without waiting to fill p (facts §2 #36,
+// §3.5 #92-93); in message read mode one message or the next part of one, with
+// ERROR_MORE_DATA while it is unfinished (#94-98). On an empty pipe it blocks until data
+// arrives, the other end closes (ERROR_BROKEN_PIPE, once everything queued is read), the
+// server disconnects (ERROR_PIPE_NOT_CONNECTED), c.Ctx is done or the caller's process
+// exits (an *AbortError); in PIPE_NOWAIT mode it fails at once with ERROR_NO_DATA (#146).
+// A listening server gets ERROR_PIPE_LISTENING (#136).
+func (e *end) Read(c kernel.Call, p []byte) (int, error) {
+	if !e.canRead() {
+		return 0, kernel.ERROR_ACCESS_DENIED
+	}
+	in := e.inst
+	b := e.readBuf()
+	in.mu.Lock()
+	if err := e.readStateErrLocked(b); err != nil {
+		in.mu.Unlock()
+		e.ioFailed()
+		return 0, err
+	}
+	if !b.emptyLocked() {
+		var wl wakeList
+		n, more := b.readLocked(p, e.msgRead, &wl)
+		in.noteDrainedLocked(b, &wl)
+		in.traceIO(e, "read", n)
+		in.mu.Unlock()
+		wl.run()
+		e.ioDone()
+		if more {
+			return n, kernel.ERROR_MORE_DATA
+		}
+		return n, nil
+	}
+	if e.nowait {
+		in.mu.Unlock()
+		e.ioFailed()
+		return 0, kernel.ERROR_NO_DATA
+	}
+	o := getOp()
+	o.buf, o.msgMode = p, e.msgRead
+	b.readers.push(o)
+	in.mu.Unlock()
+	e.ioPending()
+	n, err := in.waitOp(c, o, b, false)
+	putOp(o)
+	e.ioFinished(err)
+	return n, err
+}
+
+// Write implements kernel.Writer: WriteFile on a pipe end.
+//
+// The data goes first to reads blocked on the other end, then into the pipe. A write
+// whose end would lie beyond the reader's quota (nInBufferSize for client writes,
+// nOutBufferSize for server writes) blocks until the reader has taken enough; its bytes
+// are visible to the reader meanwhile (facts §3.7 #114-116). A zero-length write is a
+// no-op on a byte-type pipe and an empty message on a message-type pipe, and never blocks
+// (#117-118). In PIPE_NOWAIT mode a write that does not fit returns at once: on a byte
+// pipe with the bytes pending reads took, on a message pipe with 0 (#148-152).
+//
+// Errors: ERROR_NO_DATA once the reader has closed, ERROR_PIPE_NOT_CONNECTED after a
+// disconnect, ERROR_PIPE_LISTENING on a listening server, ERROR_BROKEN_PIPE if the
+// reader closes while the write is blocked, an *AbortError on cancellation (the write's
+// unread bytes are withdrawn and 0 is reported, facts §3.13 #172, #174).
+func (e *end) Write(c kernel.Call, p []byte) (int, error) {
+	if !e.canWrite() {
+		return 0, kernel.ERROR_ACCESS_DENIED
+	}
+	in := e.inst
+	b := e.writeBuf()
+	in.mu.Lock()
+	if err := e.writeStateErrLocked(); err != nil {
+		in.mu.Unlock()
+		e.ioFailed()
+		return 0, err
+	}
+	if len(p) == 0 && !b.message {
+		in.mu.Unlock()
+		e.ioDone()
+		return 0, nil
+	}
+	if e.nowait && b.message && len(p)-min(b.readerCapacityLocked(), len(p))+b.unread > b.quota {
+		// A message is accepted whole or not at all (facts §3.11 #151).
+		in.mu.Unlock()
+		e.ioDone()
+		return 0, nil
+	}
+	var wl wakeList
+	seq := b.appendLocked(p)
+	b.serveReadersLocked(&wl)
+	n := len(p)
+	if r := b.tailLocked(seq); r != nil {
+		switch {
+		case b.unread <= b.quota || len(p) == 0:
+			b.settleRecordLocked(r, &wl)
+		case e.nowait:
+			// Byte pipe: only what pending reads took is written (facts §3.11 #151).
+			n = len(p) - r.rem
+			b.unread -= r.rem
+			*r = record{}
+			b.recs.n--
+		default:
+			o := getOp()
+			r.w = o
+			b.npend++
+			in.traceIO(e, "write blocked", len(p))
+			in.mu.Unlock()
+			wl.run()
+			e.ioPending()
+			n, err := in.waitOp(c, o, b, true)
+			putOp(o)
+			e.ioFinished(err)
+			return n, err
+		}
+	}
+	in.traceIO(e, "write", n)
+	in.mu.Unlock()
+	wl.run()
+	e.ioDone()
+	return n, nil
+}
+
+// Flush implements kernel.Flusher: FlushFileBuffers on a pipe end. It waits until the
+// other end has read everything this end wrote, blocked writes included (facts §3.10
+// #142-143). It returns at once where nothing can be read any more: on a server that is
+// listening, disconnected or whose client closed, and on a client whose server closed
+// (#140, #145). A client cut off by DisconnectNamedPipe gets ERROR_PIPE_NOT_CONNECTED.
+// A blocked flush fails with ERROR_BROKEN_PIPE when the other end closes and with
+// ERROR_PIPE_NOT_CONNECTED when the server disconnects (#144).
+func (e *end) Flush(c kernel.Call) error {
+	in := e.inst
+	b := e.writeBuf()
+	in.mu.Lock()
+	switch e.stateLocked() {
+	case stateConnected:
+	case stateDisconnected:
+		in.mu.Unlock()
+		if e.server {
+			return nil
+		}
+		e.ioFailed()
+		return kernel.ERROR_PIPE_NOT_CONNECTED
+	case stateClosed:
+		in.mu.Unlock()
+		return kernel.ERROR_BROKEN_PIPE
+	default: // listening, closing
+		in.mu.Unlock()
+		return nil
+	}
+	if b.emptyLocked() {
+		in.mu.Unlock()
+		return nil
+	}
+	in.flushers++
+	epoch := in.epoch
+	in.mu.Unlock()
+	e.ioPending()
+	err := c.Block(&in.flushQ, -1, nil, func() (bool, error) {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		if in.epoch != epoch || e.closed {
+			if e.closed {
+				return true, kernel.ERROR_BROKEN_PIPE
+			}
+			return true, in.breakErr
+		}
+		return b.emptyLocked(), nil
+	})
+	in.mu.Lock()
+	in.flushers--
+	in.mu.Unlock()
+	e.ioFinished(err)
+	return err
+}
+
+// Close implements kernel.Ops: the end's last handle is closed (NT cleanup).
+func (e *end) Close(o *kernel.Object, by *kernel.Process) {
+	var wl wakeList
+	in := e.inst
+	if e.server {
+		fcb := in.fcb
+		fcb.lockForClose()
+		fcb.mu.Lock()
+		in.mu.Lock()
+		e.closed = true
+		in.serverClosedLocked(&wl)
+		in.mu.Unlock()
+		fcb.instanceClosedLocked(&wl)
+		fcb.mu.Unlock()
+		fcb.unlockForClose()
+	} else {
+		in.mu.Lock()
+		e.closed = true
+		if in.client == e {
+			in.clientClosedLocked(&wl)
+		} else {
+			in.orphanedClientClosedLocked(e, &wl)
+		}
+		in.mu.Unlock()
+	}
+	wl.run()
+	in.trace(e, "closed")
+}
+
+// Delete implements kernel.Ops; Close did the work.
+func (e *end) Delete(*kernel.Object) {}
+
+// Header implements kernel.Signaler.
+func (e *end) Header() *kernel.DispatchHeader { return &e.hdr }
+
+// Signaled implements kernel.Signaler: a pipe end is signalled unless its last I/O
+// failed or is still blocked, or the server disconnected (facts §3.14 #183-189).
+func (e *end) Signaled() bool { return e.sig.Load() }
+
+// Acquire implements kernel.Signaler: a file object is a notification (manual-reset)
+// event; waiting does not reset it.
+func (e *end) Acquire() {}
+
+// ioDone marks an I/O that completed: the file object is signalled.
+func (e *end) ioDone() {
+	if e.sig.Load() {
+		return
+	}
+	if !e.sig.Swap(true) {
+		m := e.obj.Machine()
+		m.LockDispatcher()
+		m.WaitTestLocked(e)
+		m.UnlockDispatcher()
+	}
+}
+
+// ioFailed marks an I/O that failed at once: NT leaves the file object reset (facts
+// §3.14 #187, #137).
+func (e *end) ioFailed() { e.sig.Store(false) }
+
+// ioPending marks an I/O that blocks: the file object is reset until it completes
+// (facts §3.14 #185-186).
+func (e *end) ioPending() { e.sig.Store(false) }
+
+// ioFinished marks the end of blocked I/O with its result. ERROR_MORE_DATA is a warning
+// (STATUS_BUFFER_OVERFLOW), so the I/O completed.
+func (e *end) ioFinished(err error) {
+	if err == nil || err == errMoreData {
+		e.ioDone()
+	}
+}
+
+// Describe implements kernel.Describer for views: which end and its state.
+func (e *end) Describe() string {
+	in := e.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	s := "client "
+	if e.server {
+		s = "server "
+	}
+	s += e.stateLocked().String()
+	if in.fcb.anonymous {
+		s = "anonymous " + s
+	}
+	if e.remote {
+		s += " from " + e.host
+	}
+	return s
+}

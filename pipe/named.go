@@ -1,0 +1,326 @@
+package pipe
+
+import (
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf16"
+
+	"github.com/winsim/winsim/kernel"
+	"github.com/winsim/winsim/namespace"
+)
+
+// Open modes of CreateNamedPipe (dwOpenMode), as golang.org/x/sys/windows names them.
+const (
+	PIPE_ACCESS_INBOUND  uint32 = 0x00000001 // client → server
+	PIPE_ACCESS_OUTBOUND uint32 = 0x00000002 // server → client
+	PIPE_ACCESS_DUPLEX   uint32 = 0x00000003 // both ways
+	// FILE_FLAG_FIRST_PIPE_INSTANCE makes the call fail with ERROR_ACCESS_DENIED if the
+	// pipe already exists. It is the same bit as WRITE_OWNER, as in winbase.h.
+	FILE_FLAG_FIRST_PIPE_INSTANCE uint32 = 0x00080000
+	// FILE_FLAG_WRITE_THROUGH is accepted and has no effect.
+	FILE_FLAG_WRITE_THROUGH = kernel.FILE_FLAG_WRITE_THROUGH
+	// FILE_FLAG_OVERLAPPED is accepted; every winsim call is synchronous (overlapped I/O
+	// comes later, see docs/deviations.md).
+	FILE_FLAG_OVERLAPPED = kernel.FILE_FLAG_OVERLAPPED
+	// WRITE_DAC in dwOpenMode adds WRITE_DAC to the server handle's access.
+	WRITE_DAC uint32 = 0x00040000
+)
+
+// Pipe modes of CreateNamedPipe and SetNamedPipeHandleState (dwPipeMode).
+const (
+	PIPE_TYPE_BYTE             uint32 = 0x00000000
+	PIPE_TYPE_MESSAGE          uint32 = 0x00000004
+	PIPE_READMODE_BYTE         uint32 = 0x00000000
+	PIPE_READMODE_MESSAGE      uint32 = 0x00000002
+	PIPE_WAIT                  uint32 = 0x00000000
+	PIPE_NOWAIT                uint32 = 0x00000001
+	PIPE_ACCEPT_REMOTE_CLIENTS uint32 = 0x00000000
+	PIPE_REJECT_REMOTE_CLIENTS uint32 = 0x00000008
+)
+
+// PIPE_UNLIMITED_INSTANCES as nMaxInstances lifts the instance limit.
+const PIPE_UNLIMITED_INSTANCES uint32 = 255
+
+// GetNamedPipeInfo flags.
+const (
+	PIPE_CLIENT_END uint32 = 0x00000000
+	PIPE_SERVER_END uint32 = 0x00000001
+)
+
+// WaitNamedPipe and CallNamedPipe timeouts (winbase.h; not in x/sys/windows).
+const (
+	// NMPWAIT_USE_DEFAULT_WAIT uses the nDefaultTimeOut the pipe was created with.
+	NMPWAIT_USE_DEFAULT_WAIT uint32 = 0x00000000
+	// NMPWAIT_NOWAIT is 1 ms.
+	NMPWAIT_NOWAIT uint32 = 0x00000001
+	// NMPWAIT_WAIT_FOREVER waits until an instance is available.
+	NMPWAIT_WAIT_FOREVER uint32 = 0xFFFFFFFF
+)
+
+// ERROR_PIPE_LOCAL (229, "The pipe is local.") is what GetNamedPipeClientComputerName
+// reports for a client on the server's own machine. kernel.Errno has no text for it.
+const ERROR_PIPE_LOCAL kernel.Errno = 229
+
+// DefaultTimeout is the default timeout a pipe created with nDefaultTimeOut 0 gets
+// (facts §5.2: ReactOS and go-winio use 50 ms).
+const DefaultTimeout = 50 * time.Millisecond
+
+// maxPath is MAX_PATH: CreateNamedPipe refuses an NT name of this many UTF-16 units or
+// more with ERROR_FILENAME_EXCED_RANGE (facts §3.1 #51, Wine kernelbase CreateNamedPipeW;
+// the docs allow 256 characters for the whole \\.\pipe\ name).
+const maxPath = 260
+
+// Access the server handle of each direction gets (facts §3.2 #59-61,
+// dlls/kernel32/tests/pipe.c test_CreateNamedPipe).
+const (
+	serverAccessDuplex   = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_WRITE_EA | kernel.FILE_READ_EA | kernel.FILE_APPEND_DATA | kernel.FILE_WRITE_DATA | kernel.FILE_READ_DATA // 0x12019F
+	serverAccessInbound  = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_READ_EA | kernel.FILE_READ_DATA                                                                                                            // 0x120089
+	serverAccessOutbound = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_WRITE_EA | kernel.FILE_APPEND_DATA | kernel.FILE_WRITE_DATA                                                                      // 0x120116
+)
+
+// A namedPipe is one pipe name and its instances (NT's NPFS FCB, Wine's struct
+// named_pipe). The first CreateNamedPipe of a name fixes its direction, type, instance
+// limit, default timeout and remote-client policy; later instances must agree on the
+// direction and fit in the limit (facts §3.2 #53-57, #64).
+//
+// Lifetime: created by the first CreateNamedPipe of its name and entered in the device's
+// table; leaves the table when its last server end closes (then WaitNamedPipe callers
+// get ERROR_FILE_NOT_FOUND and the name may be created afresh, #64). Instances and client
+// ends keep pointing at it. Anonymous pipes have one too, never in a table.
+type namedPipe struct {
+	// Immutable after creation.
+	dev          *device // nil for anonymous pipes
+	name         string  // as first created, without \Device\NamedPipe\
+	key          string  // namespace.Fold(name)
+	direction    uint32  // PIPE_ACCESS_*
+	message      bool    // PIPE_TYPE_MESSAGE
+	maxInstances uint32  // 1-254, or PIPE_UNLIMITED_INSTANCES
+	timeout      time.Duration
+	rejectRemote bool
+	anonymous    bool
+
+	mu sync.Mutex
+	// instances counts live server ends.
+	// +checklocks:mu
+	instances int
+	// listeners are the listening instances in the order they began listening; a client
+	// gets the first (facts §3.3 #73-74).
+	// +checklocks:mu
+	listeners []*instance
+	// deleted is set when the last instance closed.
+	// +checklocks:mu
+	deleted bool
+
+	// waitQ wakes WaitNamedPipe callers when an instance starts listening or the pipe
+	// goes away.
+	waitQ kernel.WaitQueue
+}
+
+// ntName is the pipe's NT name, for views.
+func (fcb *namedPipe) ntName() string {
+	if fcb.anonymous {
+		return ""
+	}
+	return namespace.NamedPipeDevice + `\` + fcb.name
+}
+
+// addListenerLocked queues in as listening and wakes WaitNamedPipe callers.
+// Preconditions: fcb.mu is held.
+func (fcb *namedPipe) addListenerLocked(in *instance, wl *wakeList) {
+	fcb.listeners = append(fcb.listeners, in)
+	wl.addQueue(&fcb.waitQ)
+}
+
+// removeListenerLocked takes in off the listening queue.
+// Preconditions: fcb.mu is held.
+func (fcb *namedPipe) removeListenerLocked(in *instance) {
+	for i, l := range fcb.listeners {
+		if l == in {
+			copy(fcb.listeners[i:], fcb.listeners[i+1:])
+			fcb.listeners[len(fcb.listeners)-1] = nil
+			fcb.listeners = fcb.listeners[:len(fcb.listeners)-1]
+			return
+		}
+	}
+}
+
+// lockForClose takes the device lock a closing server end needs to unlink the name.
+func (fcb *namedPipe) lockForClose() {
+	if fcb.dev != nil {
+		fcb.dev.mu.Lock()
+	}
+}
+
+func (fcb *namedPipe) unlockForClose() {
+	if fcb.dev != nil {
+		fcb.dev.mu.Unlock()
+	}
+}
+
+// instanceClosedLocked counts a server end gone; the last one unlinks the name.
+// Preconditions: the device's mu (for a named pipe) and fcb.mu are held.
+func (fcb *namedPipe) instanceClosedLocked(wl *wakeList) {
+	fcb.instances--
+	if fcb.instances > 0 {
+		return
+	}
+	fcb.deleted = true
+	if fcb.dev != nil && fcb.dev.pipes[fcb.key] == fcb {
+		delete(fcb.dev.pipes, fcb.key)
+	}
+	wl.addQueue(&fcb.waitQ)
+}
+
+// CreateNamedPipe creates an instance of the named pipe name, creating the pipe with its
+// first instance (CreateNamedPipeW), and returns a handle to the instance's server end.
+// The new instance is listening: a client can connect before ConnectNamedPipe is called
+// (facts §3.3 #67).
+//
+// name is \\.\pipe\pipename (pipename may contain anything but is compared
+// case-insensitively; `\\?\pipe\...` keeps it verbatim). openMode is one of
+// PIPE_ACCESS_INBOUND, PIPE_ACCESS_OUTBOUND or PIPE_ACCESS_DUPLEX, plus
+// FILE_FLAG_FIRST_PIPE_INSTANCE, FILE_FLAG_OVERLAPPED (accepted; calls stay synchronous),
+// FILE_FLAG_WRITE_THROUGH or WRITE_DAC. pipeMode combines PIPE_TYPE_BYTE or
+// PIPE_TYPE_MESSAGE, PIPE_READMODE_BYTE or PIPE_READMODE_MESSAGE, PIPE_WAIT or
+// PIPE_NOWAIT, and PIPE_ACCEPT_REMOTE_CLIENTS or PIPE_REJECT_REMOTE_CLIENTS.
+// maxInstances is 1-254 or PIPE_UNLIMITED_INSTANCES. outSize and inSize are the quotas
+// of the server's and the client's writes, reported as given. defaultTimeout (ms) is what
+// WaitNamedPipe with NMPWAIT_USE_DEFAULT_WAIT waits; 0 means 50 ms. sa's inherit flag
+// applies to the handle.
+//
+// The handle's access follows the direction: 0x12019F duplex, 0x120089 inbound, 0x120116
+// outbound (facts §3.2 #59-61).
+//
+// Errors (facts §3.1-3.2):
+//   - ERROR_PATH_NOT_FOUND: name is "" (#46).
+//   - ERROR_INVALID_NAME: not a \\.\pipe\ name (#44), a remote name, or no pipe name.
+//   - ERROR_FILENAME_EXCED_RANGE: the NT name is MAX_PATH characters or longer (#51).
+//   - ERROR_INVALID_PARAMETER: no direction in openMode (#52), maxInstances 0 or over
+//     255 (#130), PIPE_READMODE_MESSAGE on a byte pipe (#45).
+//   - ERROR_PIPE_BUSY: the pipe already has maxInstances instances (#54, #64).
+//   - ERROR_ACCESS_DENIED: the pipe exists and FILE_FLAG_FIRST_PIPE_INSTANCE was given
+//     (#57), or its direction differs (#55). A different type, limit, buffer size or
+//     timeout is accepted and the first instance's type, limit and timeout stay (#56).
+func CreateNamedPipe(p *kernel.Process, name string, openMode, pipeMode, maxInstances, outSize, inSize, defaultTimeout uint32, sa *kernel.SecurityAttributes) (kernel.Handle, error) {
+	if name == "" {
+		return 0, kernel.ERROR_PATH_NOT_FOUND
+	}
+	wp, err := namespace.ParseWin32Path(name)
+	if err != nil {
+		return 0, kernel.Win32Error(err)
+	}
+	if len(utf16.Encode([]rune(wp.NTPath))) >= maxPath {
+		return 0, kernel.ERROR_FILENAME_EXCED_RANGE
+	}
+	dir := openMode & PIPE_ACCESS_DUPLEX
+	if dir == 0 || maxInstances == 0 || maxInstances > PIPE_UNLIMITED_INSTANCES {
+		return 0, kernel.ERROR_INVALID_PARAMETER
+	}
+	if pipeMode&PIPE_TYPE_MESSAGE == 0 && pipeMode&PIPE_READMODE_MESSAGE != 0 {
+		return 0, kernel.ERROR_INVALID_PARAMETER
+	}
+	m := p.Machine()
+	if wp.Kind == namespace.KindUNC {
+		// A server cannot create a pipe on another computer (MS docs, Pipe Names), and
+		// the redirector cannot create one on this computer either.
+		return 0, kernel.ERROR_INVALID_NAME
+	}
+	dev, pipeName, err := lookupLocal(m, wp.NTPath)
+	if err != nil {
+		return 0, err
+	}
+	if pipeName == "" {
+		return 0, kernel.ERROR_INVALID_NAME
+	}
+	timeout := time.Duration(defaultTimeout) * time.Millisecond
+	if defaultTimeout == 0 {
+		timeout = DefaultTimeout
+	}
+	cfg := namedPipe{
+		dev:          dev,
+		name:         pipeName,
+		key:          namespace.Fold(pipeName),
+		direction:    dir,
+		message:      pipeMode&PIPE_TYPE_MESSAGE != 0,
+		maxInstances: maxInstances,
+		timeout:      timeout,
+		rejectRemote: pipeMode&PIPE_REJECT_REMOTE_CLIENTS != 0,
+	}
+	in, err := dev.createInstance(&cfg, openMode&FILE_FLAG_FIRST_PIPE_INSTANCE != 0, p.PID(), outSize, inSize)
+	if err != nil {
+		return 0, err
+	}
+	granted := serverAccessDuplex
+	switch dir {
+	case PIPE_ACCESS_INBOUND:
+		granted = serverAccessInbound
+	case PIPE_ACCESS_OUTBOUND:
+		granted = serverAccessOutbound
+	}
+	if openMode&WRITE_DAC != 0 {
+		granted |= kernel.WRITE_DAC
+	}
+	if openMode&FILE_FLAG_FIRST_PIPE_INSTANCE != 0 {
+		granted |= kernel.WRITE_OWNER // the same bit, which kernel32 also grants
+	}
+	srv := &end{
+		inst:    in,
+		server:  true,
+		msgRead: pipeMode&PIPE_READMODE_MESSAGE != 0,
+		nowait:  pipeMode&PIPE_NOWAIT != 0,
+	}
+	return newEndHandle(p, m, srv, sa.Inherit(), granted, "instance created "+in.describeConfig())
+}
+
+// newEndHandle creates the kernel object for e, links it to its instance and gives p a
+// handle to it. If the handle cannot be made, closing the object undoes the end.
+func newEndHandle(p *kernel.Process, m *kernel.Machine, e *end, inherit bool, granted kernel.Access, detail string) (kernel.Handle, error) {
+	in := e.inst
+	o := m.NewObject(kernel.FileType, e)
+	if n := in.fcb.ntName(); n != "" {
+		o.SetName(n)
+	}
+	e.obj = o
+	e.sig.Store(true) // a new pipe end is signalled (facts §3.14 #183)
+	in.mu.Lock()
+	if e.server {
+		in.server = e
+	}
+	in.mu.Unlock()
+	in.trace(e, detail)
+	h, err := p.NewHandle(o, granted, inherit)
+	o.DecRef() // N.B. the handle holds the object now, or it is gone with its Close run
+	return h, err
+}
+
+func (in *instance) describeConfig() string {
+	fcb := in.fcb
+	s := "byte"
+	if fcb.message {
+		s = "message"
+	}
+	return s + " out " + strconv.FormatUint(uint64(in.outQuota), 10) + " in " + strconv.FormatUint(uint64(in.inQuota), 10)
+}
+
+// trace emits a device trace event about e.
+func (in *instance) trace(e *end, detail string) {
+	m := e.obj.Machine()
+	if !m.Tracing() {
+		return
+	}
+	side := "client "
+	if e.server {
+		side = "server "
+	}
+	m.Emit(kernel.TraceEvent{Kind: kernel.EvDevice, Object: e.obj.ID(), Type: kernel.FileType.Name, Name: in.fcb.ntName(), Detail: "pipe " + side + detail})
+}
+
+// traceIO emits a data trace event; it costs one atomic load when nobody listens.
+// Preconditions: in.mu is held (the event is ordered with the data).
+func (in *instance) traceIO(e *end, what string, n int) {
+	if !e.obj.Machine().Tracing() {
+		return
+	}
+	in.trace(e, what+" "+strconv.Itoa(n)+" bytes")
+}

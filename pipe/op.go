@@ -1,0 +1,180 @@
+package pipe
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/winsim/winsim/kernel"
+)
+
+// This file implements the pending operations of pipe I/O: a ReadFile blocked on an
+// empty pipe or a WriteFile blocked on a full one (NT: an IRP queued in the NPFS data
+// queue; Wine: an async on read_q/write_q). The cycle of one:
+//
+//  1. Issued: the caller takes an op from the pool and queues it under the instance lock
+//     (a pending read on the buffer's readers, a pending write on its record).
+//  2. Completed: whoever changes the pipe (a writer, a reader, a disconnect, a close)
+//     fills in n and err under the lock and adds the op to a wakeList, which signals it
+//     after the lock is released.
+//  3. Or abandoned: the caller's ctx is done or its process exits; the caller takes the
+//     lock, and if the op has not completed it unqueues it (a pending write takes its
+//     unread bytes with it) and reports an error matching ERROR_OPERATION_ABORTED.
+//  4. Returned to the pool by the caller once it has its result.
+//
+// Ops are the only per-operation state; they are pooled, so blocking reads and writes
+// allocate nothing in steady state, and no goroutine or timer is started per operation.
+
+// op is one pending read or write.
+type op struct {
+	// buf is the read's destination; set before queuing, immutable while queued.
+	buf []byte
+	// msgMode is the read's read mode, fixed when it was issued.
+	msgMode bool
+
+	// Protected by the instance's mu.
+	done bool
+	n    int
+	err  error
+
+	// wake receives one value when the op completes. Capacity 1.
+	wake chan struct{}
+}
+
+var opPool = sync.Pool{New: func() any { return &op{wake: make(chan struct{}, 1)} }}
+
+func getOp() *op { return opPool.Get().(*op) }
+
+// putOp returns o to the pool. Preconditions: o is completed and its wake-up consumed.
+func putOp(o *op) {
+	*o = op{wake: o.wake}
+	opPool.Put(o)
+}
+
+// completeLocked records o's result and schedules its wake-up.
+// Preconditions: the instance's mu is held; o is queued and not yet completed.
+func (o *op) completeLocked(n int, err error, wl *wakeList) {
+	o.done, o.n, o.err = true, n, err
+	wl.addOp(o)
+}
+
+// wakeList collects the wake-ups a locked section owes, to deliver after unlocking.
+// It lives on the stack of the call that owns the lock.
+type wakeList struct {
+	ops   [4]*op
+	nops  int
+	extra []*op
+	qs    [3]*kernel.WaitQueue
+	nqs   int
+}
+
+func (wl *wakeList) addOp(o *op) {
+	if wl.nops < len(wl.ops) {
+		wl.ops[wl.nops] = o
+		wl.nops++
+		return
+	}
+	wl.extra = append(wl.extra, o)
+}
+
+// addQueue schedules q.Notify; each queue is notified once.
+func (wl *wakeList) addQueue(q *kernel.WaitQueue) {
+	for i := 0; i < wl.nqs; i++ {
+		if wl.qs[i] == q {
+			return
+		}
+	}
+	if wl.nqs < len(wl.qs) {
+		wl.qs[wl.nqs] = q
+		wl.nqs++
+		return
+	}
+	q.Notify() // more than we track: notifying early is only an extra wake-up
+}
+
+// run delivers the wake-ups. Preconditions: no pipe lock is held.
+func (wl *wakeList) run() {
+	for i := 0; i < wl.nops; i++ {
+		wl.ops[i].wake <- struct{}{}
+	}
+	for _, o := range wl.extra {
+		o.wake <- struct{}{}
+	}
+	for i := 0; i < wl.nqs; i++ {
+		wl.qs[i].Notify()
+	}
+}
+
+// errProcessExiting is the cause of an abort when the calling process exits.
+var errProcessExiting = errors.New("pipe: the calling process is exiting")
+
+// errMoreData marks a read that returned part of a message.
+var errMoreData error = kernel.ERROR_MORE_DATA
+
+// AbortError reports a blocking pipe call given up because its context was done or its
+// process exited: what Windows reports as ERROR_OPERATION_ABORTED for cancelled I/O.
+// errors.Is matches it with kernel.ERROR_OPERATION_ABORTED and with its cause
+// (context.Canceled, context.DeadlineExceeded); errors.As finds a kernel.Errno of
+// ERROR_OPERATION_ABORTED in it.
+type AbortError struct{ Cause error }
+
+func (e *AbortError) Error() string {
+	return kernel.ERROR_OPERATION_ABORTED.Error() + " (" + e.Cause.Error() + ")"
+}
+
+// Is matches kernel.ERROR_OPERATION_ABORTED.
+func (e *AbortError) Is(target error) bool { return target == kernel.ERROR_OPERATION_ABORTED }
+
+// Unwrap returns the cause: the context's error, or the process-exit cause.
+func (e *AbortError) Unwrap() error { return e.Cause }
+
+// As sets a *kernel.Errno target to ERROR_OPERATION_ABORTED.
+func (e *AbortError) As(target any) bool {
+	if p, ok := target.(*kernel.Errno); ok {
+		*p = kernel.ERROR_OPERATION_ABORTED
+		return true
+	}
+	return false
+}
+
+// waitOp sleeps until o, queued on b (as a write if write is set, else as a read),
+// completes, c.Ctx is done or c.Process exits. On cancellation it unqueues o, unless o
+// completed first (the completion wins, as a completed IRP does on NT); a pending write
+// takes its unread bytes out of the pipe (facts §3.13 #172, #174). It consumes o's
+// wake-up either way and returns o's result; the caller still owns o.
+func (in *instance) waitOp(c kernel.Call, o *op, b *buffer, write bool) (int, error) {
+	var ctxDone <-chan struct{}
+	if c.Ctx != nil {
+		ctxDone = c.Ctx.Done()
+	}
+	var dying <-chan struct{}
+	if c.Process != nil {
+		dying = c.Process.Done()
+	}
+	var cause error
+	select {
+	case <-o.wake:
+		return o.n, o.err
+	case <-ctxDone:
+		cause = context.Cause(c.Ctx)
+	case <-dying:
+		cause = errProcessExiting
+	}
+	var wl wakeList
+	in.mu.Lock()
+	if o.done {
+		in.mu.Unlock()
+		<-o.wake
+		return o.n, o.err
+	}
+	if write {
+		b.cancelWriteLocked(o, &wl)
+		in.noteDrainedLocked(b, &wl)
+	} else {
+		b.readers.remove(o)
+	}
+	o.done = true
+	in.mu.Unlock()
+	wl.run()
+	return 0, &AbortError{Cause: cause}
+}
