@@ -8,7 +8,7 @@ const anonymousDefaultSize = 4096
 // Access of the two ends of an anonymous pipe (facts §2 #35,
 // dlls/kernel32/tests/pipe.c test_CreatePipe).
 const (
-	readEndAccess  = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_READ_EA | kernel.FILE_READ_DATA                              // 0x120189
+	readEndAccess  = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_READ_EA | kernel.FILE_READ_DATA                             // 0x120189
 	writeEndAccess = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_WRITE_EA | kernel.FILE_APPEND_DATA | kernel.FILE_WRITE_DATA // 0x120196
 )
 

@@ -75,8 +75,8 @@ const maxPath = 260
 // dlls/kernel32/tests/pipe.c test_CreateNamedPipe).
 const (
 	serverAccessDuplex   = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_WRITE_EA | kernel.FILE_READ_EA | kernel.FILE_APPEND_DATA | kernel.FILE_WRITE_DATA | kernel.FILE_READ_DATA // 0x12019F
-	serverAccessInbound  = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_READ_EA | kernel.FILE_READ_DATA                                                                                                            // 0x120089
-	serverAccessOutbound = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_WRITE_EA | kernel.FILE_APPEND_DATA | kernel.FILE_WRITE_DATA                                                                      // 0x120116
+	serverAccessInbound  = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_READ_EA | kernel.FILE_READ_DATA                                                                                                          // 0x120089
+	serverAccessOutbound = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_WRITE_EA | kernel.FILE_APPEND_DATA | kernel.FILE_WRITE_DATA                                                                             // 0x120116
 )
 
 // A namedPipe is one pipe name and its instances (NT's NPFS FCB, Wine's struct
