@@ -70,9 +70,10 @@ type WaitQueue struct {
 	waiters map[*waiter]struct{}
 }
 
+// waiter is one sleeper in Call.Block. It is not pooled: a channel made inside a
+// testing/synctest bubble may only be used in that bubble, and a pooled waiter would
+// carry its channel into the next bubble that blocks (a fatal error).
 type waiter struct{ ch chan struct{} }
-
-var waiterPool = sync.Pool{New: func() any { return &waiter{ch: make(chan struct{}, 1)} }}
 
 func (q *WaitQueue) add(w *waiter) {
 	q.mu.Lock()
@@ -114,16 +115,9 @@ func (c Call) Block(q *WaitQueue, timeout time.Duration, timeoutErr error, try f
 	if timeout == 0 {
 		return timeoutErr
 	}
-	w := waiterPool.Get().(*waiter)
+	w := &waiter{ch: make(chan struct{}, 1)}
 	q.add(w)
-	defer func() {
-		q.remove(w)
-		select { // drain a stale wake-up before reuse
-		case <-w.ch:
-		default:
-		}
-		waiterPool.Put(w)
-	}()
+	defer q.remove(w)
 	var timerC <-chan time.Time
 	if timeout > 0 {
 		t := c.machine().clock.NewTimer(timeout)
