@@ -182,10 +182,12 @@ type DispatchHeader struct {
 // waitBlock is one WaitFor*Object call's registration. It is protected by the
 // machine's dispatcher lock.
 type waitBlock struct {
-	objs   []Signaler
-	all    bool
-	result int // -1 while pending, else the satisfied index
-	done   chan struct{}
+	objs    []Signaler
+	all     bool
+	result  int // -1 while pending, else the satisfied index
+	done    chan struct{}
+	pid     uint32   // the waiting process, for traces
+	handles []Handle // the caller's handles, for traces; valid while the call waits
 }
 
 // LockDispatcher takes the machine's dispatcher lock (NT's dispatcher database lock).
@@ -223,8 +225,24 @@ func (m *Machine) WaitTestLocked(s Signaler) {
 			continue
 		}
 		m.satisfyLocked(wb, idx) // removes wb from h.waiters; do not advance i
-		m.emit(TraceEvent{Kind: EvWaitSatisfied, Detail: "index " + strconv.Itoa(idx)})
+		m.emitWaitSatisfied(wb.pid, wb.handles, wb.all, idx)
 	}
+}
+
+// emitWaitSatisfied records that a wait of process pid on handles was satisfied, by the
+// object at index idx for a wait-any.
+func (m *Machine) emitWaitSatisfied(pid uint32, handles []Handle, all bool, idx int) {
+	if !m.Tracing() {
+		return
+	}
+	ev := TraceEvent{Kind: EvWaitSatisfied, PID: pid}
+	if all {
+		ev.Detail = "all " + strconv.Itoa(len(handles))
+	} else {
+		ev.Handle = handles[idx]
+		ev.Detail = "index " + strconv.Itoa(idx)
+	}
+	m.emit(ev)
 }
 
 func allSignaled(objs []Signaler) bool {

@@ -59,6 +59,7 @@ func (p *Process) WaitForMultipleObjects(ctx context.Context, handles []Handle, 
 			for _, s := range sigs {
 				s.Acquire()
 			}
+			m.emitWaitSatisfied(p.pid, handles, true, 0)
 			m.UnlockDispatcher()
 			return WAIT_OBJECT_0, nil
 		}
@@ -66,6 +67,7 @@ func (p *Process) WaitForMultipleObjects(ctx context.Context, handles []Handle, 
 		for i, s := range sigs {
 			if s.Signaled() {
 				s.Acquire()
+				m.emitWaitSatisfied(p.pid, handles, false, i)
 				m.UnlockDispatcher()
 				return WAIT_OBJECT_0 + uint32(i), nil
 			}
@@ -75,7 +77,7 @@ func (p *Process) WaitForMultipleObjects(ctx context.Context, handles []Handle, 
 		m.UnlockDispatcher()
 		return WAIT_TIMEOUT_, nil
 	}
-	wb := &waitBlock{objs: append([]Signaler(nil), sigs...), all: waitAll, result: -1, done: make(chan struct{})}
+	wb := &waitBlock{objs: append([]Signaler(nil), sigs...), all: waitAll, result: -1, done: make(chan struct{}), pid: p.pid, handles: handles}
 	for _, s := range wb.objs {
 		h := s.Header()
 		h.waiters = append(h.waiters, wb)
