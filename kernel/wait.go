@@ -187,7 +187,7 @@ type waitBlock struct {
 	result  int // -1 while pending, else the satisfied index
 	done    chan struct{}
 	pid     uint32   // the waiting process, for traces
-	handles []Handle // the caller's handles, for traces; valid while the call waits
+	handles []Handle // a copy of the caller's handles, for traces
 }
 
 // LockDispatcher takes the machine's dispatcher lock (NT's dispatcher database lock).
