@@ -48,6 +48,9 @@ type end struct {
 	sig atomic.Bool
 	// hdr is protected by the machine's dispatcher lock.
 	hdr kernel.DispatchHeader
+
+	// spare holds a reusable op for reads [0] and writes [1]. Accessed atomically.
+	spare [2]atomic.Pointer[op]
 }
 
 var (
@@ -207,13 +210,13 @@ func (e *end) Read(c kernel.Call, p []byte) (int, error) {
 		e.ioFailed()
 		return 0, kernel.ERROR_NO_DATA
 	}
-	o := getOp()
+	o := e.getOp(false)
 	o.buf, o.msgMode = p, e.msgRead
 	b.readers.push(o)
 	in.mu.Unlock()
 	e.ioPending()
 	n, err := in.waitOp(c, o, b, false)
-	putOp(o)
+	e.putOp(o, false)
 	e.ioFinished(err)
 	return n, err
 }
@@ -249,7 +252,7 @@ func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 		e.ioDone()
 		return 0, nil
 	}
-	if e.nowait && b.message && len(p)-min(b.readerCapacityLocked(), len(p))+b.unread > b.quota {
+	if e.nowait && b.message && len(p) > 0 && len(p)-min(b.readerCapacityLocked(), len(p))+b.unread > b.quota {
 		// A message is accepted whole or not at all (facts §3.11 #151).
 		in.mu.Unlock()
 		e.ioDone()
@@ -270,7 +273,7 @@ func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 			*r = record{}
 			b.recs.n--
 		default:
-			o := getOp()
+			o := e.getOp(true)
 			r.w = o
 			b.npend++
 			in.traceIO(e, "write blocked", len(p))
@@ -278,7 +281,7 @@ func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 			wl.run()
 			e.ioPending()
 			n, err := in.waitOp(c, o, b, true)
-			putOp(o)
+			e.putOp(o, true)
 			e.ioFinished(err)
 			return n, err
 		}

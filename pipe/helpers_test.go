@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	"github.com/stretchr/testify/require"
 
@@ -79,4 +80,60 @@ func pair(t testing.TB, p *kernel.Process, pipeMode, out, in uint32) (srv, cli k
 	srv = server(t, p, name, pipe.PIPE_ACCESS_DUPLEX, pipeMode, 1, out, in)
 	cli = client(t, p, name, rw)
 	return srv, cli, name
+}
+
+// result is what a call made on another goroutine returned.
+type result struct {
+	n   int
+	s   string
+	err error
+}
+
+// async runs f on a new goroutine and delivers its result.
+func async(f func() result) <-chan result {
+	ch := make(chan result, 1)
+	go func() { ch <- f() }()
+	return ch
+}
+
+// asyncRead reads size bytes from h on another goroutine.
+func asyncRead(p *kernel.Process, h kernel.Handle, size int) <-chan result {
+	return async(func() result {
+		s, err := read(p, h, size)
+		return result{n: len(s), s: s, err: err}
+	})
+}
+
+// asyncWrite writes b to h on another goroutine.
+func asyncWrite(p *kernel.Process, h kernel.Handle, b []byte) <-chan result {
+	return async(func() result {
+		n, err := p.WriteFile(bg, h, b)
+		return result{n: n, err: err}
+	})
+}
+
+// requirePending waits until every goroutine of the bubble is blocked and requires that
+// ch has not delivered. Preconditions: inside a synctest bubble.
+func requirePending(t testing.TB, ch <-chan result) {
+	t.Helper()
+	synctest.Wait()
+	select {
+	case r := <-ch:
+		t.Fatalf("call completed while it should block: n=%d %q err=%v", r.n, r.s, r.err)
+	default:
+	}
+}
+
+// requireDone waits until every goroutine of the bubble is blocked and returns what ch
+// delivered, failing if it has not. Preconditions: inside a synctest bubble.
+func requireDone(t testing.TB, ch <-chan result) result {
+	t.Helper()
+	synctest.Wait()
+	select {
+	case r := <-ch:
+		return r
+	default:
+		t.Fatal("call still blocked")
+		return result{}
+	}
 }

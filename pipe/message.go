@@ -111,14 +111,14 @@ func TransactNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle, 
 		}
 	}
 	inst.traceIO(e, "transact request", len(in))
-	o := getOp()
+	o := e.getOp(false)
 	o.buf, o.msgMode = out, true
 	rb.readers.push(o)
 	inst.mu.Unlock()
 	wl.run()
 	e.ioPending()
 	n, err := inst.waitOp(c, o, rb, false)
-	putOp(o)
+	e.putOp(o, false)
 	e.ioFinished(err)
 	return n, err
 }

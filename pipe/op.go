@@ -3,7 +3,6 @@ package pipe
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/winsim/winsim/kernel"
 )
@@ -12,7 +11,7 @@ import (
 // empty pipe or a WriteFile blocked on a full one (NT: an IRP queued in the NPFS data
 // queue; Wine: an async on read_q/write_q). The cycle of one:
 //
-//  1. Issued: the caller takes an op from the pool and queues it under the instance lock
+//  1. Issued: the caller takes its end's spare op (or a new one) and queues it under the instance lock
 //     (a pending read on the buffer's readers, a pending write on its record).
 //  2. Completed: whoever changes the pipe (a writer, a reader, a disconnect, a close)
 //     fills in n and err under the lock and adds the op to a wakeList, which signals it
@@ -20,9 +19,9 @@ import (
 //  3. Or abandoned: the caller's ctx is done or its process exits; the caller takes the
 //     lock, and if the op has not completed it unqueues it (a pending write takes its
 //     unread bytes with it) and reports an error matching ERROR_OPERATION_ABORTED.
-//  4. Returned to the pool by the caller once it has its result.
+//  4. Kept by the caller as its end's spare once it has its result.
 //
-// Ops are the only per-operation state; they are pooled, so blocking reads and writes
+// Ops are the only per-operation state; they are reused, so blocking reads and writes
 // allocate nothing in steady state, and no goroutine or timer is started per operation.
 
 // op is one pending read or write.
@@ -41,14 +40,28 @@ type op struct {
 	wake chan struct{}
 }
 
-var opPool = sync.Pool{New: func() any { return &op{wake: make(chan struct{}, 1)} }}
+// getOp returns an op for a blocking call on e: e's spare for this kind of call, or a
+// new one. Ops are kept per end, not in a global pool, because the wake channel of an op
+// made inside a testing/synctest bubble may be used only in that bubble; an end, and so
+// its ops, belongs to the bubble that created it.
+func (e *end) getOp(write bool) *op {
+	if o := e.spare[b2i(write)].Swap(nil); o != nil {
+		return o
+	}
+	return &op{wake: make(chan struct{}, 1)}
+}
 
-func getOp() *op { return opPool.Get().(*op) }
-
-// putOp returns o to the pool. Preconditions: o is completed and its wake-up consumed.
-func putOp(o *op) {
+// putOp keeps o as e's spare. Preconditions: o is completed and its wake-up consumed.
+func (e *end) putOp(o *op, write bool) {
 	*o = op{wake: o.wake}
-	opPool.Put(o)
+	e.spare[b2i(write)].CompareAndSwap(nil, o)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // completeLocked records o's result and schedules its wake-up.
