@@ -30,7 +30,7 @@ func validName(path string) bool {
 	return true
 }
 
-// prefixTaken reports whether a live mailslot's name is a proper prefix of path at a
+// prefixTakenLocked reports whether a live mailslot's name is a proper prefix of path at a
 // component boundary (`\a` for `\a\b`). NT MSFS then refuses both CreateMailslot and
 // CreateFile of path with STATUS_OBJECT_NAME_INVALID (createms.c, create.c: the prefix
 // table's longest match is an FCB with a remaining name).

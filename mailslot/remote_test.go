@@ -58,12 +58,14 @@ func (f *domainFixture) received(t *testing.T) map[string][]string {
 func TestBroadcastReachesEveryServerOfTheDomainOnce(t *testing.T) {
 	f := newDomain(t, [][2]string{{"ALPHA", "CORP"}, {"BETA", "CORP"}, {"GAMMA", "CORP"}, {"DELTA", "CORP"}, {"OMEGA", "OTHER"}},
 		`\\.\mailslot\news`, "ALPHA", "BETA", "GAMMA", "OMEGA")
+	other := create(t, f.p["DELTA"], `\\.\mailslot\weather`, 0, 0) // DELTA has another mailslot only
 	c := open(t, f.p["ALPHA"], `\\*\mailslot\news`)
 	write(t, f.p["ALPHA"], c, "hello domain")
 	got := f.received(t)
 	assert.Equal(t, map[string][]string{
 		"ALPHA": {"hello domain"}, "BETA": {"hello domain"}, "GAMMA": {"hello domain"}, "OMEGA": nil,
 	}, got)
+	assert.Equal(t, uint32(0), info(t, f.p["DELTA"], other).MessageCount)
 
 	// \\CORP\mailslot\news from the other domain reaches the same three.
 	c2 := open(t, f.p["OMEGA"], `\\corp\mailslot\NEWS`)
