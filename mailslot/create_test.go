@@ -225,7 +225,7 @@ func TestDuplicateServerHandleCannotGainWriteAccess(t *testing.T) {
 
 // DuplicateHandle moves a server handle to another process; with DUPLICATE_CLOSE_SOURCE
 // the original goes and the new owner reads (DuplicateHandle docs; About Mailslots: a
-// process that obtained the handle "by some other mechanism" can read).
+// process that got the handle another way, such as inheritance or duplication, can read).
 func TestDuplicateServerHandleToAnotherProcess(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")

@@ -98,8 +98,7 @@ func TestRemoteWriteWithoutReceiverSucceeds(t *testing.T) {
 	assert.Equal(t, map[string][]string{"ALPHA": nil}, f.received(t))
 }
 
-// About Mailslots: a message "cannot be larger than 424 bytes when sent between
-// computers". winsim refuses a longer remote or broadcast write with
+// About Mailslots: a message sent between computers carries at most 424 bytes. winsim refuses a longer remote or broadcast write with
 // ERROR_INVALID_PARAMETER before sending anything (docs/deviations.md: the code Windows
 // returns is not documented); 424 bytes go through. A local write has no such limit.
 func TestRemoteWriteOver424BytesFails(t *testing.T) {

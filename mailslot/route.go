@@ -11,7 +11,7 @@ import (
 )
 
 // This file implements remote and broadcast delivery, the datagram side of mailslots
-// ([MS-MAIL]: "simple, unreliable, insecure, and unidirectional"). A WriteFile on a
+// ([MS-MAIL] 1: an unreliable, one-way protocol). A WriteFile on a
 // remote or broadcast client:
 //
 //  1. refuses more than MaxRemoteMessageSize bytes (About Mailslots: no more than 424
@@ -30,7 +30,7 @@ import (
 // The write succeeds whatever happens to the copies, as a datagram send does.
 
 // MaxRemoteMessageSize is the most bytes one message sent between computers may carry
-// (About Mailslots: "cannot be larger than 424 bytes when sent between computers").
+// (About Mailslots: at most 424 bytes between computers).
 const MaxRemoteMessageSize = 424
 
 // memberLists keeps the slices broadcasts collect domain members in, so that a broadcast
