@@ -19,7 +19,7 @@ import (
 // process with its own client handle; one reader drains the mailslot while they write.
 func TestConcurrentWritersEveryMessageOnceInOrder(t *testing.T) {
 	const writers, perWriter = 16, 1000
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "server.exe")
 		h := create(t, p, testName, 8, MAILSLOT_WAIT_FOREVER)
@@ -73,7 +73,7 @@ func TestConcurrentWritersEveryMessageOnceInOrder(t *testing.T) {
 // Many readers of one server handle and many broadcasters: every message is read by
 // exactly one reader (one ReadFile takes one message).
 func TestConcurrentReadersShareOneQueue(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		f := newDomain(t, [][2]string{{"ALPHA", "CORP"}, {"BETA", "CORP"}}, `\\.\mailslot\x`, "BETA")
 		p, h := f.p["BETA"], f.slot["BETA"]
 		require.NoError(t, SetMailslotInfo(p, h, MAILSLOT_WAIT_FOREVER))

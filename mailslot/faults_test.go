@@ -122,7 +122,7 @@ func virtualPair(t *testing.T, faults kernel.Faults) (*kernel.Network, *kernel.V
 // kernel.VirtualClock) reaches the delay that a fresh injector with the same seed
 // predicts: not a nanosecond earlier.
 func TestDelayedDeliveryFollowsTheMachineClock(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		faults := kernel.Faults{Seed: 7, Delay: 1, MaxDelay: 100 * time.Millisecond}
 		// The same seed decides the same first fate on any network.
 		predict := kerneltest.NewNetwork(t)
@@ -172,11 +172,11 @@ func faultyRun(t *testing.T, seed uint64) map[string][]string {
 func TestSeededFaultsRepeatExactly(t *testing.T) {
 	var runs [2]map[string][]string
 	for i := range runs {
-		bubble(t, func(t *testing.T) { runs[i] = faultyRun(t, 2025) })
+		synctest.Test(t, func(t *testing.T) { runs[i] = faultyRun(t, 2025) })
 	}
 	assert.Equal(t, runs[0], runs[1])
 	var other map[string][]string
-	bubble(t, func(t *testing.T) { other = faultyRun(t, 1) })
+	synctest.Test(t, func(t *testing.T) { other = faultyRun(t, 1) })
 	assert.NotEqual(t, runs[0], other, "another seed, other fates")
 
 	got := runs[0]
@@ -208,7 +208,7 @@ func atoi(s string) int {
 // A delayed copy is bound to the mailslot it was sent to: when that mailslot closes
 // first, the copy is dropped and its timer stopped, so nothing is left on the clock.
 func TestDelayedDeliveryCancelledWhenMailslotCloses(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		_, vc, ps, hs := virtualPair(t, kernel.Faults{Seed: 1, Delay: 1, MaxDelay: time.Second})
 		c := open(t, ps[0], `\\*\mailslot\x`)
 		write(t, ps[0], c, "never")
@@ -227,7 +227,7 @@ func TestDelayedDeliveryCancelledWhenMailslotCloses(t *testing.T) {
 // Removing a machine ends its processes, which closes its mailslots and so stops every
 // delayed delivery bound for it: no timer outlives the machine.
 func TestDelayedDeliveryCancelledWhenMachineRemoved(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		n, vc, ps, _ := virtualPair(t, kernel.Faults{Seed: 1, Delay: 1, MaxDelay: time.Second})
 		c := open(t, ps[0], `\\BETA\mailslot\x`)
 		write(t, ps[0], c, "in flight")
@@ -240,7 +240,7 @@ func TestDelayedDeliveryCancelledWhenMachineRemoved(t *testing.T) {
 // A delayed copy that arrives at a mailslot too small for it is dropped on arrival, as an
 // immediate one would be.
 func TestDelayedCopyOverMaximumIsDropped(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		_, vc, ps, _ := virtualPair(t, kernel.Faults{Seed: 1, Delay: 1, MaxDelay: time.Millisecond})
 		small := create(t, ps[1], `\\.\mailslot\small`, 2, 0)
 		c := open(t, ps[0], `\\BETA\mailslot\small`)

@@ -53,7 +53,7 @@ func TestServerAndClientRoundTrip(t *testing.T) {
 // duplicate name fs.ErrExist, a read timeout ERROR_SEM_TIMEOUT with os.IsTimeout, a
 // cancelled context ERROR_OPERATION_ABORTED and context.Canceled.
 func TestGoLayerErrors(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "server.exe")
 		_, err := Dial(p, `\\.\mailslot\missing`)
@@ -100,7 +100,7 @@ func TestGoLayerErrors(t *testing.T) {
 // too. Closing the server wakes a ReadMessage in progress (ERROR_HANDLE_EOF), and the
 // client then gets ERROR_HANDLE_EOF from Write.
 func TestGoLayerClose(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		srv, err := Listen(newProc(t, m, "server.exe"), `\\.\mailslot\c`, nil)
 		require.NoError(t, err)

@@ -47,7 +47,7 @@ func TestGetMailslotInfoOnAnotherFileFailsInvalidParameter(t *testing.T) {
 // mailslot fails at once with ERROR_SEM_TIMEOUT and 0 bytes, with a zero-size buffer
 // (facts §1 #9) and with a 16-byte one (#10).
 func TestReadFileEmptyTimeoutZeroFailsSemTimeoutAtOnce(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		p := newProc(t, newMachine(t), "server.exe")
 		h := create(t, p, testName, 0, 0)
 		start := time.Now()
@@ -239,7 +239,7 @@ func TestWriteOverMaxMessageSizeFailsInvalidParameter(t *testing.T) {
 // ERROR_SEM_TIMEOUT after at least ~900 ms (facts §1 #29). On the machine clock (virtual
 // in this bubble) it is exactly 1000 ms.
 func TestReadFileTimesOutAfterReadTimeout(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		p := newProc(t, newMachine(t), "server.exe")
 		h := create(t, p, testName, 0, 1000)
 		start := time.Now()
@@ -256,7 +256,7 @@ func TestReadFileTimesOutAfterReadTimeout(t *testing.T) {
 // waits is completed by the next write (kernel32/tests/mailslot.c: a pending read
 // completes with the size of the message written).
 func TestReadFileWaitsForeverUntilWrite(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "server.exe")
 		q := newProc(t, m, "client.exe")
@@ -288,7 +288,7 @@ func TestReadFileWaitsForeverUntilWrite(t *testing.T) {
 // A read waiting with a timeout returns as soon as a message arrives, before the timeout
 // (kernel32/tests/mailslot.c: a pending read completes when a client writes).
 func TestReadFileCompletesOnWriteBeforeTimeout(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "server.exe")
 		q := newProc(t, m, "client.exe")
@@ -310,7 +310,7 @@ func TestReadFileCompletesOnWriteBeforeTimeout(t *testing.T) {
 // ERROR_INSUFFICIENT_BUFFER and leaves the message queued, as NT MSFS completes a
 // pending read IRP with STATUS_BUFFER_TOO_SMALL.
 func TestWaitingReadTooSmallForArrivingMessage(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "server.exe")
 		q := newProc(t, m, "client.exe")
@@ -331,7 +331,7 @@ func TestWaitingReadTooSmallForArrivingMessage(t *testing.T) {
 // SetMailslotInfo docs: it sets the read timeout; GetMailslotInfo reports it and later
 // reads use it (0: at once; 500: half a second).
 func TestSetMailslotInfoChangesReadTimeout(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		p := newProc(t, newMachine(t), "server.exe")
 		h := create(t, p, testName, 0, MAILSLOT_WAIT_FOREVER)
 		require.NoError(t, SetMailslotInfo(p, h, 0))
@@ -384,7 +384,7 @@ func TestGetMailslotInfoOnClientReportsServerValues(t *testing.T) {
 // ERROR_OPERATION_ABORTED and context.Canceled (kernel Block; Windows: CancelIoEx gives
 // ERROR_OPERATION_ABORTED), and the message that arrives later stays queued.
 func TestReadFileContextCancelAborts(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "server.exe")
 		q := newProc(t, m, "client.exe")
@@ -410,7 +410,7 @@ func TestReadFileContextCancelAborts(t *testing.T) {
 // pending read with STATUS_FILE_FORCED_CLOSED, ERROR_HANDLE_EOF, and drops the queue
 // (About Mailslots: when all handles are closed the mailslot and its data are deleted).
 func TestCloseLastServerHandleWakesReadersWithHandleEOF(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "server.exe")
 		h := create(t, p, testName, 0, MAILSLOT_WAIT_FOREVER)
@@ -431,7 +431,7 @@ func TestCloseLastServerHandleWakesReadersWithHandleEOF(t *testing.T) {
 // A read blocked in a process that exits gives up with ERROR_OPERATION_ABORTED (kernel
 // Block: the caller's exit cancels its I/O, as thread termination cancels IRPs).
 func TestReadFileAbortsWhenReaderProcessExits(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "server.exe")
 		h := create(t, p, testName, 0, MAILSLOT_WAIT_FOREVER)

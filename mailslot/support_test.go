@@ -2,9 +2,7 @@ package mailslot
 
 import (
 	"context"
-	"runtime"
 	"testing"
-	"testing/synctest"
 
 	"github.com/stretchr/testify/require"
 
@@ -112,25 +110,4 @@ func slotOf(t testing.TB, p *kernel.Process, h kernel.Handle) *mailslot {
 	s, ok := objectOf(t, p, h).Body().(*serverEnd)
 	require.True(t, ok, "not a server handle")
 	return s.ms
-}
-
-// bubble runs f in a testing/synctest bubble.
-//
-// It works around a kernel bug: Call.Block keeps its waiters, each with a channel, in a
-// process-wide sync.Pool (kernel/wait.go waiterPool). A channel made inside one bubble
-// crashes the program ("select on synctest channel from outside bubble") when a later
-// bubble reuses it, and one made outside any bubble does not count as durably blocking
-// inside one, so synctest.Wait and virtual time would stall. Two garbage collections
-// empty every sync.Pool, so flushing before and after each bubble keeps each waiter in
-// the bubble that made it.
-func bubble(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	flushPools()
-	synctest.Test(t, f)
-	flushPools()
-}
-
-func flushPools() {
-	runtime.GC()
-	runtime.GC()
 }

@@ -18,7 +18,7 @@ import (
 // lost and delayed, timeout changes and the close with what it dropped; views describe
 // server and client objects.
 func TestTraceEventsAndViews(t *testing.T) {
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		f := newDomain(t, [][2]string{{"ALPHA", "CORP"}, {"BETA", "CORP"}}, `\\.\mailslot\x`)
 		var mu sync.Mutex
 		var details []string
