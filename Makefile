@@ -19,7 +19,7 @@ fmt-check:
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 race:
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 5m $(PKGS)
 
 ## bench: every benchmark, with allocation counts.
 bench:
