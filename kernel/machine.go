@@ -160,7 +160,8 @@ func (t *processTable) remove(p *Process) {
 	}
 }
 
-// ref returns the process with pid with a pointer reference taken, or nil.
+// ref returns the process with pid with a pointer reference taken, or nil. A process
+// whose object is being deleted is not returned.
 func (t *processTable) ref(pid uint32) *Process {
 	if pid%4 != 0 {
 		return nil
@@ -172,7 +173,11 @@ func (t *processTable) ref(pid uint32) *Process {
 		return nil
 	}
 	p := t.slots[i]
-	p.obj.IncRef()
+	if !p.obj.tryIncRef() {
+		// Its last reference is gone and Delete is about to free the PID: the
+		// process no longer exists.
+		return nil
+	}
 	return p
 }
 
