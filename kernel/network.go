@@ -3,6 +3,7 @@ package kernel
 import (
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/winsim/winsim/namespace"
 )
@@ -18,6 +19,9 @@ type Network struct {
 	machines map[string]*Machine // by folded name
 
 	trace tracer
+
+	// faults is set once, by the first SetFaults or Partition (network_faults.go).
+	faults atomic.Pointer[FaultInjector]
 }
 
 // NewNetwork returns an empty network.

@@ -3,12 +3,10 @@ package kernel
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
-	"weak"
 
 	"github.com/winsim/winsim/namespace"
 )
@@ -79,8 +77,8 @@ var reliable = Delivery{Copies: 1}
 // deliveries. Get it with Network.Injector; a nil *FaultInjector decides every
 // delivery reliable and immediate.
 //
-// Lifetime: created by the first SetFaults or Partition on a network; it lives as long
-// as the network is reachable (the network does not reference it; a weak table does).
+// Lifetime: created by the first SetFaults or Partition on a network and kept by the
+// network (Network.faults) for its whole life.
 type FaultInjector struct {
 	mu sync.Mutex
 	// +checklocks:mu
@@ -91,32 +89,17 @@ type FaultInjector struct {
 	cut map[[2]string]struct{} // partitioned pairs of folded names, lower first
 }
 
-// faultTable maps networks, weakly, to their injectors: the Network type has no field
-// for them and must not be kept alive by one. A runtime cleanup removes a network's
-// entry once the network is collected.
-var faultTable sync.Map // weak.Pointer[Network] -> *FaultInjector
-
 // Injector returns the network's fault injector, or nil when SetFaults and Partition
 // were never called (every delivery reliable and immediate).
-func (n *Network) Injector() *FaultInjector {
-	v, ok := faultTable.Load(weak.Make(n))
-	if !ok {
-		return nil
-	}
-	return v.(*FaultInjector)
-}
+func (n *Network) Injector() *FaultInjector { return n.faults.Load() }
 
-// injector returns the network's fault injector, creating it.
+// injector returns the network's fault injector, creating it on first use.
 func (n *Network) injector() *FaultInjector {
-	key := weak.Make(n)
-	if v, ok := faultTable.Load(key); ok {
-		return v.(*FaultInjector)
+	if fi := n.faults.Load(); fi != nil {
+		return fi
 	}
-	v, loaded := faultTable.LoadOrStore(key, &FaultInjector{cut: make(map[[2]string]struct{})})
-	if !loaded {
-		runtime.AddCleanup(n, func(k weak.Pointer[Network]) { faultTable.Delete(k) }, key)
-	}
-	return v.(*FaultInjector)
+	n.faults.CompareAndSwap(nil, &FaultInjector{cut: make(map[[2]string]struct{})})
+	return n.faults.Load()
 }
 
 // SetFaults sets the fault configuration for deliveries between the network's machines
