@@ -173,6 +173,9 @@ func (t *processTable) ref(pid uint32) *Process {
 		return nil
 	}
 	p := t.slots[i]
+	if !p.published.Load() {
+		return nil // still being created: not findable by PID yet
+	}
 	if !p.obj.tryIncRef() {
 		// Its last reference is gone and Delete is about to free the PID: the
 		// process no longer exists.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // STILL_ACTIVE is the exit code GetExitCodeProcess reports while a process runs.
@@ -70,6 +71,12 @@ type Process struct {
 	// hdr and signaled are protected by the machine's dispatcher lock.
 	hdr      DispatchHeader
 	signaled bool
+
+	// published is set, once, when creation is complete; until then the process
+	// cannot be found by PID (processTable.ref), so nobody can open it, put handles in
+	// its table or end it while it inherits its parent's handles (NT inserts a process
+	// into the CID table only after its handle table is built). Accessed atomically.
+	published atomic.Bool
 }
 
 // NoOpsClose gives a body a no-op Close.
@@ -180,15 +187,17 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 		}
 	}
 	p.obj = m.NewObject(ProcessType, p)
+	p.obj.IncRef() // the process table's "running" reference, dropped at exit
 	if err := m.procs.add(p); err != nil {
 		p.cancel()
 		p.obj.DecRef()
+		p.obj.DecRef()
 		return nil, err
 	}
-	p.obj.IncRef() // the process table's "running" reference, dropped at exit
 	if inherit && parent != nil {
 		parent.inheritInto(p)
 	}
+	p.published.Store(true)
 	m.emit(TraceEvent{Kind: EvProcessCreated, PID: p.pid, Object: p.obj.id, Type: "Process", Name: name, Detail: "parent " + strconv.Itoa(int(p.parentPID))})
 	if main != nil {
 		m.mains.Add(1)
@@ -199,13 +208,18 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 }
 
 // inheritInto copies every inheritable handle of p into child at the same values.
-// Preconditions: child is new and not yet visible to anyone else.
+// Preconditions: child is new and not yet published, so its table is empty; it may
+// only have been ended (machine shutdown lists unpublished processes too), and then
+// it inherits nothing.
 func (p *Process) inheritInto(child *Process) {
 	p.handles.mu.RLock()
 	defer p.handles.mu.RUnlock()
 	t := child.handles
 	t.mu.Lock() // all or nothing: nobody sees a half-filled table
 	defer t.mu.Unlock()
+	if t.closed {
+		return
+	}
 	t.entries = make([]handleEntry, len(p.handles.entries))
 	for i, e := range p.handles.entries {
 		if e.obj != nil && e.attrs&HANDLE_FLAG_INHERIT != 0 {
