@@ -487,3 +487,62 @@ func TestProcessAccessors(t *testing.T) {
 	assert.Equal(t, "exited", p.State().String())
 	assert.True(t, errors.Is(p.Context().Err(), context.Canceled))
 }
+
+// Inheritance is all or nothing and a child is only reachable once it has its handles:
+// while other goroutines open and terminate every process they can find, children
+// created with bInheritHandles never lose, misplace or leak an inherited handle (MS docs
+// "Handle Inheritance": an inherited handle has the same value in the child; NT makes a
+// new process findable by PID only after building its handle table).
+func TestCreateProcessRacingOpenAndTerminateLeaksNothing(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	parent := kerneltest.NewProcess(t, m, "parent.exe")
+	defer parent.Terminate(0)
+	killer := kerneltest.NewProcess(t, m, "killer.exe")
+	defer killer.Terminate(0)
+	ev, err := parent.CreateEvent(&kernel.SecurityAttributes{InheritHandle: true}, true, false, "")
+	require.NoError(t, err)
+
+	stop := make(chan struct{})
+	killed := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { killed <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, q := range m.Processes() {
+				if q == parent || q == killer || q == m.System() {
+					continue
+				}
+				h, err := killer.OpenProcess(kernel.PROCESS_TERMINATE|kernel.PROCESS_DUP_HANDLE, false, q.PID())
+				if err != nil {
+					continue
+				}
+				if _, err := killer.DuplicateHandle(kernel.CurrentProcess, kernel.CurrentProcess, h, 0, false, kernel.DUPLICATE_SAME_ACCESS); err == nil {
+					n++
+				}
+				_ = killer.TerminateProcess(h, 1)
+				_ = killer.CloseHandle(h)
+			}
+		}
+	}()
+	for range 3000 {
+		h, child, err := parent.CreateProcess("child.exe", true, nil)
+		require.NoError(t, err)
+		if child.State() == kernel.ProcessRunning {
+			infos := child.Handles()
+			if assert.NotEmpty(t, infos) {
+				assert.Equal(t, ev, infos[0].Handle, "the inherited handle is at its value, first in the table")
+			}
+		}
+		child.Terminate(0)
+		require.NoError(t, parent.CloseHandle(h))
+	}
+	close(stop)
+	<-killed
+	assert.Equal(t, int64(1), objectOf(t, parent, ev).HandleCount(), "every inherited copy was closed")
+	require.NoError(t, parent.CloseHandle(ev))
+}
