@@ -268,7 +268,8 @@ func (c *conn) Write(b []byte) (int, error) {
 
 // Close implements net.Conn: operations in flight end with net.ErrClosed, then the
 // handle is closed. The other end's reads then see io.EOF once they have read what was
-// sent (facts §3.9 #132). A second Close fails with net.ErrClosed.
+// sent (facts §3.9 #132). A second Close fails with net.ErrClosed. Once the process has
+// exited, its exit has closed the handle already, and Close just retires the conn.
 func (c *conn) Close() error {
 	c.mu.Lock()
 	if c.closed {
@@ -281,7 +282,7 @@ func (c *conn) Close() error {
 	c.inflight.Wait()
 	c.rd.stop()
 	c.wd.stop()
-	if err := c.p.CloseHandle(c.h); err != nil {
+	if err := c.p.CloseHandle(c.h); err != nil && c.p.State() == kernel.ProcessRunning {
 		return c.opErr("close", err)
 	}
 	return nil

@@ -224,7 +224,8 @@ func (l *listener) take() (kernel.Handle, error) {
 
 // Close implements net.Listener. It ends a blocked Accept (with net.ErrClosed), waits
 // for it to return, and closes every instance not accepted. It never waits for a
-// client. A second Close fails with net.ErrClosed.
+// client. A second Close fails with net.ErrClosed. After the process has exited (which
+// closed the instances) it just retires the listener.
 func (l *listener) Close() error {
 	l.mu.Lock()
 	if l.closed {
@@ -241,7 +242,7 @@ func (l *listener) Close() error {
 	l.mu.Unlock()
 	var first error
 	for _, h := range ready {
-		if err := l.p.CloseHandle(h); err != nil && first == nil {
+		if err := l.p.CloseHandle(h); err != nil && first == nil && l.p.State() == kernel.ProcessRunning {
 			first = l.opErr("close", err)
 		}
 	}
