@@ -359,35 +359,34 @@ func clientConn(p *kernel.Process, h kernel.Handle, name string) (net.Conn, erro
 }
 
 // validSDDL reports whether s has the shape of an SDDL security descriptor string:
-// empty, or a sequence of O:, G:, D: and S: components, each at most once
-// (learn.microsoft.com, Security Descriptor String Format). The components' contents
-// are not checked.
+// empty, or a sequence of O:, G:, D: and S: components, each at most once, the owner
+// and group not empty, with balanced ACE parentheses (learn.microsoft.com, Security
+// Descriptor String Format). The SIDs and ACEs themselves are not checked.
 func validSDDL(s string) bool {
-	if s == "" {
-		return true
+	isTag := func(i int) bool {
+		return i+1 < len(s) && s[i+1] == ':' && (s[i] == 'O' || s[i] == 'G' || s[i] == 'D' || s[i] == 'S')
 	}
-	seen := map[byte]bool{}
-	i := 0
-	for i < len(s) {
-		if i+1 >= len(s) || s[i+1] != ':' {
+	var seen [256]bool
+	for i := 0; i < len(s); {
+		if !isTag(i) || seen[s[i]] {
 			return false
 		}
-		c := s[i]
-		if (c != 'O' && c != 'G' && c != 'D' && c != 'S') || seen[c] {
-			return false
-		}
-		seen[c] = true
-		j := i + 2
-		for j < len(s) {
-			if j+1 < len(s) && s[j+1] == ':' && (s[j] == 'O' || s[j] == 'G' || s[j] == 'D' || s[j] == 'S') {
-				break
-			}
-			if s[j] == '(' {
-				for j < len(s) && s[j] != ')' {
-					j++
+		tag := s[i]
+		seen[tag] = true
+		j, depth := i+2, 0
+		for ; j < len(s) && (depth > 0 || !isTag(j)); j++ {
+			switch s[j] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+				if depth < 0 {
+					return false
 				}
 			}
-			j++
+		}
+		if depth != 0 || ((tag == 'O' || tag == 'G') && j == i+2) {
+			return false
 		}
 		i = j
 	}
