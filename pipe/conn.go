@@ -34,6 +34,9 @@ import (
 // Close stops admissions, cancels the conn's context, waits for the operations in
 // flight to end, and only then closes the handle: a handle value is never used after it
 // is closed, so a value the process reuses cannot be reached through a stale conn.
+//
+// Lock order: conn.mu before deadline.mu. Neither is held across a pipe call, so both
+// sit outside the pipe package's own lock tree (doc.go); listener.mu likewise.
 
 // ErrPipeListenerClosed is what Accept returns, wrapped in a *net.OpError, once the
 // listener is closed. It is net.ErrClosed, as in go-winio.
@@ -123,7 +126,11 @@ type conn struct {
 // Writes are dropped, since a zero-length message is how CloseWrite ends the stream.
 type messageConn struct {
 	conn
-	readEOF     atomic.Bool
+	// readEOF latches the end of stream once a zero-length message has been read.
+	// Accessed atomically.
+	readEOF atomic.Bool
+	// writeClosed is set by CloseWrite (and cleared again if it fails). Accessed
+	// atomically.
 	writeClosed atomic.Bool
 }
 
