@@ -197,7 +197,7 @@ func (t *HandleTable) setAttrs(h Handle, mask, flags uint32) error {
 func (t *HandleTable) closeAll() []HandleInfo {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var out []HandleInfo
+	out := make([]HandleInfo, 0, t.count)
 	for i, e := range t.entries {
 		if e.obj != nil {
 			out = append(out, HandleInfo{Handle: indexHandle(i), Object: e.obj, Granted: e.granted, Attrs: e.attrs})
