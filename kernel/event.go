@@ -12,7 +12,7 @@ type event struct {
 	NoOps
 	manual bool // immutable
 
-	// hdr and signaled are protected by the machine's dispatcher lock.
+	// hdr and signaled are protected by the network's dispatcher lock.
 	hdr      DispatchHeader
 	signaled bool
 }

@@ -25,7 +25,8 @@ import (
 //	  HandleTable.mu (one table at a time, except inheritance: parent before child)
 //	    (object body locks: file systems document theirs; a body lock may be held
 //	     while taking the dispatcher lock)
-//	      Machine.dispatcherMu
+//	      Network.dispatcherMu (one per network: a process may wait on objects of
+//	      other machines, such as the server end of a remote pipe)
 //	        WaitQueue.mu, census.mu, tracer.mu
 //
 // Object bodies' Close and Delete run with no kernel lock held. Waiters are woken only
@@ -48,7 +49,6 @@ type Machine struct {
 	devices map[string]Device
 
 	nameMu       sync.Mutex
-	dispatcherMu sync.Mutex
 	procs        processTable
 	census       census
 	nextObjectID atomic.Uint64

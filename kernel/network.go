@@ -20,6 +20,12 @@ type Network struct {
 
 	trace tracer
 
+	// dispatcherMu is the dispatcher lock (NT's dispatcher database lock) of every
+	// machine on the network: signal states and wait lists of dispatcher objects are
+	// protected by it. It is one lock for the network because a process can hold handles
+	// to objects of other machines (a remote pipe's ends) and wait on them together.
+	dispatcherMu sync.Mutex
+
 	// faults is set once, by the first SetFaults or Partition (network_faults.go).
 	faults atomic.Pointer[FaultInjector]
 }

@@ -68,7 +68,7 @@ type Process struct {
 	// exitCode is protected by mu and, once state is ProcessExited, immutable.
 	exitCode uint32
 
-	// hdr and signaled are protected by the machine's dispatcher lock.
+	// hdr and signaled are protected by the network's dispatcher lock.
 	hdr      DispatchHeader
 	signaled bool
 

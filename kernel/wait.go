@@ -12,7 +12,7 @@ import (
 //  1. Dispatcher waits (WaitForSingleObject, WaitForMultipleObjects) on dispatcher
 //     objects (events, processes, and any body that implements Signaler). A waiter
 //     queues a wait block on every object it waits for; whoever changes an object's
-//     signal state does so under the machine's dispatcher lock and then satisfies the
+//     signal state does so under the network's dispatcher lock and then satisfies the
 //     queued wait blocks in FIFO order (NT's KiWaitTest), consuming the signal of an
 //     auto-reset object for exactly one waiter. Waits never spin or retry.
 //
@@ -166,15 +166,15 @@ func (c Call) machine() *Machine {
 type Signaler interface {
 	Header() *DispatchHeader
 	// Signaled reports whether a wait is satisfied now.
-	// Preconditions: the machine's dispatcher lock is held.
+	// Preconditions: the network's dispatcher lock is held.
 	Signaled() bool
 	// Acquire consumes the signal for one satisfied wait (an auto-reset event resets).
-	// Preconditions: the machine's dispatcher lock is held.
+	// Preconditions: the network's dispatcher lock is held.
 	Acquire()
 }
 
 // DispatchHeader is the wait list of a dispatcher object (NT's DISPATCHER_HEADER).
-// Its zero value is ready to use. It is protected by the machine's dispatcher lock.
+// Its zero value is ready to use. It is protected by the network's dispatcher lock.
 type DispatchHeader struct {
 	waiters []*waitBlock
 }
@@ -190,12 +190,13 @@ type waitBlock struct {
 	handles []Handle // a copy of the caller's handles, for traces
 }
 
-// LockDispatcher takes the machine's dispatcher lock (NT's dispatcher database lock).
+// LockDispatcher takes the dispatcher lock (NT's dispatcher database lock), shared by
+// every machine of the network.
 // Lock order: it is taken after any object lock and before nothing else.
-func (m *Machine) LockDispatcher() { m.dispatcherMu.Lock() }
+func (m *Machine) LockDispatcher() { m.network.dispatcherMu.Lock() }
 
 // UnlockDispatcher releases the dispatcher lock.
-func (m *Machine) UnlockDispatcher() { m.dispatcherMu.Unlock() }
+func (m *Machine) UnlockDispatcher() { m.network.dispatcherMu.Unlock() }
 
 // WaitTestLocked satisfies, in FIFO order, the waits queued on s that its new state
 // allows (NT's KiWaitTest). Preconditions: the dispatcher lock is held.
