@@ -43,12 +43,14 @@ func (t target) String() string {
 }
 
 // A clientEnd is the body of a mailslot client file object, the write-only end CreateFile
-// opens (NT MSFS: a CCB for a local mailslot; the redirector's file object for a remote
-// one).
+// opens (Wine: struct mail_writer; ReactOS msfs: a client CCB). Remote and broadcast
+// ones stand for the redirector's datagram writes.
 //
-// A local client is bound to the mailslot it opened, as NT's CCB points at its FCB:
-// after that mailslot's server goes, writes fail with ERROR_HANDLE_EOF even if a new
-// mailslot of the same name exists (see docs/deviations.md). Remote and broadcast
+// A local client is bound to the mailslot it opened, as Wine's writer and ReactOS's CCB
+// point at theirs. When that mailslot's server goes, the client is closed with it
+// ("Reading from a Mailslot": all client handles to the mailslot are closed), so its
+// writes fail with ERROR_HANDLE_EOF (an unverified code; see mailslot.close) even if a
+// new mailslot of the same name exists (see docs/deviations.md). Remote and broadcast
 // clients resolve their destination at every write.
 //
 // Lifetime: created by CreateFile with one handle; duplicated and inherited handles
@@ -66,14 +68,15 @@ var (
 )
 
 // Read implements kernel.Reader: a client cannot read, even with read access
-// (kernel32/tests/mailslot.c: ERROR_INVALID_PARAMETER; NT MSFS read.c).
+// (kernel32/tests/mailslot.c: ERROR_INVALID_PARAMETER; facts §1 #16).
 func (*clientEnd) Read(kernel.Call, []byte) (int, error) { return 0, kernel.ERROR_INVALID_PARAMETER }
 
 // Write implements kernel.Writer: WriteFile on a client sends p as one message and never
 // blocks. A zero-length write is a message (facts §1 #25).
 //
-// Local clients: ERROR_INVALID_PARAMETER for a message over the mailslot's maximum size
-// (nothing is queued; NT MSFS write.c), ERROR_HANDLE_EOF once the server has gone.
+// Local clients: ERROR_HANDLE_EOF once the server has gone, ERROR_INVALID_PARAMETER for
+// a message over the mailslot's maximum size (nothing is queued). Both codes are
+// unverified; mailslot.write says why they were chosen.
 //
 // Remote and broadcast clients: the message goes to the machines the target names at the
 // moment of the write, where it lands in the mailslot of that name if there is one
@@ -91,8 +94,11 @@ func (c *clientEnd) Write(call kernel.Call, p []byte) (int, error) {
 
 // info is GetMailslotInfo on a client. Windows 8 and later answer it for a local client
 // with the server's values (kernel32/tests/mailslot.c, facts §1 #28); after the server
-// has gone it fails as every operation on the client does. Remote and broadcast clients
-// have no local mailslot to describe: ERROR_INVALID_PARAMETER.
+// has gone it fails as every operation on the client does (unverified; see
+// mailslot.close). Remote and broadcast clients have no local mailslot to describe:
+// ERROR_INVALID_PARAMETER. Unverified: that is what Windows before 8 answered for every
+// client (facts §1 #28); on Windows the redirector, not the mailslot file system, would
+// answer.
 func (c *clientEnd) info() (Info, error) {
 	if c.ms == nil {
 		return Info{}, kernel.ERROR_INVALID_PARAMETER

@@ -14,8 +14,8 @@ const deviceName = namespace.MailslotDevice
 // Machine.Device finds it without allocating.
 const deviceKey = "MAILSLOT"
 
-// A Device is the mailslot file system of one machine, \Device\Mailslot, analogous to
-// NT's MSFS volume (its VCB and prefix table; Wine: struct mailslot_device). It keeps its
+// A Device is the mailslot file system of one machine, \Device\Mailslot (Wine: struct
+// mailslot_device; ReactOS msfs: its device extension's list of mailslots). It keeps its
 // own case-insensitive table of live mailslots, keyed by namespace.Fold of the name below
 // the device, and answers CreateFile for \\.\mailslot\…, \\HOST\mailslot\…,
 // \\DOMAIN\mailslot\… and \\*\mailslot\….
@@ -78,21 +78,26 @@ func (d *Device) remove(ms *mailslot) {
 //     \\*\mailslot\x) client. It opens whether or not any server exists, as on Windows
 //     (CreateFile docs; a mailslot write is a datagram); where it goes is decided at
 //     each WriteFile.
-//   - req.Path "" opens the device itself and `\` its root directory (ntdll/tests/om.c
-//     test_query_object opens \\.\mailslot; NT MSFS create.c). Neither can be read,
-//     written or queried as a mailslot.
-//   - Otherwise a local client of the mailslot named req.Path.
+//   - req.Path "" opens the device itself (ntdll/tests/om.c test_query_object opens
+//     \\.\mailslot; facts §1 #31) and `\` its root directory. Unverified: the root is
+//     opened by analogy with the named-pipe file system, whose \Device\NamedPipe\ opens
+//     on Windows (ntdll/tests/pipe.c test_empty_name). Neither can be read, written or
+//     queried as a mailslot.
+//   - Otherwise a local client of the mailslot named req.Path, looked up as a whole name
+//     (names.go).
 //
-// Errors: ERROR_INVALID_PARAMETER for share-mode bits other than FILE_SHARE_* (NT's
-// IoCreateFile checks them); ERROR_ACCESS_DENIED for access rights a file does not
-// define; ERROR_FILE_NOT_FOUND when no local mailslot has the name (KB Q131493;
-// STATUS_OBJECT_NAME_NOT_FOUND); ERROR_INVALID_NAME when a mailslot's name is a proper
-// prefix of the name (`\a` exists, `\a\b` asked; NT MSFS create.c) or a remote name is
-// not a valid mailslot name.
+// Errors: ERROR_INVALID_PARAMETER for share-mode bits other than FILE_SHARE_* (the
+// NtCreateFile docs define no others); ERROR_ACCESS_DENIED for access rights a file does
+// not define; ERROR_FILE_NOT_FOUND when no local mailslot has the name (KB Q131493;
+// STATUS_OBJECT_NAME_NOT_FOUND), also when a live mailslot's name is a pseudo-directory
+// of it (`\a` lives, `\a\b` asked); ERROR_INVALID_NAME for a remote name that is not a
+// valid mailslot name.
 //
-// Every share mode and every disposition is accepted: Vista and later open clients
-// without FILE_SHARE_READ and alongside other writers (kernel32/tests/mailslot.c), and
-// MSFS ignores the disposition (see docs/deviations.md).
+// Every share mode and every disposition is accepted. Vista and later open clients
+// without FILE_SHARE_READ and alongside other writers (kernel32/tests/mailslot.c; facts
+// §1 #13, #19). The disposition is ignored: ReactOS msfs create.c opens a client without
+// looking at it and Wine's open_file_object request (server/fd.c) does not carry one;
+// both are implementations, unverified on Windows (see docs/deviations.md).
 func (d *Device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, error) {
 	if req.ShareMode&^(kernel.FILE_SHARE_READ|kernel.FILE_SHARE_WRITE|kernel.FILE_SHARE_DELETE) != 0 {
 		return nil, 0, kernel.ERROR_INVALID_PARAMETER
@@ -117,14 +122,8 @@ func (d *Device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, e
 		return o, granted, nil
 	}
 	key := namespace.Fold(req.Path)
-	d.mu.RLock()
-	ms := d.slots[key]
-	prefix := ms == nil && d.prefixTakenLocked(req.Path)
-	d.mu.RUnlock()
-	switch {
-	case prefix:
-		return nil, 0, errInvalidName
-	case ms == nil:
+	ms := d.lookup(key)
+	if ms == nil {
 		return nil, 0, kernel.ERROR_FILE_NOT_FOUND
 	}
 	o := d.m.NewObject(kernel.FileType, &clientEnd{target: target{kind: toLocal, path: req.Path, key: key}, ms: ms})
@@ -133,7 +132,7 @@ func (d *Device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, e
 }
 
 // deviceEnd is a file object for the mailslot device itself (\\.\mailslot) or its root
-// directory (\\.\mailslot\): NT MSFS's VCB and root DCB opens.
+// directory (\\.\mailslot\).
 //
 // Lifetime: created by Open with one handle; nothing else refers to it.
 type deviceEnd struct {
@@ -147,11 +146,16 @@ var (
 	_ kernel.Describer = (*deviceEnd)(nil)
 )
 
-// Read implements kernel.Reader: only a server handle reads (NT MSFS read.c:
-// STATUS_INVALID_PARAMETER for any other node).
+// Read implements kernel.Reader: only a server handle reads. Unverified for the mailslot
+// device: it answers as Windows' named-pipe device and root do (NtReadFile on
+// \Device\NamedPipe and \Device\NamedPipe\ gives STATUS_INVALID_PARAMETER;
+// ntdll/tests/pipe.c test_empty_name), and as a mailslot client does
+// (kernel32/tests/mailslot.c; facts §1 #16).
 func (*deviceEnd) Read(kernel.Call, []byte) (int, error) { return 0, kernel.ERROR_INVALID_PARAMETER }
 
-// Write implements kernel.Writer: only a client handle writes (NT MSFS write.c).
+// Write implements kernel.Writer: only a client handle writes. Unverified for the
+// mailslot device, like Read: Windows' named-pipe device gives STATUS_INVALID_PARAMETER
+// (ntdll/tests/pipe.c test_empty_name), as a mailslot server does (facts §1 #12).
 func (*deviceEnd) Write(kernel.Call, []byte) (int, error) { return 0, kernel.ERROR_INVALID_PARAMETER }
 
 // Describe implements kernel.Describer.

@@ -1,8 +1,8 @@
 // Package mailslot is winsim's mailslot file system: one-way queues of whole messages
 // that one server reads and any number of clients write, on one machine or across a
-// domain, with Windows' semantics. It is analogous to NT's MSFS driver (Wine:
-// server/mailslot.c) plus the datagram side of the redirector that carries remote
-// mailslot writes ([MS-MAIL]).
+// domain, with Windows' semantics. It is analogous to a mailslot file system driver
+// (Wine: server/mailslot.c; ReactOS: drivers/filesystems/msfs) plus the datagram side
+// of the redirector that carries remote mailslot writes ([MS-MAIL]).
 //
 // Install registers the file system on a machine as \Device\Mailslot, which
 // \\.\mailslot\… names reach. Then, with the Win32 calls:
@@ -25,13 +25,14 @@
 //
 // # Objects
 //
-//   - mailslot: the control block (NT's FCB) of one mailslot: name, queue, maximum
-//     message size, read timeout. It lives in its Device's case-insensitive name table.
+//   - mailslot: the control block (a file system's FCB) of one mailslot: name, queue,
+//     maximum message size, read timeout. It lives in its Device's case-insensitive
+//     name table.
 //   - serverEnd: the server file object CreateMailslot returns a handle to. Its last
 //     handle closing closes the mailslot.
 //   - clientEnd: a client file object from CreateFile. A local one is bound to the
-//     mailslot it opened (NT's CCB); a remote or broadcast one resolves its destination
-//     at each write.
+//     mailslot it opened; a remote or broadcast one resolves its destination at each
+//     write.
 //   - deviceEnd: a file object for the device itself or its root directory.
 //
 // # Lock order

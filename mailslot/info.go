@@ -25,15 +25,20 @@ type Info struct {
 }
 
 // GetMailslotInfo returns the state of the mailslot h refers to (GetMailslotInfo). h is
-// normally the server handle. It needs no particular access (NT's I/O manager asks none
-// for FileMailslotQueryInformation).
+// normally the server handle (the docs: a handle CreateMailslot created). It needs no
+// particular access: ReactOS's I/O manager asks none for FileMailslotQueryInformation
+// (ntoskrnl/include/io_i.h IopQueryOperationAccess; an implementation, unverified on
+// Windows).
 //
 // Errors:
 //   - ERROR_INVALID_HANDLE: h is not a valid handle, or not a file (INVALID_HANDLE_VALUE
 //     included; facts §1 #1).
 //   - ERROR_INVALID_PARAMETER: a file that is no mailslot's: the mailslot device or its
-//     root, another file system's file, a remote or broadcast client.
-//   - ERROR_HANDLE_EOF: a local client whose server has gone (STATUS_FILE_FORCED_CLOSED).
+//     root, another file system's file, a remote or broadcast client. Unverified: it is
+//     the answer Windows before 8 gave for a client (facts §1 #28), the nearest tested
+//     case of a handle that is not a server's.
+//   - ERROR_HANDLE_EOF: a local client whose server has gone (unverified; see
+//     mailslot.close).
 //
 // A local client handle is answered with its server's values, as Windows 8 and later do
 // (facts §1 #28: NtQueryInformationFile(FileMailslotQueryInformation) on a client
@@ -54,14 +59,23 @@ func GetMailslotInfo(p *kernel.Process, h kernel.Handle) (Info, error) {
 }
 
 // SetMailslotInfo sets the read timeout of the mailslot whose server handle is h
-// (SetMailslotInfo): milliseconds, 0 for none, or MAILSLOT_WAIT_FOREVER. Reads that
-// are already waiting keep the timeout they started with; later reads use the new one.
-// It needs no particular access.
+// (SetMailslotInfo; the docs: a handle CreateMailslot created): milliseconds, 0 for
+// none, or MAILSLOT_WAIT_FOREVER. Reads that are already waiting keep the timeout they
+// started with; later reads use the new one. It needs no particular access: ReactOS's
+// I/O manager asks none for FileMailslotSetInformation (ntoskrnl/include/io_i.h
+// IopSetOperationAccess) and Wine's set_mailslot_info request asks none
+// (implementations, unverified on Windows).
 //
 // Errors: ERROR_INVALID_HANDLE for an invalid or non-file handle; ERROR_INVALID_PARAMETER
-// for any file other than a mailslot's server, client handles included (NT MSFS sets
-// information only on the FCB); ERROR_HANDLE_EOF for a local client whose server has
-// gone.
+// for any file other than a mailslot's server, client handles included; ERROR_HANDLE_EOF
+// for a local client whose server has gone (see mailslot.close).
+//
+// Unverified: no Windows-run test sets information through a client. The
+// implementations disagree (Wine fails it as a wrong object type, ERROR_INVALID_HANDLE;
+// ReactOS msfs finfo.c with STATUS_ACCESS_DENIED). ERROR_INVALID_PARAMETER is chosen
+// because Windows before 8 gave it for the matching query on a client (facts §1 #28),
+// and current Windows, which answers that query, still documents SetMailslotInfo for
+// server handles only.
 func SetMailslotInfo(p *kernel.Process, h kernel.Handle, readTimeout uint32) error {
 	c, err := p.CallFor(context.Background(), h, 0)
 	if err != nil {

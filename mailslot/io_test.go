@@ -77,7 +77,7 @@ func TestWriteFileOnServerFailsAccessDenied(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: NtWriteFile on a server created with
-// GENERIC_WRITE fails with STATUS_INVALID_PARAMETER (facts §1 #12; NT MSFS write.c).
+// GENERIC_WRITE fails with STATUS_INVALID_PARAMETER (facts §1 #12).
 // Win32 cannot make such a handle, so the body is asked directly.
 func TestServerWriteWithWriteAccessFailsInvalidParameter(t *testing.T) {
 	p := newProc(t, newMachine(t), "server.exe")
@@ -213,9 +213,9 @@ func TestReadBufferTooSmallLeavesMessageQueued(t *testing.T) {
 	assert.Zero(t, n)
 }
 
-// NT MSFS write.c: a write longer than the mailslot's MaximumMessageSize fails with
-// STATUS_INVALID_PARAMETER and queues nothing; 0 means any size ("CreateMailslot":
-// nMaxMessageSize 0 means any size).
+// CreateMailslot docs: nMaxMessageSize is the largest message that can be written, 0
+// meaning any size. A longer write fails and queues nothing. The code,
+// ERROR_INVALID_PARAMETER, is unverified (docs/deviations.md; mailslot.write says why).
 func TestWriteOverMaxMessageSizeFailsInvalidParameter(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
@@ -307,8 +307,9 @@ func TestReadFileCompletesOnWriteBeforeTimeout(t *testing.T) {
 }
 
 // A waiting read whose buffer turns out too small for the message that arrives fails with
-// ERROR_INSUFFICIENT_BUFFER and leaves the message queued, as NT MSFS completes a
-// pending read IRP with STATUS_BUFFER_TOO_SMALL.
+// ERROR_INSUFFICIENT_BUFFER and leaves the message queued, as a read that finds it
+// queued does (kernel32/tests/mailslot.c; facts §1 #27). Wine server/mailslot.c completes
+// a pending read that way when a message arrives (an implementation).
 func TestWaitingReadTooSmallForArrivingMessage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -350,8 +351,10 @@ func TestSetMailslotInfoChangesReadTimeout(t *testing.T) {
 	})
 }
 
-// NT MSFS fileinfo.c sets information only on the server's FCB: a client handle gets
-// STATUS_INVALID_PARAMETER, and the timeout is unchanged.
+// SetMailslotInfo docs: the handle must be one CreateMailslot created. A client handle
+// is refused and the timeout is unchanged. The code, ERROR_INVALID_PARAMETER, is
+// unverified: it is what Windows before 8 gave for the matching query on a client
+// (facts §1 #28); Wine and ReactOS answer differently (info.go, docs/deviations.md).
 func TestSetMailslotInfoOnClientFailsInvalidParameter(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
@@ -406,9 +409,9 @@ func TestReadFileContextCancelAborts(t *testing.T) {
 	})
 }
 
-// NT MSFS cleanup.c (MsCleanupFcb): closing the last server handle completes every
-// pending read with STATUS_FILE_FORCED_CLOSED, ERROR_HANDLE_EOF, and drops the queue
-// (About Mailslots: when all handles are closed the mailslot and its data are deleted).
+// Reading from a Mailslot: when the last server handle closes, unread messages are
+// deleted and the mailslot is deleted from memory, so reads waiting on it end. That they
+// end with ERROR_HANDLE_EOF is unverified (mailslot.close says why; docs/deviations.md).
 func TestCloseLastServerHandleWakesReadersWithHandleEOF(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -446,12 +449,13 @@ func TestReadFileAbortsWhenReaderProcessExits(t *testing.T) {
 	})
 }
 
-// The question facts §1 #33 leaves open, answered from NT's MSFS (cleanup.c marks every
-// client CCB of the FCB closing and removes the name; write.c then fails a closing CCB
-// with STATUS_FILE_FORCED_CLOSED): after the server goes, a client's writes fail with
-// ERROR_HANDLE_EOF, also once a new server of the same name exists, whose queue they
-// never reach; its GetMailslotInfo fails the same way. A client opened after the new
-// server reaches it. See docs/deviations.md.
+// The question facts §1 #33 leaves open. Reading from a Mailslot: when the last server
+// handle closes, all client handles to the mailslot are closed and the mailslot is
+// deleted, so an old client is dead: its writes fail, also once a new server of the
+// same name exists, whose queue they never reach, and its GetMailslotInfo and
+// SetMailslotInfo fail the same way. A client opened after the new server reaches it.
+// The code, ERROR_HANDLE_EOF, is unverified, and Wine and ReactOS keep old clients'
+// writes succeeding instead (docs/deviations.md).
 func TestClientOfClosedServerFailsAfterNameIsReused(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")

@@ -9,20 +9,22 @@ import (
 	"github.com/winsim/winsim/kernel"
 )
 
-// A mailslot is one mailslot's control block, analogous to NT MSFS's FCB (Wine: struct
-// mailslot): its name, its queue of whole messages, its maximum message size and read
-// timeout, the readers waiting on it and the delayed deliveries on their way to it. It
-// lives in its Device's name table, apart from the server file object that owns it
-// (serverEnd).
+// A mailslot is one mailslot's control block (Wine: struct mailslot; ReactOS's
+// drivers/filesystems/msfs: its FCB): its name, its queue of whole messages, its maximum
+// message size and read timeout, the readers waiting on it and the delayed deliveries on
+// their way to it. It lives in its Device's name table, apart from the server file
+// object that owns it (serverEnd).
 //
 // Lifetime: created by CreateMailslot together with its server file object and entered
 // in the device's table. Local client file objects point at it for as long as they
 // live. When the last handle to the server file object closes, close runs: the name
 // leaves the table (a new CreateMailslot of it succeeds), queued messages are dropped,
 // pending delayed deliveries are cancelled, blocked readers wake with ERROR_HANDLE_EOF
-// and later writes through old clients fail with ERROR_HANDLE_EOF (NT: the FCB and its
-// CCBs are marked closing, STATUS_FILE_FORCED_CLOSED). The struct is then garbage once
-// the last client lets go. Mailslots must not be copied.
+// and later writes through old clients fail with ERROR_HANDLE_EOF. "Reading from a
+// Mailslot" says that then unread messages are deleted, all client handles to the
+// mailslot are closed and the mailslot is deleted from memory; the error codes are
+// winsim's choice (see close). The struct is then garbage once the last client lets go.
+// Mailslots must not be copied.
 type mailslot struct {
 	// Immutable after newMailslot.
 	dev     *Device
@@ -60,9 +62,15 @@ func (ms *mailslot) fits(n int) bool {
 
 // write queues a copy of b, for a local client's WriteFile. It never blocks.
 //
-// Errors (NT MSFS write.c, in its order): ERROR_HANDLE_EOF once the server has gone
-// (STATUS_FILE_FORCED_CLOSED), ERROR_INVALID_PARAMETER for a message larger than the
-// mailslot's maximum (nothing is queued).
+// Errors, in this order:
+//   - ERROR_HANDLE_EOF once the server has gone. Unverified (see close); it comes first
+//     because the maximum it would be checked against belongs to a deleted mailslot.
+//   - ERROR_INVALID_PARAMETER for a message larger than the mailslot's maximum; nothing
+//     is queued. The CreateMailslot docs make nMaxMessageSize the largest message that
+//     can be written. Unverified: the code is not documented, and neither Wine nor
+//     ReactOS enforces the maximum; ERROR_INVALID_PARAMETER is chosen because a length
+//     out of range is a bad parameter, and it is what Windows answers for the other
+//     writes a mailslot cannot take (a server handle with write access; facts §1 #12).
 func (ms *mailslot) write(pid uint32, b []byte) error {
 	if ms.closed.Load() {
 		return kernel.ERROR_HANDLE_EOF
@@ -114,8 +122,8 @@ func (ms *mailslot) deliver(m []byte, from string) {
 // the mailslot open (the caller may wait).
 //
 // Errors: ERROR_INSUFFICIENT_BUFFER when buf is smaller than the oldest message, which
-// stays queued (NT: STATUS_BUFFER_TOO_SMALL; kernel32/tests/mailslot.c); ERROR_HANDLE_EOF
-// once the mailslot has closed (NT: STATUS_FILE_FORCED_CLOSED completes pending reads).
+// stays queued (STATUS_BUFFER_TOO_SMALL; kernel32/tests/mailslot.c, facts §1 #27);
+// ERROR_HANDLE_EOF once the mailslot has closed (unverified; see close).
 func (ms *mailslot) tryRead(buf []byte) (n int, done bool, err error) {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
@@ -157,7 +165,9 @@ func (ms *mailslot) tryTake() (m []byte, done bool, err error) {
 }
 
 // readTimeout returns the wait a read starts with. A read already waiting keeps the
-// timeout it started with, as NT's queued read IRP keeps its timer.
+// timeout it started with: ReactOS msfs rw.c arms each pending read's timer from the
+// timeout current when the read was issued, and Wine server/mailslot.c sets each read's
+// timeout when it queues it (implementations, unverified on Windows).
 func (ms *mailslot) readTimeout() time.Duration {
 	ms.mu.Lock()
 	t := ms.timeout
@@ -225,9 +235,21 @@ func (ms *mailslot) setTimeout(t uint32) {
 	ms.mu.Unlock()
 }
 
-// close runs when the last handle to the server file object closes (NT MSFS's
-// MsCleanupFcb): the name leaves the device's table, the queue and the pending delayed
-// deliveries are dropped, and blocked readers wake to ERROR_HANDLE_EOF.
+// close runs when the last handle to the server file object closes: the name leaves the
+// device's table, the queue and the pending delayed deliveries are dropped, and blocked
+// readers wake to ERROR_HANDLE_EOF.
+//
+// The docs decide what goes: the mailslot exists until its last server handle is closed
+// (CreateMailslot), and then its unread messages are deleted, its client handles are
+// closed and it is deleted from memory ("Reading from a Mailslot"; [MS-MAIL] 3.2.4.3
+// likewise deletes the queue and removes the mailslot from the list). Wine and ReactOS
+// differ from this (their mailslot outlives the server while clients hold it).
+//
+// Unverified: which error an operation through a dead client, or a read blocked on the
+// closing mailslot, gets. ERROR_HANDLE_EOF is chosen because the NTSTATUS whose published
+// text says exactly what the docs describe, STATUS_FILE_FORCED_CLOSED ("the specified
+// file has been closed by another process", ntstatus.h), maps to it (38; Samba
+// libcli/util/errormap.c). It is one code for "this mailslot is gone" everywhere.
 func (ms *mailslot) close(pid uint32) {
 	ms.dev.remove(ms)
 	ms.mu.Lock()

@@ -1,51 +1,35 @@
 package mailslot
 
 import (
-	"strings"
-
 	"github.com/winsim/winsim/kernel"
-	"github.com/winsim/winsim/namespace"
 )
 
-// This file holds the mailslot file system's name rules: the form of a mailslot name
-// below \Device\Mailslot, and the largest-prefix search NT's MSFS does on its prefix
-// table (an FCB found as a proper prefix of the name makes the name invalid).
+// This file holds the mailslot file system's name rule: the form a name below
+// \Device\Mailslot must have to be created or opened.
+//
+// The Mailslot Names and CreateMailslot pages give the form \\.\mailslot\[path\]name:
+// a name is required, it comes last, and it may be preceded by pseudo-directories
+// separated by backslashes. Names are flat strings: `\a` and `\a\b` are two unrelated
+// mailslots that may live at the same time, and opening `\a\b` while only `\a` lives
+// finds nothing (Wine server/mailslot.c and ReactOS drivers/filesystems/msfs/create.c
+// both look names up as whole strings; implementations, unverified on Windows).
 
 // validName reports whether path, the part of an NT name after \Device\Mailslot, is a
-// name a mailslot can be created with. It applies NT MSFS's MsIsNameValid (createms.c):
-// the name starts with `\`, has at least one more character, does not end with `\`, and
-// contains no character NTFS refuses in a file name (the control characters 0x00-0x1F
-// and `"*/:<>?|`; "Naming Files, Paths, and Namespaces" in the Win32 docs lists them).
-// Path components (`\app\events`) are allowed: they are pseudo-directories of one name.
-func validName(path string) bool {
-	if len(path) < 2 || path[0] != '\\' || path[len(path)-1] == '\\' {
-		return false
-	}
-	for i := 1; i < len(path); i++ {
-		c := path[i]
-		if c < 0x20 || strings.IndexByte(`"*/:<>?|`, c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// prefixTakenLocked reports whether a live mailslot's name is a proper prefix of path at a
-// component boundary (`\a` for `\a\b`). NT MSFS then refuses both CreateMailslot and
-// CreateFile of path with STATUS_OBJECT_NAME_INVALID (createms.c, create.c: the prefix
-// table's longest match is an FCB with a remaining name).
+// name a mailslot can have: `\` followed by at least one character, not ending in `\`.
 //
-// Preconditions: d.mu is held (read or write).
-func (d *Device) prefixTakenLocked(path string) bool {
-	for i := 1; i < len(path); i++ {
-		if path[i] == '\\' {
-			if _, ok := d.slots[namespace.Fold(path[:i])]; ok {
-				return true
-			}
-		}
-	}
-	return false
+// Only the empty name and the trailing backslash are refused, because the documented
+// form needs a name after the last backslash. Windows refuses an empty pipe name with
+// STATUS_OBJECT_NAME_INVALID (Wine ntdll/tests/pipe.c test_empty_name), which is the
+// code used here. Unverified: a trailing backslash is refused because the documented
+// form ends in a name, although Windows' named-pipe file system keeps one as part of a
+// valid name (facts §3.1 #49) and the mailslot file system may do the same.
+//
+// No character is refused: the docs list none for mailslot names, Wine and ReactOS
+// check none, and Windows accepts `<>*?|"/` in pipe names (facts §3.1 #48).
+func validName(path string) bool {
+	return len(path) >= 2 && path[0] == '\\' && path[len(path)-1] != '\\'
 }
 
-// errInvalidName is what NT reports for a mailslot name it cannot use.
+// errInvalidName is what a mailslot name that cannot be used gets:
+// STATUS_OBJECT_NAME_INVALID, ERROR_INVALID_NAME.
 const errInvalidName = kernel.ERROR_INVALID_NAME

@@ -81,9 +81,11 @@ func TestCreateFileAccess(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED)
 }
 
-// NT MSFS create.c opens the client end without looking at the create disposition, so
-// every valid disposition opens an existing mailslot and none creates one; CreateFile
-// itself refuses dispositions outside 1..5 with ERROR_INVALID_PARAMETER.
+// The disposition is ignored when a client opens: ReactOS msfs create.c (MsfsCreate)
+// never looks at it and Wine's open_file_object request (server/fd.c) does not carry
+// one (implementations, unverified on Windows; docs/deviations.md). So every valid
+// disposition opens an existing mailslot and none creates one; CreateFile itself
+// refuses dispositions outside 1..5 with ERROR_INVALID_PARAMETER (CreateFile docs).
 func TestCreateFileEveryDispositionOpensClient(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
@@ -103,17 +105,19 @@ func TestCreateFileEveryDispositionOpensClient(t *testing.T) {
 	}
 }
 
-// NT MSFS create.c: the name is looked up in the prefix table. A live mailslot that is a
-// proper prefix of the name makes it STATUS_OBJECT_NAME_INVALID; a pseudo-directory that
-// is only part of a longer name is not found.
-func TestCreateFileNameBelowOrAboveMailslot(t *testing.T) {
+// A client's name is looked up whole, as Wine server/mailslot.c and ReactOS
+// drivers/filesystems/msfs/create.c do (implementations, unverified on Windows): a name
+// below a live mailslot's (`\a\b` while only `\a` lives) and a pseudo-directory of one
+// (`\x\y` while only `\x\y\z` lives) are simply not found, ERROR_FILE_NOT_FOUND (KB
+// Q131493).
+func TestCreateFileNameBelowOrAboveMailslotIsNotFound(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
 	q := newProc(t, m, "client.exe")
 	create(t, p, `\\.\mailslot\a`, 0, 0)
 	create(t, p, `\\.\mailslot\x\y\z`, 0, 0)
 	_, err := q.CreateFile(`\\.\mailslot\a\b`, kernel.GENERIC_WRITE, kernel.FILE_SHARE_READ, nil, kernel.OPEN_EXISTING, 0)
-	assert.ErrorIs(t, err, kernel.ERROR_INVALID_NAME)
+	assert.ErrorIs(t, err, kernel.ERROR_FILE_NOT_FOUND)
 	_, err = q.CreateFile(`\\.\mailslot\x\y`, kernel.GENERIC_WRITE, kernel.FILE_SHARE_READ, nil, kernel.OPEN_EXISTING, 0)
 	assert.ErrorIs(t, err, kernel.ERROR_FILE_NOT_FOUND)
 }
@@ -137,9 +141,11 @@ func TestCreateFileOwnMachineNameIsLocal(t *testing.T) {
 }
 
 // ntdll/tests/om.c test_query_object: CreateFile("\\.\mailslot") opens the mailslot
-// device itself, \Device\Mailslot (facts §1 #31). NT MSFS read.c, write.c and fileinfo.c
-// refuse every mailslot operation on it, and on the root directory (\\.\mailslot\), with
-// STATUS_INVALID_PARAMETER.
+// device itself, \Device\Mailslot (facts §1 #31). The root directory (\\.\mailslot\)
+// opens too, and both refuse ReadFile and WriteFile with STATUS_INVALID_PARAMETER, as
+// Windows' named-pipe device and root directory do (ntdll/tests/pipe.c
+// test_empty_name). That analogy, and the same answer for GetMailslotInfo and
+// SetMailslotInfo, is unverified for mailslots (docs/deviations.md).
 func TestCreateFileOpensDeviceAndRootDirectory(t *testing.T) {
 	p := newProc(t, newMachine(t), "client.exe")
 	for _, c := range []struct{ name, nt, desc string }{
@@ -179,19 +185,25 @@ func TestCreateFileRemoteAndBroadcastOpenWithoutServer(t *testing.T) {
 	}
 }
 
-// A remote name must still be a mailslot name (NT MSFS's MsIsNameValid rules); winsim
-// refuses a malformed one at CreateFile with ERROR_INVALID_NAME (see
-// docs/deviations.md: Windows would send it and nobody would receive it).
+// A remote name must still have the documented form \\host\mailslot\[path\]name
+// (Mailslot Names docs): winsim refuses one with no name, or ending in `\`, at
+// CreateFile with ERROR_INVALID_NAME, as names.go does for local names (unverified,
+// docs/deviations.md: Windows would probably send it and nobody would receive it). Any
+// character is allowed, as in local names: `\\*\mailslot\a*b` reaches a*b.
 func TestCreateFileRemoteMalformedNameFailsInvalidName(t *testing.T) {
 	n := kerneltest.NewNetwork(t)
 	m := kerneltest.AddMachine(t, n, "ALPHA", "CORP", Install)
 	q := newProc(t, m, "client.exe")
-	for _, name := range []string{`\\BETA\mailslot`, `\\*\mailslot\a*b`} {
+	for _, name := range []string{`\\BETA\mailslot`, `\\BETA\mailslot\`, `\\*\mailslot\a\`} {
 		_, err := q.CreateFile(name, kernel.GENERIC_WRITE, kernel.FILE_SHARE_READ, nil, kernel.OPEN_EXISTING, 0)
 		assert.ErrorIs(t, err, kernel.ERROR_INVALID_NAME, name)
 	}
 	_, err := q.CreateFile(`\\*\mailslot\x`, kernel.GENERIC_WRITE|0x400, kernel.FILE_SHARE_READ, nil, kernel.OPEN_EXISTING, 0)
 	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED)
+	p := newProc(t, m, "server.exe")
+	h := create(t, p, `\\.\mailslot\a*b`, 0, 0)
+	write(t, q, open(t, q, `\\*\mailslot\a*b`), "wild")
+	assert.Equal(t, []string{"wild"}, drain(t, p, h))
 }
 
 // Install is idempotent; a foreign device already at \Device\Mailslot is refused.

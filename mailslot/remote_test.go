@@ -119,9 +119,10 @@ func TestRemoteWriteOver424BytesFails(t *testing.T) {
 	write(t, f.p["ALPHA"], local, strings.Repeat("y", 4096))
 }
 
-// A remote copy larger than the receiving mailslot's maximum is refused by the receiver's
-// MSFS (STATUS_INVALID_PARAMETER, NT MSFS write.c); the sender of a datagram never
-// learns it, so the write succeeds and only that copy is lost.
+// A remote copy larger than the receiving mailslot's maximum is refused by the receiver,
+// as a local write of it would be (CreateMailslot docs: nMaxMessageSize bounds every
+// message written); the sender of a datagram never learns it ([MS-MAIL] 1.3), so the
+// write succeeds and only that copy is lost.
 func TestRemoteCopyOverReceiverMaximumIsDropped(t *testing.T) {
 	f := newDomain(t, [][2]string{{"ALPHA", "CORP"}, {"BETA", "CORP"}, {"GAMMA", "CORP"}}, `\\.\mailslot\x`, "ALPHA")
 	f.slot["BETA"] = create(t, f.p["BETA"], `\\.\mailslot\x`, 4, 0)
@@ -171,8 +172,9 @@ func TestRemoteClientResolvesTheMachineAtEachWrite(t *testing.T) {
 }
 
 // GetMailslotInfo on a remote or broadcast client has no local mailslot to describe:
-// ERROR_INVALID_PARAMETER (NT MSFS fileinfo.c's answer for a non-server handle), as is
-// SetMailslotInfo. ReadFile on it is refused like any client's.
+// ERROR_INVALID_PARAMETER, as is SetMailslotInfo. Unverified: on Windows the redirector
+// answers; the code is what Windows before 8 gave for any client's query (facts §1 #28).
+// ReadFile on it is refused like any client's (facts §1 #16).
 func TestRemoteClientInfoAndReadFail(t *testing.T) {
 	f := newDomain(t, [][2]string{{"ALPHA", "CORP"}, {"BETA", "CORP"}}, `\\.\mailslot\x`, "BETA")
 	p := f.p["ALPHA"]

@@ -25,7 +25,8 @@ import (
 //     never faulted;
 //  5. hands each surviving copy to the receiving machine's mailslot of that name, if
 //     any, at once or, when delayed, when the receiving machine's clock says so. A
-//     receiver drops a copy over its maximum message size, as MSFS refuses the write.
+//     receiver drops a copy over its maximum message size, as its local write of that
+//     copy would fail (mailslot.write).
 //
 // The write succeeds whatever happens to the copies, as a datagram send does.
 

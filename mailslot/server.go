@@ -16,7 +16,7 @@ const MAILSLOT_WAIT_FOREVER uint32 = 0xFFFFFFFF
 var serverAccess = kernel.FileType.Generic.Map(kernel.GENERIC_READ) | kernel.SYNCHRONIZE | kernel.WRITE_DAC
 
 // A serverEnd is the body of a mailslot's server file object, the one CreateMailslot
-// returns a handle to (NT MSFS: the file object whose FsContext is the FCB).
+// returns a handle to.
 //
 // Lifetime: created by CreateMailslot with one handle; duplicated and inherited handles
 // share it. When its last handle closes (CloseHandle, DUPLICATE_CLOSE_SOURCE, or the
@@ -44,8 +44,8 @@ var (
 func (s *serverEnd) Read(c kernel.Call, p []byte) (int, error) { return s.ms.read(c, p) }
 
 // Write implements kernel.Writer: writing through a server handle is invalid even with
-// write access (NT MSFS write.c; kernel32/tests/mailslot.c NtWriteFile on a server
-// created with GENERIC_WRITE gives STATUS_INVALID_PARAMETER). Handles from
+// write access (kernel32/tests/mailslot.c: NtWriteFile on a server created with
+// GENERIC_WRITE gives STATUS_INVALID_PARAMETER; facts §1 #12). Handles from
 // CreateMailslot lack write access, so WriteFile fails earlier with
 // ERROR_ACCESS_DENIED.
 func (s *serverEnd) Write(kernel.Call, []byte) (int, error) {
@@ -77,8 +77,8 @@ func (s *serverEnd) Describe() string { return "server of " + s.ms.describe() }
 //   - ERROR_INVALID_NAME: a name that is not a local mailslot name: "blah" (facts §1
 //     #3), a UNC name (a process cannot create a remote mailslot: About Mailslots;
 //     Windows' redirector refuses the create and kernel32 maps that to
-//     STATUS_OBJECT_NAME_INVALID), a name on another device (\\.\pipe\x), an empty or
-//     malformed mailslot name, or one below a live mailslot's name (NT MSFS createms.c).
+//     STATUS_OBJECT_NAME_INVALID), a name on another device (\\.\pipe\x), or a mailslot
+//     name that is empty or ends in `\` (names.go).
 //   - ERROR_ALREADY_EXISTS: a mailslot of that name is live on this machine
 //     (STATUS_OBJECT_NAME_COLLISION; facts §1 #20). Once its last server handle is
 //     closed the name is free again (facts §1 #7).
@@ -124,18 +124,19 @@ func CreateMailslot(p *kernel.Process, name string, maxMessageSize uint32, readT
 	return h, nil
 }
 
-// create enters a new mailslot named path in the table, with NT MSFS's checks in its
-// order (createms.c): an exact match is a collision, a live mailslot named by a proper
-// prefix makes the name invalid, and then the name itself must be valid.
+// create enters a new mailslot named path in the table. The name must be valid
+// (names.go) and not taken, in any case (CreateMailslot docs: an error occurs if a
+// mailslot of that name exists; facts §1 #20). Other live names do not matter, even
+// when one is a pseudo-directory of path or path one of theirs.
 func (d *Device) create(path string, maxSize, timeout uint32) (*mailslot, error) {
+	if !validName(path) {
+		return nil, errInvalidName
+	}
 	key := namespace.Fold(path)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if _, ok := d.slots[key]; ok {
 		return nil, kernel.ERROR_ALREADY_EXISTS
-	}
-	if d.prefixTakenLocked(path) || !validName(path) {
-		return nil, errInvalidName
 	}
 	ms := newMailslot(d, path, key, maxSize, timeout)
 	d.slots[key] = ms
