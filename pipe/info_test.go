@@ -38,7 +38,7 @@ func TestGetNamedPipeInfoReportsCreationValues(t *testing.T) {
 	p := newProc(t, m, "a.exe")
 	for _, c := range []struct {
 		mode, inst, out, in uint32
-		flags                uint32
+		flags               uint32
 	}{
 		{pipe.PIPE_TYPE_BYTE | pipe.PIPE_WAIT, 1, 1024, 1024, 1},
 		{pipe.PIPE_TYPE_MESSAGE | pipe.PIPE_NOWAIT, 3, 1024, 1024, 5},
