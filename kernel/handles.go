@@ -31,10 +31,11 @@ func (p *Process) Reference(h Handle, want Access, t *Type) (*Object, Access, er
 		}
 		e = handleEntry{obj: p.obj, granted: PROCESS_ALL_ACCESS}
 	} else {
-		var ok bool
-		if e, ok = p.handles.lookup(h); !ok {
+		pe, ok := p.handles.lookup(h)
+		if !ok {
 			return nil, 0, ERROR_INVALID_HANDLE
 		}
+		e = *pe
 	}
 	if t != nil && e.obj.typ != t {
 		e.obj.DecRef()
@@ -103,17 +104,11 @@ func (p *Process) closeEntry(h Handle, o *Object) {
 
 // GetHandleInformation returns h's HANDLE_FLAG_* bits.
 func (p *Process) GetHandleInformation(h Handle) (uint32, error) {
-	i, ok := handleIndex(h)
-	if !ok {
+	e := p.handles.get(h)
+	if e == nil {
 		return 0, ERROR_INVALID_HANDLE
 	}
-	t := p.handles
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	if i >= len(t.entries) || t.entries[i].obj == nil {
-		return 0, ERROR_INVALID_HANDLE
-	}
-	return t.entries[i].attrs, nil
+	return e.attrs, nil
 }
 
 // SetHandleInformation sets the HANDLE_FLAG_* bits of h selected by mask to flags.
@@ -179,10 +174,11 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 		e = handleEntry{obj: src.obj, granted: PROCESS_ALL_ACCESS}
 		src.obj.IncRef() // safe: the caller holds a reference on src.obj
 	} else {
-		var ok bool
-		if e, ok = src.handles.lookup(srcHandle); !ok {
+		pe, ok := src.handles.lookup(srcHandle)
+		if !ok {
 			return 0, nil, false, ERROR_INVALID_HANDLE
 		}
+		e = *pe
 	}
 	defer e.obj.DecRef()
 

@@ -212,24 +212,10 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 // only have been ended (machine shutdown lists unpublished processes too), and then
 // it inherits nothing.
 func (p *Process) inheritInto(child *Process) {
-	p.handles.mu.RLock()
-	defer p.handles.mu.RUnlock()
-	t := child.handles
-	t.mu.Lock() // all or nothing: nobody sees a half-filled table
-	defer t.mu.Unlock()
-	if t.closed {
-		return
-	}
-	t.entries = make([]handleEntry, len(p.handles.entries))
-	for i, e := range p.handles.entries {
-		if e.obj != nil && e.attrs&HANDLE_FLAG_INHERIT != 0 {
-			e.obj.addHandleRef()
-			t.entries[i] = e
-			t.count++
-			child.machine.emit(TraceEvent{Kind: EvHandleInherited, PID: child.pid, Handle: indexHandle(i), Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: e.granted})
-		}
-	}
-	t.freeHint = 0
+	child.handles.inheritFrom(p.handles, func(i int, e *handleEntry) {
+		e.obj.addHandleRef()
+		child.machine.emit(TraceEvent{Kind: EvHandleInherited, PID: child.pid, Handle: indexHandle(i), Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: e.granted})
+	})
 }
 
 func (p *Process) runMain(main MainFunc) {
