@@ -499,3 +499,64 @@ func TestDialPipeMessageModeFromPipeType(t *testing.T) {
 		require.NoError(t, e.srv.CloseHandle(h))
 	}
 }
+
+// TestListenerConcurrentAccepts: several goroutines may wait in Accept at once (as
+// net.Listener allows); each client is accepted by exactly one of them, and Close ends
+// those still waiting with net.ErrClosed, whether they were in ConnectNamedPipe or
+// waiting for their turn.
+func TestListenerConcurrentAccepts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newAdEnv(t)
+		name := adName()
+		l, err := pipe.ListenPipe(e.srv, name, &pipe.PipeConfig{InputBufferSize: 64, OutputBufferSize: 64})
+		require.NoError(t, err)
+		const waiters = 4
+		accepted := make(chan acceptResult, waiters)
+		for range waiters {
+			go func() {
+				c, err := l.Accept()
+				accepted <- acceptResult{c, err}
+			}()
+		}
+		synctest.Wait()
+		var clients []net.Conn
+		for range 2 {
+			c, err := pipe.DialPipe(e.cli, name, nil)
+			require.NoError(t, err)
+			clients = append(clients, c)
+		}
+		var conns []net.Conn
+		for range 2 {
+			r := <-accepted
+			require.NoError(t, r.err)
+			conns = append(conns, r.c)
+		}
+		synctest.Wait()
+		select {
+		case r := <-accepted:
+			t.Fatalf("a third Accept returned with only two clients: %v", r.err)
+		default:
+		}
+		require.NoError(t, l.Close())
+		for range waiters - 2 {
+			r := <-accepted
+			assertOpErr(t, r.err, "accept", net.ErrClosed)
+		}
+		// Each client reached its own accepted conn.
+		for i, c := range clients {
+			_, err := c.Write([]byte{byte('a' + i)})
+			require.NoError(t, err)
+		}
+		got := map[string]bool{}
+		for _, c := range conns {
+			buf := make([]byte, 4)
+			n, err := c.Read(buf)
+			require.NoError(t, err)
+			got[string(buf[:n])] = true
+		}
+		assert.Equal(t, map[string]bool{"a": true, "b": true}, got)
+		for _, c := range append(clients, conns...) {
+			require.NoError(t, c.Close())
+		}
+	})
+}
