@@ -1,0 +1,82 @@
+package kerneltest_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/winsim/winsim/kernel"
+	"github.com/winsim/winsim/kerneltest"
+)
+
+// fakeTB records what a harness reports instead of failing the real test.
+type fakeTB struct {
+	testing.TB
+	fatal    string
+	cleanups []func()
+}
+
+func (f *fakeTB) Helper() {}
+func (f *fakeTB) Fatalf(format string, args ...any) {
+	f.fatal = fmt.Sprintf(format, args...)
+}
+func (f *fakeTB) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *fakeTB) runCleanups() {
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+}
+
+// RequireNoLeaks names every handle a process still holds and every object beyond
+// the live processes' own.
+func TestRequireNoLeaksNamesLeftoverHandlesAndObjects(t *testing.T) {
+	f := &fakeTB{TB: t}
+	m := kerneltest.NewMachine(f)
+	p := kerneltest.NewProcess(f, m, "leaky.exe")
+	_, err := p.CreateEvent(nil, true, false, `Global\forgotten`)
+	require.NoError(t, err)
+	kerneltest.RequireNoLeaks(f, m)
+	assert.Contains(t, f.fatal, "leaked")
+	assert.Contains(t, f.fatal, "handle pid 8 (leaky.exe) 0x4 -> Event")
+	assert.Contains(t, f.fatal, `\BaseNamedObjects\forgotten`)
+	assert.True(t, strings.Contains(f.fatal, "object ") && strings.Contains(f.fatal, "handles=1 pointers=1"))
+
+	// Once the process exits (closing its handles) the machine is clean.
+	f.fatal = ""
+	p.Terminate(0)
+	kerneltest.RequireNoLeaks(f, m)
+	assert.Empty(t, f.fatal)
+	f.runCleanups()
+	assert.Empty(t, f.fatal, "the network's own cleanup check passes too")
+}
+
+// NewNetwork's cleanup checks every machine and then closes the network, ending the
+// processes still running.
+func TestNewNetworkCleanupChecksThenCloses(t *testing.T) {
+	f := &fakeTB{TB: t}
+	n := kerneltest.NewNetwork(f)
+	a := kerneltest.AddMachine(f, n, "", "LAB")
+	b := kerneltest.AddMachine(f, n, "NAMED", "LAB", func(m *kernel.Machine) error { return nil })
+	assert.NotEqual(t, a.Name(), b.Name())
+	assert.Equal(t, "NAMED", b.Name())
+	p := kerneltest.NewProcess(f, b, "idle.exe")
+	f.runCleanups()
+	assert.Empty(t, f.fatal)
+	assert.Equal(t, kernel.ProcessExited, p.State(), "closing the network ends its processes")
+	assert.Empty(t, n.Machines())
+}
+
+// AddMachine reports an installer's failure and a bad machine name.
+func TestAddMachineReportsFailures(t *testing.T) {
+	f := &fakeTB{TB: t}
+	n := kerneltest.NewNetwork(f)
+	kerneltest.AddMachine(f, n, "OK", "LAB", func(*kernel.Machine) error { return kernel.ERROR_NOT_SUPPORTED })
+	assert.Contains(t, f.fatal, "install on OK")
+	f.fatal = ""
+	kerneltest.AddMachine(f, n, `BAD\NAME`, "LAB")
+	assert.Contains(t, f.fatal, "AddMachine")
+	f.runCleanups()
+}
