@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -468,4 +469,33 @@ func TestDialPipeAccessReadOnly(t *testing.T) {
 	n, err := cc.Read(buf)
 	require.NoError(t, err)
 	assert.Equal(t, "ok", string(buf[:n]))
+}
+
+// TestConnProcessExitEndsCalls: a conn's calls are its process's, so the process
+// exiting ends a blocked Read with an error matching ERROR_OPERATION_ABORTED (Windows
+// cancels an exiting thread's I/O; facts §3.13 #174-175). The exit closed the handle,
+// so Close just retires the conn, and the other end reads io.EOF.
+func TestConnProcessExitEndsCalls(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newAdEnv(t)
+		doomed, err := e.srvM.NewProcess("doomed.exe", nil)
+		require.NoError(t, err)
+		e.srv = doomed
+		sc, cc, l, err := e.connect(nil)
+		require.NoError(t, err)
+		defer cc.Close()
+		read := make(chan error, 1)
+		go func() {
+			_, err := sc.Read(make([]byte, 8))
+			read <- err
+		}()
+		synctest.Wait()
+		doomed.Terminate(1)
+		err = <-read
+		assertOpErr(t, err, "read", kernel.ERROR_OPERATION_ABORTED)
+		assert.NoError(t, sc.Close())
+		assert.NoError(t, l.Close())
+		_, err = cc.Read(make([]byte, 8))
+		assert.Equal(t, io.EOF, err)
+	})
 }

@@ -203,6 +203,8 @@ func stopReason(ctx context.Context) error {
 //     server disconnected) is io.EOF on a read, bare, as io.Reader wants it;
 //   - a call that gave up because ctx ended is net.ErrClosed (Close) or
 //     os.ErrDeadlineExceeded (a deadline, whose Timeout() is true);
+//   - once the conn's process is exiting, an error matching ERROR_OPERATION_ABORTED,
+//     however the pipe call noticed the exit (see exitErr);
 //   - anything else, the kernel.Errno included, is wrapped in a *net.OpError, so
 //     errors.Is and errors.As still reach the Errno.
 func (c *conn) mapErr(op string, ctx context.Context, err error) error {
@@ -211,10 +213,24 @@ func (c *conn) mapErr(op string, ctx context.Context, err error) error {
 		return nil
 	case errors.Is(err, kernel.ERROR_OPERATION_ABORTED) && ctx.Err() != nil:
 		return c.opErr(op, stopReason(ctx))
+	case c.p.State() != kernel.ProcessRunning:
+		return c.opErr(op, exitErr(err))
 	case op == "read" && (errors.Is(err, kernel.ERROR_BROKEN_PIPE) || errors.Is(err, kernel.ERROR_PIPE_NOT_CONNECTED)):
 		return io.EOF
 	}
 	return c.opErr(op, err)
+}
+
+// exitErr is the error of a call that failed while its process was exiting. The exit
+// cancels the process's blocked calls (ERROR_OPERATION_ABORTED, as Windows cancels an
+// exiting thread's I/O), but it also closes the process's handles, and a call can see
+// that first (ERROR_BROKEN_PIPE, ERROR_INVALID_HANDLE); reporting that would pass the
+// exit off as the other end going away. err is kept if it already says aborted.
+func exitErr(err error) error {
+	if errors.Is(err, kernel.ERROR_OPERATION_ABORTED) {
+		return err
+	}
+	return kernel.ERROR_OPERATION_ABORTED
 }
 
 // Read implements net.Conn (ReadFile). It returns what is queued, up to len(b), waiting

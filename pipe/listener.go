@@ -192,6 +192,9 @@ func (l *listener) Accept() (net.Conn, error) {
 		if l.ctx.Err() != nil {
 			return nil, l.opErr("accept", net.ErrClosed)
 		}
+		if l.p.State() != kernel.ProcessRunning {
+			err = exitErr(err)
+		}
 		return nil, l.opErr("accept", err)
 	}
 }
