@@ -508,13 +508,16 @@ func TestCancelledWriteIsWithdrawn(t *testing.T) {
 	})
 }
 
-// A cancelled blocked read consumes nothing: the data that comes later is there for the
-// next read.
+// A cancelled blocked read fails with ERROR_OPERATION_ABORTED and 0 bytes and consumes
+// nothing; another read pending on the same end is unaffected and gets the next data
+// (facts §3.13 #170, #173: CancelIoEx of one read).
 func TestCancelledReadConsumesNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "a.exe")
 		srv, cli, _ := pair(t, p, bytePipe, 64, 64)
+		other := asyncRead(p, cli, 1)
+		requirePending(t, other)
 		ctx, cancel := context.WithCancel(bg)
 		rd := async(func() result {
 			buf := make([]byte, 8)
@@ -528,7 +531,10 @@ func TestCancelledReadConsumesNothing(t *testing.T) {
 		var errno kernel.Errno
 		assert.True(t, errors.As(res.err, &errno))
 		assert.Equal(t, kernel.ERROR_OPERATION_ABORTED, errno)
-		write(t, p, srv, "later")
+		assert.Zero(t, res.n)
+		requirePending(t, other)
+		write(t, p, srv, "Xlater")
+		assert.Equal(t, "X", requireDone(t, other).s)
 		s, err := read(p, cli, 8)
 		require.NoError(t, err)
 		assert.Equal(t, "later", s)

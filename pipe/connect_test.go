@@ -271,7 +271,8 @@ func TestConnectNamedPipeBlocksUntilClient(t *testing.T) {
 
 // ConnectNamedPipe after the client connected and closed fails with ERROR_NO_DATA, in
 // blocking and PIPE_NOWAIT mode (facts §3.4 #82, §3.11 #153); DisconnectNamedPipe then
-// succeeds and the next ConnectNamedPipe listens again (#85).
+// succeeds and the next ConnectNamedPipe listens again and a new client connects (#85,
+// §3.9 #141).
 func TestConnectNamedPipeAfterClientLeftIsNoData(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -362,8 +363,9 @@ func TestDisconnectNamedPipeWhileListening(t *testing.T) {
 
 // A blocked ConnectNamedPipe gives up when its context is done or its process exits
 // (ERROR_OPERATION_ABORTED; a synchronous connect cancelled by CancelSynchronousIo fails
-// so, facts §3.13 #180), and the instance keeps listening; closing the server end's last
-// handle under it fails it with ERROR_BROKEN_PIPE.
+// so, facts §3.13 #180, and a cancelled overlapped one with the same code, §3.4 #89), and
+// the instance keeps listening; closing the server end's last handle under it ends it
+// with ERROR_BROKEN_PIPE (an overlapped one's event is signalled then, §3.3 #76).
 func TestConnectNamedPipeCancellation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)

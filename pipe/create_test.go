@@ -114,7 +114,7 @@ func TestCreateNamedPipeUnlimitedInstances(t *testing.T) {
 }
 
 // With no server, CreateFile of a pipe name fails with ERROR_FILE_NOT_FOUND (facts §3.1
-// #47).
+// #47; a client racing a server not yet created sees it too, §3.3 #72).
 func TestCreateFileWithoutServerIsFileNotFound(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
