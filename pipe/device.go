@@ -152,23 +152,34 @@ func (d *device) remote(host string) *device {
 func (d *device) openClient(req *kernel.OpenRequest, name string, remote bool) (*kernel.Object, kernel.Access, error) {
 	var wl wakeList
 	d.mu.Lock()
-	defer d.mu.Unlock()
+	c, err := d.openClientLocked(req, name, remote, &wl)
+	d.mu.Unlock()
+	if err != nil {
+		return nil, 0, err
+	}
+	wl.run()
+	c.inst.trace(c, "connected")
+	return c.obj, req.Access, nil
+}
+
+// openClientLocked does openClient's work. Preconditions: d.mu is held.
+func (d *device) openClientLocked(req *kernel.OpenRequest, name string, remote bool, wl *wakeList) (*end, error) {
 	fcb := d.pipes[namespace.Fold(name)]
 	if fcb == nil {
-		return nil, 0, kernel.ERROR_FILE_NOT_FOUND
+		return nil, kernel.ERROR_FILE_NOT_FOUND
 	}
 	fcb.mu.Lock()
 	defer fcb.mu.Unlock()
 	if len(fcb.listeners) == 0 {
-		return nil, 0, kernel.ERROR_PIPE_BUSY
+		return nil, kernel.ERROR_PIPE_BUSY
 	}
 	// The direction check of Wine's named_pipe_open_file and NT's share access.
 	if (req.Access&kernel.FILE_READ_DATA != 0 && fcb.direction&PIPE_ACCESS_OUTBOUND == 0) ||
 		(req.Access&kernel.FILE_WRITE_DATA != 0 && fcb.direction&PIPE_ACCESS_INBOUND == 0) {
-		return nil, 0, kernel.ERROR_ACCESS_DENIED
+		return nil, kernel.ERROR_ACCESS_DENIED
 	}
 	if remote && fcb.rejectRemote {
-		return nil, 0, kernel.ERROR_ACCESS_DENIED
+		return nil, kernel.ERROR_ACCESS_DENIED
 	}
 	in := fcb.listeners[0]
 	fcb.removeListenerLocked(in)
@@ -181,11 +192,9 @@ func (d *device) openClient(req *kernel.OpenRequest, name string, remote bool) (
 	c.obj = o
 	c.sig.Store(true)
 	in.mu.Lock()
-	in.connectLocked(c, req.Process.PID(), c.host, &wl)
+	in.connectLocked(c, req.Process.PID(), c.host, wl)
 	in.mu.Unlock()
-	defer wl.run()
-	in.trace(c, "connected")
-	return o, req.Access, nil
+	return c, nil
 }
 
 // deviceFile is the body of a handle to \Device\NamedPipe itself (CreateFile of
