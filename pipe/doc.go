@@ -28,7 +28,9 @@
 //     FlushFileBuffers land here.
 //   - buffer (buffer.go): one direction's data: records with message boundaries, a byte
 //     ring, pending reads and the quota that blocks writers.
-//   - op (op.go): a blocked read or write, pooled.
+//   - op (op.go): a blocked read or write, reused per end.
+//   - conn.go, listener.go, deadline.go: net.Conn and net.Listener adapters shaped like
+//     go-winio's, built on the calls above only (docs/pipe-adapters.md).
 //
 // # Lock order
 //
@@ -48,7 +50,7 @@
 //
 // # Blocking
 //
-// ReadFile, WriteFile and TransactNamedPipe block on their own pooled op (op.go), so
+// ReadFile, WriteFile and TransactNamedPipe block on an op kept by their end (op.go), so
 // they need no goroutine, timer or allocation. ConnectNamedPipe, FlushFileBuffers and
 // WaitNamedPipe block through kernel.Call.Block. Every blocking call gives up
 // when its context is done or its process exits, with an error matching
