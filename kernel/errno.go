@@ -71,6 +71,7 @@ const (
 	ERROR_BUSY                 Errno = 170
 	ERROR_ALREADY_EXISTS       Errno = 183
 	ERROR_FILENAME_EXCED_RANGE Errno = 206
+	ERROR_PIPE_LOCAL           Errno = 229
 	ERROR_BAD_PIPE             Errno = 230
 	ERROR_PIPE_BUSY            Errno = 231
 	ERROR_NO_DATA              Errno = 232

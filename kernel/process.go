@@ -312,7 +312,7 @@ func (p *Process) Wait(ctx context.Context) (uint32, error) {
 	case <-p.exitedCh():
 		return p.ExitCode(), nil
 	case <-ctx.Done():
-		return STILL_ACTIVE, &abortError{ctx.Err()}
+		return STILL_ACTIVE, &AbortError{Cause: ctx.Err()}
 	}
 }
 

@@ -48,19 +48,38 @@ func Millis(ms uint32) time.Duration {
 	return time.Duration(ms) * time.Millisecond
 }
 
-// errProcessExiting is the cause of an abort when the calling process exits.
-var errProcessExiting = errors.New("kernel: the calling process is exiting")
+// ErrProcessExiting is the cause of an AbortError when the calling process exits.
+var ErrProcessExiting = errors.New("kernel: the calling process is exiting")
 
-// An abortError reports a wait given up because its context was done or its process
-// exited. errors.Is matches it with ERROR_OPERATION_ABORTED (what Windows reports for
-// cancelled I/O) and with its cause (context.Canceled, context.DeadlineExceeded).
-type abortError struct{ cause error }
+// An AbortError reports a blocking call given up because its context was done or its
+// process exited: what Windows reports as ERROR_OPERATION_ABORTED for cancelled I/O.
+// errors.Is matches it with ERROR_OPERATION_ABORTED and with its cause
+// (context.Canceled, context.DeadlineExceeded); errors.As finds an Errno of
+// ERROR_OPERATION_ABORTED in it. Every blocking call in winsim reports cancellation
+// with it.
+type AbortError struct{ Cause error }
 
-func (e *abortError) Error() string {
-	return ERROR_OPERATION_ABORTED.Error() + " (" + e.cause.Error() + ")"
+// Aborted returns an *AbortError for cause.
+func Aborted(cause error) error { return &AbortError{Cause: cause} }
+
+func (e *AbortError) Error() string {
+	return ERROR_OPERATION_ABORTED.Error() + " (" + e.Cause.Error() + ")"
 }
-func (e *abortError) Is(target error) bool { return target == ERROR_OPERATION_ABORTED }
-func (e *abortError) Unwrap() error        { return e.cause }
+
+// Is matches ERROR_OPERATION_ABORTED.
+func (e *AbortError) Is(target error) bool { return target == ERROR_OPERATION_ABORTED }
+
+// Unwrap returns the cause: the context's error, or ErrProcessExiting.
+func (e *AbortError) Unwrap() error { return e.Cause }
+
+// As sets an *Errno target to ERROR_OPERATION_ABORTED.
+func (e *AbortError) As(target any) bool {
+	if p, ok := target.(*Errno); ok {
+		*p = ERROR_OPERATION_ABORTED
+		return true
+	}
+	return false
+}
 
 // WaitQueue is a set of sleepers waiting for an object's state to change
 // (gVisor's waiter.Queue, reduced). Its zero value is ready to use.
@@ -145,9 +164,9 @@ func (c Call) Block(q *WaitQueue, timeout time.Duration, timeoutErr error, try f
 			}
 			return timeoutErr
 		case <-ctxDone:
-			return &abortError{c.Ctx.Err()}
+			return &AbortError{Cause: c.Ctx.Err()}
 		case <-dying:
-			return &abortError{errProcessExiting}
+			return &AbortError{Cause: ErrProcessExiting}
 		}
 	}
 }

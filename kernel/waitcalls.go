@@ -99,9 +99,9 @@ func (p *Process) WaitForMultipleObjects(ctx context.Context, handles []Handle, 
 	case <-wb.done:
 	case <-timerC:
 	case <-ctxDone:
-		why = &abortError{ctx.Err()}
+		why = &AbortError{Cause: ctx.Err()}
 	case <-p.dying:
-		why = &abortError{errProcessExiting}
+		why = &AbortError{Cause: ErrProcessExiting}
 	}
 	m.LockDispatcher()
 	defer m.UnlockDispatcher()

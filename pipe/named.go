@@ -59,8 +59,8 @@ const (
 )
 
 // ERROR_PIPE_LOCAL (229, "The pipe is local.") is what GetNamedPipeClientComputerName
-// reports for a client on the server's own machine. kernel.Errno has no text for it.
-const ERROR_PIPE_LOCAL kernel.Errno = 229
+// reports for a client on the server's own machine.
+const ERROR_PIPE_LOCAL = kernel.ERROR_PIPE_LOCAL
 
 // DefaultTimeout is the default timeout a pipe created with nDefaultTimeOut 0 gets
 // (facts §5.2: ReactOS and go-winio use 50 ms).

@@ -2,7 +2,6 @@ package pipe
 
 import (
 	"context"
-	"errors"
 
 	"github.com/winsim/winsim/kernel"
 )
@@ -118,37 +117,13 @@ func (wl *wakeList) run() {
 	}
 }
 
-// errProcessExiting is the cause of an abort when the calling process exits.
-var errProcessExiting = errors.New("pipe: the calling process is exiting")
-
 // errMoreData marks a read that returned part of a message.
 var errMoreData error = kernel.ERROR_MORE_DATA
 
-// AbortError reports a blocking pipe call given up because its context was done or its
-// process exited: what Windows reports as ERROR_OPERATION_ABORTED for cancelled I/O.
-// errors.Is matches it with kernel.ERROR_OPERATION_ABORTED and with its cause
-// (context.Canceled, context.DeadlineExceeded); errors.As finds a kernel.Errno of
-// ERROR_OPERATION_ABORTED in it.
-type AbortError struct{ Cause error }
-
-func (e *AbortError) Error() string {
-	return kernel.ERROR_OPERATION_ABORTED.Error() + " (" + e.Cause.Error() + ")"
-}
-
-// Is matches kernel.ERROR_OPERATION_ABORTED.
-func (e *AbortError) Is(target error) bool { return target == kernel.ERROR_OPERATION_ABORTED }
-
-// Unwrap returns the cause: the context's error, or the process-exit cause.
-func (e *AbortError) Unwrap() error { return e.Cause }
-
-// As sets a *kernel.Errno target to ERROR_OPERATION_ABORTED.
-func (e *AbortError) As(target any) bool {
-	if p, ok := target.(*kernel.Errno); ok {
-		*p = kernel.ERROR_OPERATION_ABORTED
-		return true
-	}
-	return false
-}
+// AbortError is the kernel's: a blocking pipe call given up because its context was
+// done or its process exited (ERROR_OPERATION_ABORTED). Every blocking call in winsim
+// reports cancellation with the same type.
+type AbortError = kernel.AbortError
 
 // waitOp sleeps until o, queued on b (as a write if write is set, else as a read),
 // completes, c.Ctx is done or c.Process exits. On cancellation it unqueues o, unless o
@@ -171,7 +146,7 @@ func (in *instance) waitOp(c kernel.Call, o *op, b *buffer, write bool) (int, er
 	case <-ctxDone:
 		cause = context.Cause(c.Ctx)
 	case <-dying:
-		cause = errProcessExiting
+		cause = kernel.ErrProcessExiting
 	}
 	var wl wakeList
 	in.mu.Lock()
