@@ -220,8 +220,9 @@ func TestWaitNamedPipeDefaultAndForever(t *testing.T) {
 }
 
 // WaitNamedPipe fails with ERROR_FILE_NOT_FOUND when the pipe's last instance closes
-// while it waits (NT's NPFS cancels waiters of a deleted pipe with
-// STATUS_OBJECT_NAME_NOT_FOUND), and gives up when its context is done.
+// while it waits (unverified on Windows: chosen because the name no longer exists,
+// which WaitNamedPipe reports as ERROR_FILE_NOT_FOUND, facts #43), and gives up when
+// its context is done.
 func TestWaitNamedPipeEndsWhenPipeGoesOrContextDone(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -342,8 +343,8 @@ func TestDisconnectNamedPipeDiscardsDataAndTwiceIsNotConnected(t *testing.T) {
 }
 
 // DisconnectNamedPipe on a listening server stops it listening and fails a blocked
-// ConnectNamedPipe with ERROR_PIPE_NOT_CONNECTED (NT's NPFS, as ReactOS reimplements
-// it: NpSetDisconnectedPipeState completes listens with STATUS_PIPE_DISCONNECTED; see
+// ConnectNamedPipe with ERROR_PIPE_NOT_CONNECTED (ReactOS's npfs implementation,
+// unverified on Windows: NpSetDisconnectedPipeState completes listens with STATUS_PIPE_DISCONNECTED; see
 // docs/pipes.md for why this is not Wine's ERROR_PIPE_LISTENING, facts §3.4 #86).
 func TestDisconnectNamedPipeWhileListening(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

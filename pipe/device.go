@@ -79,7 +79,7 @@ func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, in
 	}
 	fcb.mu.Lock()
 	if fcb != cfg {
-		// Another instance of an existing pipe (Wine's create_named_pipe; NT
+		// Another instance of an existing pipe (Wine's create_named_pipe; ReactOS npfs
 		// NpCreateExistingNamedPipe): the limit is checked before the direction.
 		limit := int(fcb.maxInstances)
 		if fcb.maxInstances == PIPE_UNLIMITED_INSTANCES {
