@@ -15,19 +15,24 @@ import (
 // ends every process on it and waits for their main functions to return. Machines must
 // not be copied.
 //
-// Lock order (outermost first):
+// Lock order (outermost first; a lock is only taken while holding locks above it on
+// its own branch):
 //
-//	Network.mu
+//	Network.mu (the machine table; never held while calling out)
 //	  Machine.mu (domain, devices)
-//	    Machine.nameMu (named-object create/open/unlink)
-//	      namespace locks
-//	  processTable.mu
-//	  HandleTable.mu (one table at a time, except inheritance: parent before child)
-//	    (object body locks: file systems document theirs; a body lock may be held
-//	     while taking the dispatcher lock)
-//	      Network.dispatcherMu (one per network: a process may wait on objects of
-//	      other machines, such as the server end of a remote pipe)
-//	        WaitQueue.mu, census.mu, tracer.mu
+//	Machine.nameMu (named-object create, open and unlink)
+//	  namespace directory locks
+//	processTable.mu
+//	HandleTable.mu (one table at a time, except inheritance: parent before child)
+//	file-system locks (mailslot: mailslot.mu; pipe: name → instance; see those packages)
+//	  Network.dispatcherMu (one per network: a process may wait on objects of
+//	  other machines, such as the server end of a remote pipe)
+//	WaitQueue.mu
+//	leaves, taken under any of the above: tracer.mu, census.mu, FaultInjector.mu,
+//	the VirtualClock's lock
+//
+// No kernel lock is held while an object body's Close or Delete runs, or while a
+// capability method (Read, Write, Flush, Open) is called.
 //
 // Object bodies' Close and Delete run with no kernel lock held. Waiters are woken only
 // after the lock protecting the state they wait for is released, except dispatcher
