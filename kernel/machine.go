@@ -99,7 +99,7 @@ func (m *Machine) SetDomain(domain string) error {
 // IsLocalName reports whether a UNC host component names this machine ("." or its own
 // name, case-insensitively).
 func (m *Machine) IsLocalName(host string) bool {
-	return host == "." || namespace.Fold(host) == namespace.Fold(m.name)
+	return host == "." || namespace.EqualFold(host, m.name)
 }
 
 // Process returns the live process with the given PID, or nil.

@@ -100,14 +100,27 @@ func (n *Network) Machines() []*Machine {
 // DomainMembers lists, by name, the machines whose domain is domain (case-insensitive)
 // at the moment of the call.
 func (n *Network) DomainMembers(domain string) []*Machine {
-	key := namespace.Fold(domain)
-	var out []*Machine
-	for _, m := range n.Machines() {
-		if namespace.Fold(m.Domain()) == key {
-			out = append(out, m)
+	out := n.AppendDomainMembers(nil, domain)
+	sort.Slice(out, func(i, j int) bool { return namespace.Fold(out[i].name) < namespace.Fold(out[j].name) })
+	return out
+}
+
+// AppendDomainMembers appends to dst the machines whose domain is domain
+// (case-insensitive) at the moment of the call, in no particular order, and returns the
+// extended slice. Unlike DomainMembers it allocates nothing when dst has room, which is
+// what a broadcast to a large domain needs.
+func (n *Network) AppendDomainMembers(dst []*Machine, domain string) []*Machine {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	for _, m := range n.machines {
+		m.mu.Lock()
+		d := m.domain
+		m.mu.Unlock()
+		if namespace.EqualFold(d, domain) {
+			dst = append(dst, m)
 		}
 	}
-	return out
+	return dst
 }
 
 // RemoveMachine takes a machine off the network: every process on it exits (exit code

@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/winsim/winsim/namespace"
 )
@@ -227,53 +225,4 @@ func (fi *FaultInjector) Decide(from, to *Machine) Delivery {
 		}
 	}
 	return d
-}
-
-// AppendDomainMembers appends to dst the machines whose domain is domain
-// (case-insensitive) at the moment of the call, in no particular order, and returns the
-// extended slice. Unlike DomainMembers it allocates nothing when dst has room, which is
-// what a broadcast to a large domain needs.
-func (n *Network) AppendDomainMembers(dst []*Machine, domain string) []*Machine {
-	key := namespace.Fold(domain)
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	for _, m := range n.machines {
-		m.mu.Lock()
-		d := m.domain
-		m.mu.Unlock()
-		if d == domain || foldedEqual(d, key) {
-			dst = append(dst, m)
-		}
-	}
-	return dst
-}
-
-// foldedEqual reports whether namespace.Fold(s) == key, without allocating. key must be
-// folded already.
-func foldedEqual(s, key string) bool {
-	for s != "" {
-		if key == "" {
-			return false
-		}
-		r, n := utf8.DecodeRuneInString(s)
-		if r == utf8.RuneError && n == 1 { // an invalid byte folds to itself
-			if key[0] != s[0] {
-				return false
-			}
-			s, key = s[1:], key[1:]
-			continue
-		}
-		switch {
-		case 'a' <= r && r <= 'z':
-			r -= 'a' - 'A'
-		case r >= utf8.RuneSelf && r <= 0xFFFF:
-			r = unicode.ToUpper(r)
-		}
-		k, kn := utf8.DecodeRuneInString(key)
-		if k != r || (k == utf8.RuneError && kn == 1) {
-			return false
-		}
-		s, key = s[n:], key[kn:]
-	}
-	return key == ""
 }

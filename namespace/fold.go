@@ -85,6 +85,10 @@ func foldFrom(s string, i int) string {
 	return b.String()
 }
 
+// EqualFold reports whether a and b are equal after [Fold], without allocating: the
+// comparison NT makes for case-insensitive names.
+func EqualFold(a, b string) bool { return equalFold(a, b) }
+
 // equalFold reports whether a and b are equal after [Fold], without allocating.
 func equalFold(a, b string) bool {
 	if a == b {
