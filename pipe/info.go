@@ -162,8 +162,7 @@ func GetNamedPipeInfo(p *kernel.Process, h kernel.Handle) (flags, outSize, inSiz
 // ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (#193);
 // ERROR_INVALID_FUNCTION on a file that is not a pipe.
 func GetNamedPipeClientProcessId(p *kernel.Process, h kernel.Handle) (uint32, error) {
-	pid, _, err := peer(p, h, true)
-	return pid, err
+	return peer(p, h, true)
 }
 
 // GetNamedPipeServerProcessId returns the PID of the process that created h's instance
@@ -173,8 +172,7 @@ func GetNamedPipeClientProcessId(p *kernel.Process, h kernel.Handle) (uint32, er
 // Errors: ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (#193);
 // ERROR_INVALID_FUNCTION on a file that is not a pipe.
 func GetNamedPipeServerProcessId(p *kernel.Process, h kernel.Handle) (uint32, error) {
-	pid, _, err := peer(p, h, false)
-	return pid, err
+	return peer(p, h, false)
 }
 
 // GetNamedPipeClientComputerName returns the computer name of the client connected to
@@ -205,23 +203,23 @@ func GetNamedPipeClientComputerName(p *kernel.Process, h kernel.Handle) (string,
 }
 
 // peer answers the PID getters for h.
-func peer(p *kernel.Process, h kernel.Handle, client bool) (uint32, string, error) {
+func peer(p *kernel.Process, h kernel.Handle, client bool) (uint32, error) {
 	c, e, err := callEnd(context.Background(), p, h, 0)
 	if err != nil {
-		return 0, "", err
+		return 0, err
 	}
 	defer c.Object.DecRef()
 	in := e.inst
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if !e.server && e.state == stateDisconnected {
-		return 0, "", kernel.ERROR_PIPE_NOT_CONNECTED
+		return 0, kernel.ERROR_PIPE_NOT_CONNECTED
 	}
 	if !client {
-		return in.serverPID, "", nil
+		return in.serverPID, nil
 	}
 	if !in.hasClient {
-		return 0, "", kernel.ERROR_NOT_FOUND
+		return 0, kernel.ERROR_NOT_FOUND
 	}
-	return in.clientPID, in.clientHost, nil
+	return in.clientPID, nil
 }
