@@ -6,6 +6,19 @@ import (
 	"github.com/winsim/winsim/kernel"
 )
 
+// callServer is callEnd for the calls only a server end takes (ConnectNamedPipe,
+// DisconnectNamedPipe): a client end gives ERROR_INVALID_FUNCTION (facts §3.4 #79;
+// NPFS answers both FSCTLs on a client with STATUS_ILLEGAL_FUNCTION).
+// The caller must drop c.Object's reference.
+func callServer(ctx context.Context, p *kernel.Process, h kernel.Handle) (kernel.Call, *end, error) {
+	c, e, err := callEnd(ctx, p, h, 0)
+	if err == nil && !e.server {
+		c.Object.DecRef()
+		return kernel.Call{}, nil, kernel.ERROR_INVALID_FUNCTION
+	}
+	return c, e, err
+}
+
 // ConnectNamedPipe waits for a client to connect to the server end h
 // (ConnectNamedPipe without OVERLAPPED). A new instance is already listening, so a
 // client may have connected before the call; then it fails with ERROR_PIPE_CONNECTED,
@@ -23,14 +36,11 @@ import (
 // Other errors: ERROR_INVALID_FUNCTION on a client end or a file that is not a pipe
 // (#79); the handle errors of kernel.Process.CallFor.
 func ConnectNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle) error {
-	c, e, err := callEnd(ctx, p, h, 0)
+	c, e, err := callServer(ctx, p, h)
 	if err != nil {
 		return err
 	}
 	defer c.Object.DecRef()
-	if !e.server {
-		return kernel.ERROR_INVALID_FUNCTION
-	}
 	in := e.inst
 	fcb := in.fcb
 	var wl wakeList
@@ -94,14 +104,11 @@ func ConnectNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle) e
 // Errors: ERROR_PIPE_NOT_CONNECTED when already disconnected (#84);
 // ERROR_INVALID_FUNCTION on a client end or a file that is not a pipe.
 func DisconnectNamedPipe(p *kernel.Process, h kernel.Handle) error {
-	c, e, err := callEnd(context.Background(), p, h, 0)
+	c, e, err := callServer(context.Background(), p, h)
 	if err != nil {
 		return err
 	}
 	defer c.Object.DecRef()
-	if !e.server {
-		return kernel.ERROR_INVALID_FUNCTION
-	}
 	in := e.inst
 	fcb := in.fcb
 	var wl wakeList
