@@ -84,22 +84,6 @@ func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name
 	return h, ERROR_ALREADY_EXISTS
 }
 
-// insertHandleRef puts an object on which the caller already took a handle reference
-// into p's table; on failure the reference is dropped.
-func (p *Process) insertHandleRef(o *Object, granted Access, inherit bool) (Handle, error) {
-	var attrs uint32
-	if inherit {
-		attrs = HANDLE_FLAG_INHERIT
-	}
-	h, err := p.handles.insert(handleEntry{obj: o, granted: granted, attrs: attrs})
-	if err != nil {
-		o.dropHandleRef(p)
-		return 0, err
-	}
-	p.machine.emit(TraceEvent{Kind: EvHandleOpened, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: granted})
-	return h, nil
-}
-
 // OpenEvent opens an existing named event (OpenEventW) with the requested access
 // (generic rights allowed). No such name gives ERROR_FILE_NOT_FOUND; a name held by
 // another type ERROR_INVALID_HANDLE. So does an empty name: kernel32 opens it relative

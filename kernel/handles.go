@@ -51,15 +51,14 @@ func (p *Process) Reference(h Handle, want Access, t *Type) (*Object, Access, er
 // NewHandle gives p a handle to o with the granted access and the inherit flag. It adds
 // a handle reference; the caller keeps whatever reference it held.
 func (p *Process) NewHandle(o *Object, granted Access, inherit bool) (Handle, error) {
-	var attrs uint32
-	if inherit {
-		attrs = HANDLE_FLAG_INHERIT
-	}
-	return p.newHandle(o, granted, attrs)
+	o.addHandleRef()
+	return p.insertHandleRef(o, granted, inherit)
 }
 
-func (p *Process) newHandle(o *Object, granted Access, attrs uint32) (Handle, error) {
-	h, err := p.insertEntry(o, granted, attrs)
+// insertHandleRef puts o, on which the caller already took a handle reference, into p's
+// table and traces the new handle; on failure the reference is dropped.
+func (p *Process) insertHandleRef(o *Object, granted Access, inherit bool) (Handle, error) {
+	h, err := p.insertRef(o, granted, inheritAttrs(inherit))
 	if err != nil {
 		return 0, err
 	}
@@ -67,16 +66,24 @@ func (p *Process) newHandle(o *Object, granted Access, attrs uint32) (Handle, er
 	return h, nil
 }
 
-// insertEntry adds a handle reference on o and puts it in p's table; the caller emits
-// the trace event.
-func (p *Process) insertEntry(o *Object, granted Access, attrs uint32) (Handle, error) {
-	o.addHandleRef()
+// insertRef puts o, on which the caller already took a handle reference, into p's table
+// without tracing it; on failure the reference is dropped. Every new handle goes
+// through it.
+func (p *Process) insertRef(o *Object, granted Access, attrs uint32) (Handle, error) {
 	h, err := p.handles.insert(handleEntry{obj: o, granted: granted, attrs: attrs})
 	if err != nil {
 		o.dropHandleRef(p)
 		return 0, err
 	}
 	return h, nil
+}
+
+// inheritAttrs returns the handle attributes for a call's inherit flag.
+func inheritAttrs(inherit bool) uint32 {
+	if inherit {
+		return HANDLE_FLAG_INHERIT
+	}
+	return 0
 }
 
 // CloseHandle closes h (CloseHandle). An invalid or already closed handle, and a
@@ -195,10 +202,7 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 			granted |= PROCESS_QUERY_LIMITED_INFORMATION
 		}
 	}
-	var attrs uint32
-	if inherit {
-		attrs = HANDLE_FLAG_INHERIT
-	}
+	attrs := inheritAttrs(inherit)
 	if options&DUPLICATE_CLOSE_SOURCE != 0 && dst == src && srcHandle != CurrentProcess && e.granted.Has(granted) {
 		if h, ok := src.handles.reuse(srcHandle, e.obj, granted, attrs); ok {
 			m := p.machine
@@ -209,7 +213,8 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 			return h, e.obj, true, nil
 		}
 	}
-	h, err = dst.insertEntry(e.obj, granted, attrs)
+	e.obj.addHandleRef()
+	h, err = dst.insertRef(e.obj, granted, attrs)
 	if err != nil {
 		return 0, e.obj, false, err
 	}

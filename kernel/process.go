@@ -164,7 +164,7 @@ func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc)
 	if err != nil {
 		return 0, nil, err
 	}
-	h, err := p.newHandle(child.obj, PROCESS_ALL_ACCESS, 0)
+	h, err := p.NewHandle(child.obj, PROCESS_ALL_ACCESS, false)
 	child.obj.DecRef() // the creation reference; the table and the handle hold theirs
 	if err != nil {
 		child.Terminate(1)
