@@ -35,12 +35,14 @@ type mailslot struct {
 	// closed is set under mu by close; it may be read without mu as a hint.
 	closed atomic.Bool
 
+	// timeout is the read timeout in milliseconds, or MAILSLOT_WAIT_FOREVER
+	// (SetMailslotInfo changes it). One word read at the start of each read: atomic.
+	timeout atomic.Uint32
+
 	// waiters are the blocked ReadFile calls. Notified after mu is released.
 	waiters kernel.WaitQueue
 
 	mu sync.Mutex
-	// +checklocks:mu
-	timeout uint32 // milliseconds, or MAILSLOT_WAIT_FOREVER
 	// +checklocks:mu
 	q msgQueue
 	// +checklocks:mu
@@ -48,7 +50,9 @@ type mailslot struct {
 }
 
 func newMailslot(dev *Device, name, key string, maxSize, timeout uint32) *mailslot {
-	return &mailslot{dev: dev, name: name, key: key, maxSize: maxSize, timeout: timeout}
+	ms := &mailslot{dev: dev, name: name, key: key, maxSize: maxSize}
+	ms.timeout.Store(timeout)
+	return ms
 }
 
 // ntName returns the mailslot's NT object name, \Device\Mailslot\<name>.
@@ -168,12 +172,7 @@ func (ms *mailslot) tryTake() (m []byte, done bool, err error) {
 // timeout it started with: ReactOS msfs rw.c arms each pending read's timer from the
 // timeout current when the read was issued, and Wine server/mailslot.c sets each read's
 // timeout when it queues it (implementations, unverified on Windows).
-func (ms *mailslot) readTimeout() time.Duration {
-	ms.mu.Lock()
-	t := ms.timeout
-	ms.mu.Unlock()
-	return kernel.Millis(t)
-}
+func (ms *mailslot) readTimeout() time.Duration { return kernel.Millis(ms.timeout.Load()) }
 
 // read is ReadFile on the server: one whole message, oldest first, waiting up to the
 // read timeout for one to arrive (ERROR_SEM_TIMEOUT after it; at once for timeout 0).
@@ -221,7 +220,7 @@ func (ms *mailslot) take(c kernel.Call) ([]byte, error) {
 func (ms *mailslot) info() Info {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	in := Info{MaxMessageSize: ms.maxSize, NextSize: MAILSLOT_NO_MESSAGE, MessageCount: uint32(ms.q.len()), ReadTimeout: ms.timeout}
+	in := Info{MaxMessageSize: ms.maxSize, NextSize: MAILSLOT_NO_MESSAGE, MessageCount: uint32(ms.q.len()), ReadTimeout: ms.timeout.Load()}
 	if m, ok := ms.q.peek(); ok {
 		in.NextSize = uint32(len(m))
 	}
@@ -229,11 +228,7 @@ func (ms *mailslot) info() Info {
 }
 
 // setTimeout is SetMailslotInfo.
-func (ms *mailslot) setTimeout(t uint32) {
-	ms.mu.Lock()
-	ms.timeout = t
-	ms.mu.Unlock()
-}
+func (ms *mailslot) setTimeout(t uint32) { ms.timeout.Store(t) }
 
 // close runs when the last handle to the server file object closes: the name leaves the
 // device's table, the queue and the pending delayed deliveries are dropped, and blocked
