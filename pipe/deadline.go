@@ -66,11 +66,7 @@ func (d *deadline) init(clock kernel.Clock, parent context.Context) {
 func (d *deadline) set(t time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.gen++
-	if d.timer != nil {
-		d.timer.Stop()
-		d.timer = nil
-	}
+	d.disarmLocked()
 	passed := d.ctx.Err() != nil
 	if t.IsZero() {
 		if passed {
@@ -116,10 +112,17 @@ func (d *deadline) context() context.Context {
 func (d *deadline) stop() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.disarmLocked()
+	d.cancel(nil)
+}
+
+// disarmLocked stops d's pending timer, if any, and bumps gen so that a timer already
+// firing does nothing.
+// Preconditions: d.mu is held.
+func (d *deadline) disarmLocked() {
 	d.gen++
 	if d.timer != nil {
 		d.timer.Stop()
 		d.timer = nil
 	}
-	d.cancel(nil)
 }
