@@ -219,7 +219,7 @@ func resolve(p *kernel.Process, name string) (*device, string, error) {
 	m := p.Machine()
 	if wp.Kind == namespace.KindUNC && !m.IsLocalName(wp.Host) {
 		local := deviceOf(m)
-		if local == nil || namespace.Fold(wp.Share) != "PIPE" {
+		if local == nil || !namespace.EqualFold(wp.Share, "PIPE") {
 			return nil, "", kernel.ERROR_PATH_NOT_FOUND
 		}
 		target := local.remote(wp.Host)
