@@ -20,6 +20,8 @@ const (
 	GENERIC_WRITE            Access = 0x40000000
 	GENERIC_EXECUTE          Access = 0x20000000
 	GENERIC_ALL              Access = 0x10000000
+	// ACCESS_SYSTEM_SECURITY is accepted in requests and ignored (no SACLs in winsim).
+	ACCESS_SYSTEM_SECURITY Access = 0x01000000
 )
 
 // File rights (winnt.h). Pipes and mailslots are file objects.

@@ -99,9 +99,9 @@ func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, e
 	if err != nil {
 		return 0, Win32Error(err)
 	}
-	granted := EventType.Generic.Map(access)
-	if granted&^(EventType.Valid|ACCESS_SYSTEM_SECURITY) != 0 {
-		return 0, ERROR_ACCESS_DENIED
+	granted, err := EventType.grant(access)
+	if err != nil {
+		return 0, err
 	}
 	o, err := p.machine.openNamed(nt)
 	if err != nil {

@@ -191,15 +191,12 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 
 	granted := e.granted
 	if options&DUPLICATE_SAME_ACCESS == 0 {
-		granted = e.obj.typ.Generic.Map(access)
-		if granted&^(e.obj.typ.Valid|ACCESS_SYSTEM_SECURITY) != 0 {
-			return 0, e.obj, false, ERROR_ACCESS_DENIED
+		granted, err = e.obj.typ.grant(access)
+		if err != nil {
+			return 0, e.obj, false, err
 		}
 		if e.obj.typ == FileType && !e.granted.Has(granted) {
 			return 0, e.obj, false, ERROR_ACCESS_DENIED
-		}
-		if e.obj.typ == ProcessType && granted.Has(PROCESS_QUERY_INFORMATION) {
-			granted |= PROCESS_QUERY_LIMITED_INFORMATION
 		}
 	}
 	attrs := inheritAttrs(inherit)
@@ -223,6 +220,3 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 	}
 	return h, e.obj, false, nil
 }
-
-// ACCESS_SYSTEM_SECURITY is accepted in requests and ignored (no SACLs in winsim).
-const ACCESS_SYSTEM_SECURITY Access = 0x01000000

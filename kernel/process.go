@@ -239,12 +239,9 @@ func (p *Process) OpenProcess(access Access, inherit bool, pid uint32) (Handle, 
 	if target == p.machine.system {
 		return 0, ERROR_ACCESS_DENIED
 	}
-	granted := ProcessType.Generic.Map(access)
-	if granted&^(ProcessType.Valid|ACCESS_SYSTEM_SECURITY) != 0 {
-		return 0, ERROR_ACCESS_DENIED
-	}
-	if granted.Has(PROCESS_QUERY_INFORMATION) {
-		granted |= PROCESS_QUERY_LIMITED_INFORMATION
+	granted, err := ProcessType.grant(access)
+	if err != nil {
+		return 0, err
 	}
 	return p.NewHandle(target.obj, granted, inherit)
 }

@@ -16,6 +16,23 @@ type Type struct {
 	Generic GenericMapping
 }
 
+// grant returns the access a new handle to an object of type t grants for a request
+// (OpenEvent, OpenProcess, DuplicateHandle without DUPLICATE_SAME_ACCESS): generic
+// rights mapped, ACCESS_SYSTEM_SECURITY accepted, and any other bit the type does not
+// define refused with ERROR_ACCESS_DENIED. A process handle granted
+// PROCESS_QUERY_INFORMATION also gets PROCESS_QUERY_LIMITED_INFORMATION, which the
+// former implies (MS docs, Process Security and Access Rights).
+func (t *Type) grant(access Access) (Access, error) {
+	granted := t.Generic.Map(access)
+	if granted&^(t.Valid|ACCESS_SYSTEM_SECURITY) != 0 {
+		return 0, ERROR_ACCESS_DENIED
+	}
+	if t == ProcessType && granted.Has(PROCESS_QUERY_INFORMATION) {
+		granted |= PROCESS_QUERY_LIMITED_INFORMATION
+	}
+	return granted, nil
+}
+
 // The object types the kernel itself defines. File systems (mailslot, pipe) create
 // objects of FileType: on NT every open of a device is a file object.
 var (
