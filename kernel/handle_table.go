@@ -175,19 +175,10 @@ func (t *HandleTable) takeLocked(i int, sl *atomic.Pointer[handleEntry]) handleE
 	return *e
 }
 
-// remove takes the entry out of the table and returns it; the caller owns its handle
-// reference. Protected entries are left in place unless force is set (process exit).
-func (t *HandleTable) remove(h Handle, force bool) (handleEntry, error) {
-	return t.removeIf(h, nil, force)
-}
-
-// removeObject is remove(h, false) for an entry that still refers to o (any object
-// when o is nil).
-func (t *HandleTable) removeObject(h Handle, o *Object) (handleEntry, error) {
-	return t.removeIf(h, o, false)
-}
-
-func (t *HandleTable) removeIf(h Handle, o *Object, force bool) (handleEntry, error) {
+// remove takes the entry h out of the table and returns it; the caller owns its handle
+// reference. With o non-nil only an entry that still refers to o is taken. A protected
+// entry stays (process exit empties the table with closeAll instead).
+func (t *HandleTable) remove(h Handle, o *Object) (handleEntry, error) {
 	i, ok := handleIndex(h)
 	if !ok {
 		return handleEntry{}, ERROR_INVALID_HANDLE
@@ -202,7 +193,7 @@ func (t *HandleTable) removeIf(h Handle, o *Object, force bool) (handleEntry, er
 	if e == nil || (o != nil && e.obj != o) {
 		return handleEntry{}, ERROR_INVALID_HANDLE
 	}
-	if e.attrs&HANDLE_FLAG_PROTECT_FROM_CLOSE != 0 && !force {
+	if e.attrs&HANDLE_FLAG_PROTECT_FROM_CLOSE != 0 {
 		// NT: STATUS_HANDLE_NOT_CLOSABLE, which Win32 reports as ERROR_INVALID_HANDLE.
 		return handleEntry{}, ERROR_INVALID_HANDLE
 	}

@@ -94,7 +94,7 @@ func (p *Process) CloseHandle(h Handle) error {
 	if h == CurrentProcess || h == CurrentThread {
 		return nil
 	}
-	e, err := p.handles.remove(h, false)
+	e, err := p.handles.remove(h, nil)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func (p *Process) DuplicateHandle(srcProcess, srcHandle, dstProcess Handle, acce
 		// (o != nil), only that entry is closed, not one another thread put at the
 		// same value since; when the target process handle was bad it never was, and
 		// the value is closed as it stands (Wine's dup_handle closes it by value too).
-		if e, rerr := src.handles.removeObject(srcHandle, o); rerr == nil {
+		if e, rerr := src.handles.remove(srcHandle, o); rerr == nil {
 			src.closeEntry(srcHandle, e.obj)
 		}
 	}
