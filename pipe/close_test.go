@@ -540,3 +540,37 @@ func TestCancelledReadConsumesNothing(t *testing.T) {
 		assert.Equal(t, "later", s)
 	})
 }
+
+// A blocked read or write cancelled through a context with a cause reports the same
+// error as every other cancelled blocking call (FlushFileBuffers, ConnectNamedPipe and
+// the kernel's waits, all through kernel.Call.Block): one matching
+// ERROR_OPERATION_ABORTED (facts §3.13 #170, #172) and the context's error,
+// context.Canceled, not the cause given to the cancel function.
+func TestCancelledReadAndWriteReportTheContextError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMachine(t)
+		p := newProc(t, m, "a.exe")
+		_, cli, _ := pair(t, p, bytePipe, 4, 4)
+		cause := errors.New("caller's reason")
+		ctx, cancel := context.WithCancelCause(bg)
+		rd := async(func() result {
+			n, err := p.ReadFile(ctx, cli, make([]byte, 8))
+			return result{n: n, err: err}
+		})
+		wr := async(func() result {
+			n, err := p.WriteFile(ctx, cli, make([]byte, 100))
+			return result{n: n, err: err}
+		})
+		requirePending(t, rd)
+		requirePending(t, wr)
+		fl := async(func() result { return result{err: p.FlushFileBuffers(ctx, cli)} })
+		requirePending(t, fl)
+		cancel(cause)
+		for _, ch := range []<-chan result{rd, wr, fl} {
+			res := requireDone(t, ch)
+			assert.ErrorIs(t, res.err, kernel.ERROR_OPERATION_ABORTED)
+			assert.ErrorIs(t, res.err, context.Canceled)
+			assert.Zero(t, res.n)
+		}
+	})
+}

@@ -1,10 +1,6 @@
 package pipe
 
-import (
-	"context"
-
-	"github.com/winsim/winsim/kernel"
-)
+import "github.com/winsim/winsim/kernel"
 
 // This file implements the pending operations of pipe I/O: a ReadFile blocked on an
 // empty pipe or a WriteFile blocked on a full one (NT: an IRP queued in the NPFS data
@@ -130,6 +126,14 @@ type AbortError = kernel.AbortError
 // completed first (the completion wins, as a completed IRP does on NT); a pending write
 // takes its unread bytes out of the pipe (facts §3.13 #172, #174). It consumes o's
 // wake-up either way and returns o's result; the caller still owns o.
+//
+// It is kernel.Call.Block's cancellation with a different wake-up, on purpose: Block
+// allocates a waiter per call, registers it on a WaitQueue and re-runs a try function
+// on every Notify, while an op is completed directly, result included, by whoever
+// changes the pipe, so a blocking read or write costs no allocation and no retry.
+// Cancellation is reported as Block reports it: a kernel.AbortError whose cause is
+// the context's error (context.Canceled, context.DeadlineExceeded) or
+// kernel.ErrProcessExiting.
 func (in *instance) waitOp(c kernel.Call, o *op, b *buffer, write bool) (int, error) {
 	var ctxDone <-chan struct{}
 	if c.Ctx != nil {
@@ -144,7 +148,7 @@ func (in *instance) waitOp(c kernel.Call, o *op, b *buffer, write bool) (int, er
 	case <-o.wake:
 		return o.n, o.err
 	case <-ctxDone:
-		cause = context.Cause(c.Ctx)
+		cause = c.Ctx.Err()
 	case <-dying:
 		cause = kernel.ErrProcessExiting
 	}
