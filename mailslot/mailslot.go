@@ -131,11 +131,6 @@ func (ms *mailslot) deliver(m []byte, from string) {
 func (ms *mailslot) tryRead(buf []byte) (n int, done bool, err error) {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	return ms.tryReadLocked(buf)
-}
-
-// Preconditions: ms.mu is held.
-func (ms *mailslot) tryReadLocked(buf []byte) (n int, done bool, err error) {
 	if ms.closed.Load() {
 		return 0, true, kernel.ERROR_HANDLE_EOF
 	}
@@ -176,18 +171,11 @@ func (ms *mailslot) readTimeout() time.Duration { return kernel.Millis(ms.timeou
 
 // read is ReadFile on the server: one whole message, oldest first, waiting up to the
 // read timeout for one to arrive (ERROR_SEM_TIMEOUT after it; at once for timeout 0).
-// The fast path does not allocate: Block, which does, runs only when the queue is empty.
+// A read that finds a message does not allocate: Block tries first and allocates only
+// to wait, and the closure does not escape.
 func (ms *mailslot) read(c kernel.Call, buf []byte) (int, error) {
-	n, done, err := ms.tryRead(buf)
-	if done {
-		if err == nil {
-			ms.traceRead(c, n)
-		}
-		return n, err
-	}
-	err = c.Block(&ms.waiters, ms.readTimeout(), kernel.ERROR_SEM_TIMEOUT, func() (bool, error) {
-		var done bool
-		var err error
+	var n int
+	err := c.Block(&ms.waiters, ms.readTimeout(), kernel.ERROR_SEM_TIMEOUT, func() (done bool, err error) {
 		n, done, err = ms.tryRead(buf)
 		return done, err
 	})
@@ -200,15 +188,11 @@ func (ms *mailslot) read(c kernel.Call, buf []byte) (int, error) {
 
 // take is read for Server.ReadMessage: it returns the message itself.
 func (ms *mailslot) take(c kernel.Call) ([]byte, error) {
-	m, done, err := ms.tryTake()
-	if !done {
-		err = c.Block(&ms.waiters, ms.readTimeout(), kernel.ERROR_SEM_TIMEOUT, func() (bool, error) {
-			var done bool
-			var err error
-			m, done, err = ms.tryTake()
-			return done, err
-		})
-	}
+	var m []byte
+	err := c.Block(&ms.waiters, ms.readTimeout(), kernel.ERROR_SEM_TIMEOUT, func() (done bool, err error) {
+		m, done, err = ms.tryTake()
+		return done, err
+	})
 	if err != nil {
 		return nil, err
 	}
