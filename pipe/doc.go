@@ -48,10 +48,14 @@
 // are created with pipe locks held only in device.openClient, and NewObject takes only
 // the census and trace locks.
 //
+// The adapters' locks (conn.mu before deadline.mu; listener.mu) are never held across a
+// pipe call, so they sit outside this tree.
+//
 // # Blocking
 //
-// ReadFile, WriteFile and TransactNamedPipe block on an op kept by their end (op.go), so
-// they need no goroutine, timer or allocation. ConnectNamedPipe, FlushFileBuffers and
+// ReadFile, WriteFile and TransactNamedPipe block on an op kept by their end (op.go)
+// rather than through kernel.Call.Block, so they need no goroutine, timer or
+// allocation. ConnectNamedPipe, FlushFileBuffers and
 // WaitNamedPipe block through kernel.Call.Block. Every blocking call gives up
 // when its context is done or its process exits, with an error matching
 // kernel.ERROR_OPERATION_ABORTED; WaitNamedPipe's timeout runs on the machine's clock.
