@@ -133,8 +133,8 @@ func TestNoOpsDefaults(t *testing.T) {
 	var n NoOps
 	n.Close(nil, nil)
 	n.Delete(nil)
-	var c NoOpsClose
-	c.Close(nil, nil)
+	var pr Process
+	pr.Close(nil, nil)
 	a := &alwaysSignaled{}
 	assert.True(t, a.Signaled())
 	assert.NotNil(t, a.Header())

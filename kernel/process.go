@@ -49,7 +49,7 @@ func (s ProcessState) String() string {
 // handles to it exist, and its PID is not reused until Delete. Processes must not be
 // copied.
 type Process struct {
-	NoOpsClose
+	NoOps // Close: a process object's last handle closing does not end the process
 	// Immutable after creation.
 	machine   *Machine
 	obj       *Object
@@ -78,12 +78,6 @@ type Process struct {
 	// into the CID table only after its handle table is built). Accessed atomically.
 	published atomic.Bool
 }
-
-// NoOpsClose gives a body a no-op Close.
-type NoOpsClose struct{}
-
-// Close implements Ops.Close by doing nothing.
-func (NoOpsClose) Close(*Object, *Process) {}
 
 var _ Ops = (*Process)(nil)
 var _ Signaler = (*Process)(nil)
