@@ -59,9 +59,6 @@ var ErrProcessExiting = errors.New("kernel: the calling process is exiting")
 // with it.
 type AbortError struct{ Cause error }
 
-// Aborted returns an *AbortError for cause.
-func Aborted(cause error) error { return &AbortError{Cause: cause} }
-
 func (e *AbortError) Error() string {
 	return ERROR_OPERATION_ABORTED.Error() + " (" + e.Cause.Error() + ")"
 }
