@@ -90,7 +90,7 @@ func (s *Server) ReadMessage(ctx context.Context) ([]byte, error) {
 	if err := s.begin("read"); err != nil {
 		return nil, err
 	}
-	// Close waits for s.mu, so it cannot close the handle under Reference; the read
+	// Close waits for s.mu, so it cannot close the handle under CallFor; the read
 	// itself then holds its own pointer reference and is woken by the close.
 	c, err := s.p.CallFor(ctx, s.h, kernel.FILE_READ_DATA)
 	s.mu.RUnlock()
