@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"errors"
-	"sync/atomic"
 
 	"github.com/winsim/winsim/namespace"
 )
@@ -11,10 +10,6 @@ import (
 // open-if outcome, opening one by name, and unlinking a temporary object's name when
 // its last handle closes. All three run under Machine.nameMu, so a name is never
 // half-inserted or reopened while it is being unlinked.
-
-// linkedObjects marks objects that are in the object directory (not merely named for
-// display, like file objects).
-type linkState struct{ linked atomic.Bool }
 
 // createNamed gives o the name nt and inserts it, or, when a live object already has
 // that name, returns that object. Either way the object returned (existing, or o when
@@ -32,7 +27,7 @@ func (m *Machine) createNamed(nt string, o *Object) (existing *Object, err error
 		if err == nil {
 			o.SetName(resolved)
 			o.addHandleRef()
-			m.linked(o).Store(true)
+			o.linked.Store(true)
 			m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: resolved})
 			return nil, nil
 		}
@@ -50,7 +45,7 @@ func (m *Machine) createNamed(nt string, o *Object) (existing *Object, err error
 		}
 		// The holder's last handle is closing; its name is ours to take.
 		m.root.Remove(ex.Name(), ex)
-		m.linked(ex).Store(false)
+		ex.linked.Store(false)
 	}
 }
 
@@ -63,10 +58,10 @@ func (m *Machine) openNamed(nt string) (*Object, error) {
 		return nil, Win32Error(err)
 	}
 	o, ok := v.(*Object)
-	if !ok || rest != "" {
-		if !ok {
-			return nil, ERROR_INVALID_HANDLE
-		}
+	if !ok {
+		return nil, ERROR_INVALID_HANDLE
+	}
+	if rest != "" {
 		return nil, ERROR_PATH_NOT_FOUND
 	}
 	if !o.tryAddHandleRef() {
@@ -77,14 +72,12 @@ func (m *Machine) openNamed(nt string) (*Object, error) {
 
 // unlinkName removes a temporary object's name when its last handle has closed.
 func (m *Machine) unlinkName(o *Object) {
-	if !m.linked(o).Load() {
+	if !o.linked.Load() {
 		return
 	}
 	m.nameMu.Lock()
 	defer m.nameMu.Unlock()
-	if m.linked(o).CompareAndSwap(true, false) {
+	if o.linked.CompareAndSwap(true, false) {
 		m.root.Remove(o.Name(), o)
 	}
 }
-
-func (m *Machine) linked(o *Object) *atomic.Bool { return &o.link.linked }

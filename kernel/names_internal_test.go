@@ -81,7 +81,7 @@ func TestOpenEventOnDirectoryOrBelowAnObject(t *testing.T) {
 // the name does not find it (NT: the object is no longer in the directory once its
 // handle count has reached zero) and a create of the name makes a new object.
 func TestNameOfAnObjectWhoseLastHandleIsClosing(t *testing.T) {
-	_, m, p := newInternalMachine(t)
+	_, _, p := newInternalMachine(t)
 	defer p.Terminate(0)
 	h, err := p.CreateEvent(nil, true, false, "closing")
 	require.NoError(t, err)
@@ -99,7 +99,7 @@ func TestNameOfAnObjectWhoseLastHandleIsClosing(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotSame(t, o, o2)
 	o2.DecRef()
-	assert.False(t, m.linked(o).Load(), "the closing object was unlinked")
+	assert.False(t, o.linked.Load(), "the closing object was unlinked")
 	o.handles.Add(1)
 
 	require.NoError(t, p.CloseHandle(h))

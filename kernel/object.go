@@ -39,8 +39,10 @@ type Object struct {
 	// when the object leaves the namespace.
 	name atomic.Pointer[string]
 
-	// link records whether the object is in the object directory.
-	link linkState
+	// linked records whether the object is in the object directory (file objects are
+	// named for display only and never are). Set and cleared under Machine.nameMu;
+	// accessed atomically.
+	linked atomic.Bool
 }
 
 type noCopy struct{}
@@ -56,7 +58,7 @@ func (m *Machine) NewObject(t *Type, b Ops) *Object {
 	o.id = ObjectID(m.nextObjectID.Add(1))
 	o.pointers.Store(1)
 	m.census.add(o)
-	m.emit(TraceEvent{Kind: EvObjectCreated, Object: o.id, Type: t.Name, Name: o.describeName()})
+	m.emit(TraceEvent{Kind: EvObjectCreated, Object: o.id, Type: t.Name, Name: o.Name()})
 	return o
 }
 
@@ -85,8 +87,6 @@ func (o *Object) Name() string {
 // the object manager; file systems call it for the file objects they create (a
 // pipe end is named \Device\NamedPipe\x), which do not enter the object directory.
 func (o *Object) SetName(nt string) { o.name.Store(&nt) }
-
-func (o *Object) describeName() string { return o.Name() }
 
 // HandleCount and PointerCount report the counts for views and tests.
 func (o *Object) HandleCount() int64 { return o.handles.Load() }

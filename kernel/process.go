@@ -300,11 +300,9 @@ func (p *Process) Terminate(exitCode uint32) { p.exit(exitCode) }
 // Wait blocks until p has exited or ctx is done, and returns its exit code.
 func (p *Process) Wait(ctx context.Context) (uint32, error) {
 	select {
-	case <-p.exitedCh():
+	case <-p.exited:
 		return p.ExitCode(), nil
 	case <-ctx.Done():
 		return STILL_ACTIVE, &AbortError{Cause: ctx.Err()}
 	}
 }
-
-func (p *Process) exitedCh() <-chan struct{} { return p.exited }
