@@ -85,9 +85,7 @@ func SetMailslotInfo(p *kernel.Process, h kernel.Handle, readTimeout uint32) err
 	switch b := c.Object.Body().(type) {
 	case *serverEnd:
 		b.ms.setTimeout(readTimeout)
-		if b.ms.dev.m.Tracing() {
-			b.ms.trace(p.PID(), "read timeout set")
-		}
+		b.ms.trace(p.PID(), "read timeout set")
 		return nil
 	case *clientEnd:
 		if b.ms != nil && b.ms.closed.Load() {

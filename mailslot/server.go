@@ -118,9 +118,7 @@ func CreateMailslot(p *kernel.Process, name string, maxMessageSize uint32, readT
 	if err != nil {
 		return 0, err
 	}
-	if m.Tracing() {
-		ms.trace(p.PID(), "mailslot created")
-	}
+	ms.trace(p.PID(), "mailslot created")
 	return h, nil
 }
 
