@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -137,8 +136,9 @@ type processTable struct {
 	slots []*Process // index = pid/4
 }
 
-// add assigns p a PID and publishes it.
-func (t *processTable) add(p *Process) error {
+// add assigns p the lowest free PID and enters it in the table; it is findable by PID
+// once p.published is set.
+func (t *processTable) add(p *Process) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.slots) < 2 {
@@ -153,7 +153,6 @@ func (t *processTable) add(p *Process) error {
 	}
 	t.slots[i] = p
 	p.pid = uint32(i) * 4
-	return nil
 }
 
 func (t *processTable) remove(p *Process) {
@@ -193,11 +192,10 @@ func (t *processTable) list() []*Process {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []*Process
-	for _, p := range t.slots {
+	for _, p := range t.slots { // by PID: a slot's index is its PID / 4
 		if p != nil {
 			out = append(out, p)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].pid < out[j].pid })
 	return out
 }

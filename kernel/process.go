@@ -182,12 +182,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 	}
 	p.obj = m.NewObject(ProcessType, p)
 	p.obj.IncRef() // the process table's "running" reference, dropped at exit
-	if err := m.procs.add(p); err != nil {
-		p.cancel()
-		p.obj.DecRef()
-		p.obj.DecRef()
-		return nil, err
-	}
+	m.procs.add(p)
 	if inherit && parent != nil {
 		parent.inheritInto(p)
 	}
