@@ -96,6 +96,34 @@ func TestGoLayerErrors(t *testing.T) {
 	})
 }
 
+// A positive Config.ReadTimeout waits: one shorter than a millisecond, or with a
+// fraction of one, is rounded up to whole milliseconds, never down to 0, which in the
+// CreateMailslot docs (lReadTimeout) means "return immediately if no message is
+// present" (facts §1 #9, #10).
+func TestListenRoundsPartialMillisecondsUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMachine(t)
+		p := newProc(t, m, "server.exe")
+		short, err := Listen(p, `\\.\mailslot\short`, &Config{ReadTimeout: 500 * time.Microsecond})
+		require.NoError(t, err)
+		defer short.Close()
+		in, err := short.Info()
+		require.NoError(t, err)
+		assert.Equal(t, uint32(1), in.ReadTimeout)
+		start := time.Now()
+		_, err = short.ReadMessage(context.Background())
+		assert.ErrorIs(t, err, kernel.ERROR_SEM_TIMEOUT)
+		assert.Equal(t, time.Millisecond, time.Since(start), "the read waited")
+
+		frac, err := Listen(p, `\\.\mailslot\frac`, &Config{ReadTimeout: 1500 * time.Microsecond})
+		require.NoError(t, err)
+		defer frac.Close()
+		in, err = frac.Info()
+		require.NoError(t, err)
+		assert.Equal(t, uint32(2), in.ReadTimeout)
+	})
+}
+
 // Close is idempotent and reports fs.ErrClosed the second time; every later call does
 // too. Closing the server wakes a ReadMessage in progress (ERROR_HANDLE_EOF), and the
 // client then gets ERROR_HANDLE_EOF from Write.

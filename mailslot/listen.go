@@ -23,7 +23,7 @@ type Config struct {
 	MaxMessageSize uint32
 	// ReadTimeout is how long a read waits for a message: 0 waits forever
 	// (MAILSLOT_WAIT_FOREVER), a negative value not at all (a Win32 read timeout of 0),
-	// a positive one that long, in whole milliseconds (at most 0xFFFFFFFE).
+	// a positive one that long, rounded up to whole milliseconds (at most 0xFFFFFFFE).
 	ReadTimeout time.Duration
 	// Inherit makes the server handle inheritable.
 	Inherit bool
@@ -57,7 +57,11 @@ func Listen(p *kernel.Process, name string, cfg *Config) (*Server, error) {
 	case cfg.ReadTimeout < 0:
 		timeout = 0
 	case cfg.ReadTimeout > 0:
-		timeout = uint32(min(cfg.ReadTimeout.Milliseconds(), int64(MAILSLOT_WAIT_FOREVER-1)))
+		ms := cfg.ReadTimeout.Milliseconds()
+		if cfg.ReadTimeout%time.Millisecond != 0 {
+			ms++ // never down to 0, which would not wait at all
+		}
+		timeout = uint32(min(ms, int64(MAILSLOT_WAIT_FOREVER-1)))
 	}
 	h, err := CreateMailslot(p, name, cfg.MaxMessageSize, timeout, &kernel.SecurityAttributes{InheritHandle: cfg.Inherit})
 	if err != nil {
