@@ -1,5 +1,10 @@
 package kernel
 
+import (
+	"cmp"
+	"slices"
+)
+
 // This file holds the names and message texts of the Errno constants.
 //
 // The texts are the US-English messages Windows' FormatMessage returns for each code, as listed on
@@ -9,7 +14,8 @@ package kernel
 // ERROR_CHILD_NOT_COMPLETE's keeps its "%1" insert.
 //
 // To add a code: declare the constant in errno.go, add a row here at its sorted position, and
-// append it to allErrnos. TestErrnoTable checks all three agree.
+// append it to allErrnos in errno_test.go. TestErrnoTableMatchesDeclaredConstants checks all
+// three agree.
 
 // errnoEntry is one row of errnoTable.
 type errnoEntry struct {
@@ -109,105 +115,9 @@ var errnoTable = [...]errnoEntry{
 // lookupErrno returns e's row in errnoTable, or nil if winsim does not know the code. It does not
 // allocate.
 func lookupErrno(e Errno) *errnoEntry {
-	lo, hi := 0, len(errnoTable)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		switch c := errnoTable[mid].code; {
-		case c == e:
-			return &errnoTable[mid]
-		case c < e:
-			lo = mid + 1
-		default:
-			hi = mid
-		}
+	i, ok := slices.BinarySearchFunc(errnoTable[:], e, func(ent errnoEntry, e Errno) int { return cmp.Compare(ent.code, e) })
+	if !ok {
+		return nil
 	}
-	return nil
-}
-
-// allErrnos lists every Errno constant declared in errno.go, for table-driven tests. It is
-// written out independently of errnoTable so that a test can catch one drifting from the other.
-var allErrnos = []Errno{
-	ERROR_SUCCESS,
-	ERROR_INVALID_FUNCTION,
-	ERROR_FILE_NOT_FOUND,
-	ERROR_PATH_NOT_FOUND,
-	ERROR_TOO_MANY_OPEN_FILES,
-	ERROR_ACCESS_DENIED,
-	ERROR_INVALID_HANDLE,
-	ERROR_NOT_ENOUGH_MEMORY,
-	ERROR_INVALID_ACCESS,
-	ERROR_INVALID_DATA,
-	ERROR_OUTOFMEMORY,
-	ERROR_NOT_READY,
-	ERROR_BAD_LENGTH,
-	ERROR_GEN_FAILURE,
-	ERROR_SHARING_VIOLATION,
-	ERROR_HANDLE_EOF,
-	ERROR_NOT_SUPPORTED,
-	ERROR_REM_NOT_LIST,
-	ERROR_DUP_NAME,
-	ERROR_BAD_NETPATH,
-	ERROR_NETWORK_BUSY,
-	ERROR_BAD_NET_RESP,
-	ERROR_UNEXP_NET_ERR,
-	ERROR_NETNAME_DELETED,
-	ERROR_BAD_NET_NAME,
-	ERROR_FILE_EXISTS,
-	ERROR_INVALID_PARAMETER,
-	ERROR_BROKEN_PIPE,
-	ERROR_OPEN_FAILED,
-	ERROR_BUFFER_OVERFLOW,
-	ERROR_CALL_NOT_IMPLEMENTED,
-	ERROR_SEM_TIMEOUT,
-	ERROR_INSUFFICIENT_BUFFER,
-	ERROR_INVALID_NAME,
-	ERROR_INVALID_LEVEL,
-	ERROR_PROC_NOT_FOUND,
-	ERROR_WAIT_NO_CHILDREN,
-	ERROR_CHILD_NOT_COMPLETE,
-	ERROR_DIR_NOT_EMPTY,
-	ERROR_INVALID_EVENT_COUNT,
-	ERROR_BAD_PATHNAME,
-	ERROR_BUSY,
-	ERROR_ALREADY_EXISTS,
-	ERROR_FILENAME_EXCED_RANGE,
-	ERROR_PIPE_LOCAL,
-	ERROR_BAD_PIPE,
-	ERROR_PIPE_BUSY,
-	ERROR_NO_DATA,
-	ERROR_PIPE_NOT_CONNECTED,
-	ERROR_MORE_DATA,
-	WAIT_TIMEOUT,
-	ERROR_NO_MORE_ITEMS,
-	ERROR_DIRECTORY,
-	ERROR_NOT_OWNER,
-	ERROR_TOO_MANY_POSTS,
-	ERROR_PARTIAL_COPY,
-	ERROR_INVALID_ADDRESS,
-	ERROR_PIPE_CONNECTED,
-	ERROR_PIPE_LISTENING,
-	ERROR_CANT_WAIT,
-	ERROR_ABANDONED_WAIT_0,
-	ERROR_OPERATION_ABORTED,
-	ERROR_IO_INCOMPLETE,
-	ERROR_IO_PENDING,
-	ERROR_NOACCESS,
-	ERROR_INVALID_FLAGS,
-	ERROR_PROCESS_ABORTED,
-	ERROR_NOT_FOUND,
-	ERROR_BAD_DEVICE,
-	ERROR_INVALID_COMPUTERNAME,
-	ERROR_INVALID_DOMAINNAME,
-	ERROR_NO_NETWORK,
-	ERROR_CONNECTION_REFUSED,
-	ERROR_NETWORK_UNREACHABLE,
-	ERROR_HOST_UNREACHABLE,
-	ERROR_NOT_ALL_ASSIGNED,
-	ERROR_PRIVILEGE_NOT_HELD,
-	ERROR_NO_SUCH_DOMAIN,
-	ERROR_CANNOT_IMPERSONATE,
-	ERROR_NO_SYSTEM_RESOURCES,
-	ERROR_TIMEOUT,
-	ERROR_INVALID_USER_BUFFER,
-	ERROR_NOT_ENOUGH_QUOTA,
+	return &errnoTable[i]
 }
