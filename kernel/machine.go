@@ -31,12 +31,9 @@ import (
 //	the VirtualClock's lock
 //
 // No kernel lock is held while an object body's Close or Delete runs, or while a
-// capability method (Read, Write, Flush, Open) is called.
-//
-// Object bodies' Close and Delete run with no kernel lock held. Waiters are woken only
-// after the lock protecting the state they wait for is released, except dispatcher
-// waits, which are satisfied under the dispatcher lock (the waiter sleeps on its own
-// channel).
+// capability method (Read, Write, Flush, Open) is called. Waiters are woken only after
+// the lock protecting the state they wait for is released, except dispatcher waits,
+// which are satisfied under the dispatcher lock (the waiter sleeps on its own channel).
 type Machine struct {
 	_ noCopy
 	// Immutable after AddMachine.

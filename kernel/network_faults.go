@@ -11,7 +11,7 @@ import (
 
 // This file implements optional, deterministic fault injection for deliveries between
 // machines (mailslot datagrams; anything else a file system routes through the
-// network), and the membership walk broadcasts use. It is additive: a Network that
+// network). It is additive: a Network that
 // never calls SetFaults or Partition delivers everything at once and reliably, as it
 // always did.
 //
@@ -31,8 +31,7 @@ import (
 // (delayed copies use a machine's Clock, so a virtual clock makes them exact) and owns
 // every timer it starts.
 //
-// Lock order: FaultInjector.mu is a leaf. Network.mu is taken (shared) by
-// AppendDomainMembers with each Machine.mu inside it, as Machine's lock tree says.
+// Lock order: FaultInjector.mu is a leaf.
 
 // Faults configures fault injection for deliveries between different machines of a
 // network. The zero value injects nothing.

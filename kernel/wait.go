@@ -196,7 +196,7 @@ type DispatchHeader struct {
 }
 
 // waitBlock is one WaitFor*Object call's registration. It is protected by the
-// machine's dispatcher lock.
+// network's dispatcher lock.
 type waitBlock struct {
 	objs    []Signaler
 	all     bool
@@ -208,7 +208,8 @@ type waitBlock struct {
 
 // LockDispatcher takes the dispatcher lock (NT's dispatcher database lock), shared by
 // every machine of the network.
-// Lock order: it is taken after any object lock and before nothing else.
+// Lock order: it is taken after any object lock and before nothing but the leaves
+// (WaitTestLocked traces under it); see Machine.
 func (m *Machine) LockDispatcher() { m.network.dispatcherMu.Lock() }
 
 // UnlockDispatcher releases the dispatcher lock.
