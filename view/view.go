@@ -7,7 +7,6 @@ package view
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -130,15 +129,7 @@ func Mermaid(w io.Writer, m *kernel.Machine) {
 	for _, p := range c.Processes {
 		fmt.Fprintf(w, "  p%d[\"%s<br/>pid %d<br/>%s\"]\n", p.PID, mesc(p.Name), p.PID, p.State)
 	}
-	ids := make([]int, 0, len(c.Objects))
-	byID := map[int]kernel.ObjectInfo{}
-	for _, o := range c.Objects {
-		ids = append(ids, int(o.ID))
-		byID[int(o.ID)] = o
-	}
-	sort.Ints(ids)
-	for _, id := range ids {
-		o := byID[id]
+	for _, o := range c.Objects { // Census lists them by ID
 		label := fmt.Sprintf("%s #%d", o.Type, o.ID)
 		if o.Name != "" {
 			label += "<br/>" + mesc(o.Name)
