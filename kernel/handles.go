@@ -210,7 +210,17 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 			return h, e.obj, true, nil
 		}
 	}
-	e.obj.addHandleRef()
+	if srcHandle == CurrentProcess {
+		// A process object is kept by its pointer references; a new handle to
+		// it is always possible while the caller holds one (as OpenProcess).
+		e.obj.addHandleRef()
+	} else if !e.obj.tryAddHandleRef() {
+		// The source handle was closed by another thread after the lookup and
+		// that close dropped the last handle: the object has already run its
+		// Close and must never gain a handle again. To the caller it is as if
+		// the close came first.
+		return 0, e.obj, false, ERROR_INVALID_HANDLE
+	}
 	h, err = dst.insertRef(e.obj, granted, attrs)
 	if err != nil {
 		return 0, e.obj, false, err
