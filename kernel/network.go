@@ -17,6 +17,12 @@ type Network struct {
 	mu sync.RWMutex
 	// +checklocks:mu
 	machines map[string]*Machine // by folded name
+	// adding reserves the folded names of machines AddMachine is still building:
+	// a machine enters machines only once its System process is set, so nothing
+	// that finds it on the network (RemoveMachine, Close, a broadcast) sees it
+	// half made.
+	// +checklocks:mu
+	adding map[string]struct{}
 
 	trace tracer
 
@@ -32,7 +38,7 @@ type Network struct {
 
 // NewNetwork returns an empty network.
 func NewNetwork() *Network {
-	return &Network{machines: make(map[string]*Machine)}
+	return &Network{machines: make(map[string]*Machine), adding: make(map[string]struct{})}
 }
 
 // MachineOption configures a machine at AddMachine.
@@ -62,17 +68,24 @@ func (n *Network) AddMachine(name, domain string, opts ...MachineOption) (*Machi
 	m := &Machine{network: n, name: name, domain: domain, clock: cfg.clock, root: namespace.NewRoot(), devices: make(map[string]Device)}
 	n.mu.Lock()
 	key := namespace.Fold(name)
-	if _, dup := n.machines[key]; dup {
+	_, dup := n.machines[key]
+	if _, building := n.adding[key]; dup || building {
 		n.mu.Unlock()
 		return nil, ERROR_DUP_NAME
 	}
-	n.machines[key] = m
+	n.adding[key] = struct{}{}
 	n.mu.Unlock()
 	sys, err := m.newProcess(nil, "System", false, nil)
+	n.mu.Lock()
+	delete(n.adding, key)
+	if err == nil {
+		m.system = sys
+		n.machines[key] = m
+	}
+	n.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	m.system = sys
 	sys.obj.DecRef() // the process table's reference keeps it: System never exits
 	m.emit(TraceEvent{Kind: EvMachineAdded, Detail: "domain " + domain})
 	return m, nil

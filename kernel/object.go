@@ -54,12 +54,25 @@ func (*noCopy) Unlock() {}
 // one pointer reference it is returned with and must release it with DecRef (usually
 // after giving the object a handle).
 func (m *Machine) NewObject(t *Type, b Ops) *Object {
+	o := m.newUnlistedObject(t, b)
+	m.listObject(o)
+	return o
+}
+
+// newUnlistedObject creates an object the census does not list yet, for a body that
+// must finish its own setup (a process's PID) before views may describe it; the
+// caller lists it with listObject before anything else can find it.
+func (m *Machine) newUnlistedObject(t *Type, b Ops) *Object {
 	o := &Object{typ: t, body: b, machine: m}
 	o.id = ObjectID(m.nextObjectID.Add(1))
 	o.pointers.Store(1)
-	m.census.add(o)
-	m.emit(TraceEvent{Kind: EvObjectCreated, Object: o.id, Type: t.Name, Name: o.Name()})
 	return o
+}
+
+// listObject enters o in the census and traces its creation.
+func (m *Machine) listObject(o *Object) {
+	m.census.add(o)
+	m.emit(TraceEvent{Kind: EvObjectCreated, Object: o.id, Type: o.typ.Name, Name: o.Name()})
 }
 
 // Type returns the object's type.

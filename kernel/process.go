@@ -180,9 +180,12 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 			return nil, ERROR_ACCESS_DENIED
 		}
 	}
-	p.obj = m.NewObject(ProcessType, p)
+	// The census lists the process object only once it has its PID (views describe
+	// a process by it).
+	p.obj = m.newUnlistedObject(ProcessType, p)
 	p.obj.IncRef() // the process table's "running" reference, dropped at exit
 	m.procs.add(p)
+	m.listObject(p.obj)
 	if inherit && parent != nil {
 		parent.inheritInto(p)
 	}
