@@ -169,5 +169,8 @@ func (p *Process) CreateFile(name string, access Access, shareMode uint32, sa *S
 		return 0, err
 	}
 	defer o.DecRef()
+	if req.Flags&FILE_FLAG_OVERLAPPED != 0 {
+		o.SetOverlapped()
+	}
 	return p.NewHandle(o, granted, sa.Inherit())
 }

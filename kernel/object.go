@@ -34,6 +34,12 @@ type Object struct {
 	handles  atomic.Int64
 	pointers atomic.Int64
 
+	// File objects only (overlapped.go, completion_port.go): the I/O modes of the
+	// open and SetFileCompletionNotificationModes, and the completion port the file
+	// is associated with (set once). Accessed atomically.
+	ioMode atomic.Uint32
+	port   atomic.Pointer[portBinding]
+
 	// name is the object's NT path, or "" when unnamed. It is set once, before the
 	// object is published, or under Machine.nameMu, and cleared under Machine.nameMu
 	// when the object leaves the namespace.
@@ -148,6 +154,7 @@ func (o *Object) DecRef() {
 		panic(fmt.Sprintf("kernel: %v deleted with %d handles", o, h))
 	}
 	o.body.Delete(o)
+	o.releasePort()
 	o.machine.census.remove(o)
 	o.machine.emit(TraceEvent{Kind: EvObjectDeleted, Object: o.id, Type: o.typ.Name, Name: o.Name()})
 }

@@ -72,6 +72,15 @@ type Process struct {
 	hdr      DispatchHeader
 	signaled bool
 
+	// reqMu protects the process's pending I/O requests (request.go): a list, newest
+	// first, and reqClosed, set when exit has begun cancelling them (Pend is refused
+	// from then on). Lock order: file-system locks → reqMu.
+	reqMu sync.Mutex
+	// +checklocks:reqMu
+	pending *Request
+	// +checklocks:reqMu
+	reqClosed bool
+
 	// published is set, once, when creation is complete; until then the process
 	// cannot be found by PID (processTable.ref), so nobody can open it, put handles in
 	// its table or end it while it inherits its parent's handles (NT inserts a process

@@ -7,7 +7,10 @@ import "strconv"
 // removed — goes through exit, in these stages:
 //
 //  1. Exit requested: running → exiting. The first exit code wins. The process's
-//     context is cancelled and Done is closed, so its blocking calls give up.
+//     context is cancelled and Done is closed. Its pending I/O requests are
+//     cancelled and completed (ERROR_OPERATION_ABORTED; request.go), and it can pend
+//     no new ones, so every blocked call of it has its result and no request of it
+//     holds a reference.
 //  2. Handles closed: every handle still in the table is closed, in handle order,
 //     through the one close path (closeEntry), so the other ends of its pipes and the
 //     servers of its mailslots see it go. The table refuses new handles from now on.
@@ -27,6 +30,15 @@ func (p *Process) exit(code uint32) {
 	p.mu.Unlock()
 	close(p.dying)
 	p.cancel()
+
+	// Windows' order: the process's pending I/O is cancelled and completed first
+	// (so a call blocked at exit reports ERROR_OPERATION_ABORTED and no request of it
+	// holds a reference any more), then its handles are closed, then the process
+	// object is signalled.
+	p.reqMu.Lock()
+	p.reqClosed = true
+	p.reqMu.Unlock()
+	p.cancelPendingRequests(nil, &AbortError{Cause: ErrProcessExiting})
 
 	for _, e := range p.handles.closeAll() {
 		p.closeEntry(e.Handle, e.Object)

@@ -103,6 +103,12 @@ type Call struct {
 	Handle Handle
 	// Granted is the access the handle grants.
 	Granted Access
+	// Overlapped is the call's OVERLAPPED, nil for a call without one. A file system
+	// that pends the call makes its request with NewRequest, which sees it.
+	Overlapped *Overlapped
+
+	event *Object // Overlapped.HEvent's event, referenced (overlapped.go)
+	async bool    // Overlapped given and the file opened with FILE_FLAG_OVERLAPPED
 }
 
 // Reader is the capability behind ReadFile.

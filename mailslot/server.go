@@ -113,6 +113,9 @@ func CreateMailslot(p *kernel.Process, name string, maxMessageSize uint32, readT
 	}
 	o := m.NewObject(kernel.FileType, &serverEnd{ms: ms})
 	o.SetName(ms.ntName())
+	// A mailslot server handle takes overlapped reads (CreateMailslot has no flags
+	// argument; see docs/io.md).
+	o.SetOverlapped()
 	h, err := p.NewHandle(o, serverAccess, sa.Inherit())
 	o.DecRef() // the handle holds the object now; on failure this runs Close and frees the name
 	if err != nil {

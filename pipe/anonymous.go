@@ -37,7 +37,7 @@ func CreatePipe(p *kernel.Process, sa *kernel.SecurityAttributes, size uint32) (
 	m := p.Machine()
 	in := newInstance(fcb, m, p.PID(), size, size, stateListening)
 	srv := &end{inst: in, server: true}
-	r, err = newEndHandle(p, m, srv, sa.Inherit(), readEndAccess, "anonymous pipe created")
+	r, err = newEndHandle(p, m, srv, sa.Inherit(), readEndAccess, false, "anonymous pipe created")
 	if err != nil {
 		return 0, 0, err
 	}

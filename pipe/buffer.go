@@ -1,5 +1,7 @@
 package pipe
 
+import "github.com/winsim/winsim/kernel"
+
 // This file implements one direction of a pipe: the data queue the writing end fills and
 // the reading end drains (NT's NPFS data queue, Wine's pipe_end message_queue). It holds
 //
@@ -41,7 +43,7 @@ type record struct {
 	// total is the length of the write, reported to its writer on completion.
 	total int
 	// w is the blocked writer, nil once the write has completed.
-	w *op
+	w *kernel.Request
 	// seq orders records; ring records appear in the ring in seq order.
 	seq uint64
 }
@@ -63,7 +65,10 @@ type buffer struct {
 	// settled later with a smaller seq gets a private copy instead, to keep ring order.
 	ringSeq uint64
 
-	readers opQueue // pending reads, oldest first; non-empty only while recs is empty
+	readers reqQueue // pending reads, oldest first; non-empty only while recs is empty
+	// flushes are the pending FlushFileBuffers of the end that writes into this
+	// buffer: they complete when it is empty (and fail when the connection breaks).
+	flushes reqQueue
 }
 
 // emptyLocked reports whether nothing is queued: no bytes and no (empty) messages.
@@ -94,7 +99,7 @@ func (b *buffer) tailLocked(seq uint64) *record {
 // pipe owns, and completes its writer if it is blocked.
 func (b *buffer) settleRecordLocked(r *record, wl *wakeList) {
 	if w := r.w; w != nil {
-		w.completeLocked(r.total, nil, wl)
+		completeLocked(w, r.total, nil, wl)
 		r.w = nil
 		b.npend--
 	}
@@ -162,7 +167,7 @@ func (b *buffer) takeLocked(r *record, dst []byte) {
 func (b *buffer) popHeadLocked(wl *wakeList) {
 	r := b.recs.at(0)
 	if r.w != nil {
-		r.w.completeLocked(r.total, nil, wl)
+		completeLocked(r.w, r.total, nil, wl)
 		b.npend--
 	}
 	b.recs.pop()
@@ -240,13 +245,13 @@ func (b *buffer) peekLocked(dst []byte) (n, avail, msgLen int) {
 // (Wine's reselect_read_queue), then settles blocked writes the reads made room for.
 func (b *buffer) serveReadersLocked(wl *wakeList) {
 	for b.readers.n > 0 && b.recs.n > 0 {
-		o := b.readers.pop()
-		n, more := b.readLocked(o.buf, o.msgMode, wl)
+		r := b.readers.pop()
+		n, more := b.readLocked(r.Buf, r.Flags&reqMsgMode != 0, wl)
 		var err error
 		if more {
 			err = errMoreData
 		}
-		o.completeLocked(n, err, wl)
+		completeLocked(r, n, err, wl)
 	}
 }
 
@@ -254,7 +259,7 @@ func (b *buffer) serveReadersLocked(wl *wakeList) {
 func (b *buffer) readerCapacityLocked() int {
 	c := 0
 	for i := 0; i < b.readers.n; i++ {
-		c += len(b.readers.at(i).buf)
+		c += len(b.readers.at(i).Buf)
 	}
 	return c
 }
@@ -265,7 +270,7 @@ func (b *buffer) discardLocked(err error, wl *wakeList) {
 	for b.recs.n > 0 {
 		r := b.recs.at(0)
 		if r.w != nil {
-			r.w.completeLocked(0, err, wl)
+			completeLocked(r.w, 0, err, wl)
 		}
 		b.recs.pop()
 	}
@@ -286,7 +291,7 @@ func (b *buffer) failWritersLocked(err error, wl *wakeList) {
 			i++
 			continue
 		}
-		r.w.completeLocked(0, err, wl)
+		completeLocked(r.w, 0, err, wl)
 		b.unread -= r.rem
 		b.npend--
 		b.recs.removeAt(i)
@@ -295,25 +300,26 @@ func (b *buffer) failWritersLocked(err error, wl *wakeList) {
 
 // failReadersLocked completes every pending read with err.
 func (b *buffer) failReadersLocked(err error, wl *wakeList) {
-	for b.readers.n > 0 {
-		b.readers.pop().completeLocked(0, err, wl)
-	}
+	b.readers.failAllLocked(err, wl)
 }
 
 // cancelWriteLocked removes the record of the blocked writer w and its unread bytes,
 // even those a reader could already see (facts §3.13 #172), and lets writes queued
-// behind it settle.
-func (b *buffer) cancelWriteLocked(w *op, wl *wakeList) {
+// behind it settle. It reports whether w was blocked here.
+func (b *buffer) cancelWriteLocked(w *kernel.Request, wl *wakeList) bool {
+	found := false
 	for i := 0; i < b.recs.n; i++ {
 		r := b.recs.at(i)
 		if r.w == w {
 			b.unread -= r.rem
 			b.npend--
 			b.recs.removeAt(i)
+			found = true
 			break
 		}
 	}
 	b.settleLocked(wl)
+	return found
 }
 
 // recordQueue is a growable FIFO ring of records. Its zero value is empty.
@@ -353,50 +359,6 @@ func (q *recordQueue) removeAt(i int) {
 	}
 	*q.at(q.n - 1) = record{}
 	q.n--
-}
-
-// opQueue is a growable FIFO ring of pending operations. Its zero value is empty.
-type opQueue struct {
-	buf  []*op
-	head int
-	n    int
-}
-
-func (q *opQueue) at(i int) *op { return q.buf[(q.head+i)&(len(q.buf)-1)] }
-
-func (q *opQueue) push(o *op) {
-	if q.n == len(q.buf) {
-		nb := make([]*op, max(4, 2*len(q.buf)))
-		for i := 0; i < q.n; i++ {
-			nb[i] = q.at(i)
-		}
-		q.buf, q.head = nb, 0
-	}
-	q.buf[(q.head+q.n)&(len(q.buf)-1)] = o
-	q.n++
-}
-
-func (q *opQueue) pop() *op {
-	o := q.buf[q.head]
-	q.buf[q.head] = nil
-	q.head = (q.head + 1) & (len(q.buf) - 1)
-	q.n--
-	return o
-}
-
-// remove takes o out of the queue wherever it is; it reports whether o was there.
-func (q *opQueue) remove(o *op) bool {
-	for i := 0; i < q.n; i++ {
-		if q.at(i) == o {
-			for j := i; j < q.n-1; j++ {
-				q.buf[(q.head+j)&(len(q.buf)-1)] = q.at(j + 1)
-			}
-			q.buf[(q.head+q.n-1)&(len(q.buf)-1)] = nil
-			q.n--
-			return true
-		}
-	}
-	return false
 }
 
 // byteRing is a growable ring of bytes; its capacity is a power of two. Its zero value

@@ -11,7 +11,11 @@ import (
 // NPFS answers both FSCTLs on a client with STATUS_ILLEGAL_FUNCTION).
 // The caller must drop c.Object's reference.
 func callServer(ctx context.Context, p *kernel.Process, h kernel.Handle) (kernel.Call, *end, error) {
-	c, e, err := callEnd(ctx, p, h, 0)
+	return callServerOverlapped(ctx, p, h, nil)
+}
+
+func callServerOverlapped(ctx context.Context, p *kernel.Process, h kernel.Handle, ov *kernel.Overlapped) (kernel.Call, *end, error) {
+	c, e, err := callEndOverlapped(ctx, p, h, 0, ov)
 	if err == nil && !e.server {
 		c.Object.DecRef()
 		return kernel.Call{}, nil, kernel.ERROR_INVALID_FUNCTION
@@ -36,14 +40,29 @@ func callServer(ctx context.Context, p *kernel.Process, h kernel.Handle) (kernel
 // Other errors: ERROR_INVALID_FUNCTION on a client end or a file that is not a pipe
 // (#79); the handle errors of kernel.Process.CallFor.
 func ConnectNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle) error {
-	c, e, err := callServer(ctx, p, h)
+	return ConnectNamedPipeOverlapped(ctx, p, h, nil)
+}
+
+// ConnectNamedPipeOverlapped is ConnectNamedPipe with an OVERLAPPED: on a server end
+// created with FILE_FLAG_OVERLAPPED a connect that has to wait returns
+// ERROR_IO_PENDING and completes through ov when a client connects (Wine
+// dlls/kernel32/tests/pipe.c test_overlapped). CancelIo and CancelIoEx cancel it with
+// ERROR_OPERATION_ABORTED.
+func ConnectNamedPipeOverlapped(ctx context.Context, p *kernel.Process, h kernel.Handle, ov *kernel.Overlapped) error {
+	c, e, err := callServerOverlapped(ctx, p, h, ov)
 	if err != nil {
 		return err
 	}
-	defer c.Object.DecRef()
+	_, err = c.Finish(0, e.connect(c))
+	return err
+}
+
+// connect is ConnectNamedPipe's work; it returns a pending request when it must wait.
+func (e *end) connect(c kernel.Call) error {
 	in := e.inst
 	fcb := in.fcb
 	var wl wakeList
+	var err error
 	fcb.mu.Lock()
 	in.mu.Lock()
 	switch in.state {
@@ -57,38 +76,36 @@ func ConnectNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle) e
 		in.advanceLocked(stateListening)
 		fcb.addListenerLocked(in, &wl)
 	}
-	nowait, gen := e.nowait, in.connects
-	in.mu.Unlock()
-	fcb.mu.Unlock()
-	wl.run()
 	if err != nil {
+		in.mu.Unlock()
+		fcb.mu.Unlock()
+		wl.run()
 		e.ioFailed()
 		return err
 	}
 	if in.m.Tracing() {
 		in.trace(e, "listening")
 	}
-	if nowait {
+	if e.nowait {
+		in.mu.Unlock()
+		fcb.mu.Unlock()
+		wl.run()
 		e.ioFailed()
 		return kernel.ERROR_PIPE_LISTENING
 	}
-	e.ioPending()
-	err = c.Block(&in.connQ, -1, nil, func() (bool, error) {
-		in.mu.Lock()
-		defer in.mu.Unlock()
-		if in.connects != gen {
-			return true, nil // connected, even if the client has already left again
-		}
-		switch in.state {
-		case stateDisconnected:
-			return true, kernel.ERROR_PIPE_NOT_CONNECTED
-		case stateClosed:
-			return true, kernel.ERROR_BROKEN_PIPE
-		}
-		return false, nil
-	})
-	e.ioFinished(err)
-	return err
+	r := c.NewRequest(&e.reqs)
+	r.Flags = reqConnect
+	if err := e.pend(r); err != nil {
+		in.mu.Unlock()
+		fcb.mu.Unlock()
+		wl.run()
+		return err
+	}
+	in.connects.push(r)
+	in.mu.Unlock()
+	fcb.mu.Unlock()
+	wl.run()
+	return r
 }
 
 // DisconnectNamedPipe disconnects the server end h from its client

@@ -270,12 +270,23 @@ func WaitNamedPipe(ctx context.Context, p *kernel.Process, name string, timeout 
 		wait = fcb.timeout
 	}
 	c := kernel.Call{Ctx: ctx, Process: p}
-	return c.Block(&fcb.waitQ, wait, kernel.ERROR_SEM_TIMEOUT, func() (bool, error) {
-		fcb.mu.Lock()
-		defer fcb.mu.Unlock()
-		if fcb.deleted {
-			return true, kernel.ERROR_FILE_NOT_FOUND
+	fcb.mu.Lock()
+	switch {
+	case fcb.deleted:
+		err = kernel.ERROR_FILE_NOT_FOUND
+	case len(fcb.listeners) > 0:
+		err = nil
+	case wait == 0:
+		err = kernel.ERROR_SEM_TIMEOUT
+	default:
+		r := c.NewRequest(nil)
+		r.Timeout, r.TimeoutErr = wait, kernel.ERROR_SEM_TIMEOUT
+		if err = r.Pend(fcb); err == nil {
+			fcb.waiters.push(r)
+			err = r
 		}
-		return len(fcb.listeners) > 0, nil
-	})
+	}
+	fcb.mu.Unlock()
+	_, err = c.Finish(0, err)
+	return err
 }

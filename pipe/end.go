@@ -49,8 +49,8 @@ type end struct {
 	// hdr is protected by the machine's dispatcher lock.
 	hdr kernel.DispatchHeader
 
-	// spare holds a reusable op for reads [0] and writes [1]. Accessed atomically.
-	spare [2]atomic.Pointer[op]
+	// reqs keeps the end's spare synchronous requests.
+	reqs kernel.RequestCache
 }
 
 var (
@@ -80,13 +80,19 @@ func fromObject(o *kernel.Object) (*end, error) {
 // then access, then a file object) and returns the call and its end. The caller must
 // drop c.Object's reference.
 func callEnd(ctx context.Context, p *kernel.Process, h kernel.Handle, want kernel.Access) (kernel.Call, *end, error) {
-	c, err := p.CallFor(ctx, h, want)
+	return callEndOverlapped(ctx, p, h, want, nil)
+}
+
+// callEndOverlapped is callEnd for a call given an OVERLAPPED; the caller ends it with
+// c.Finish.
+func callEndOverlapped(ctx context.Context, p *kernel.Process, h kernel.Handle, want kernel.Access, ov *kernel.Overlapped) (kernel.Call, *end, error) {
+	c, err := p.CallForOverlapped(ctx, h, want, ov)
 	if err != nil {
 		return kernel.Call{}, nil, err
 	}
 	e, err := fromObject(c.Object)
 	if err != nil {
-		c.Object.DecRef()
+		_, err = c.Finish(0, err)
 		return kernel.Call{}, nil, err
 	}
 	return c, e, nil
@@ -210,15 +216,18 @@ func (e *end) Read(c kernel.Call, p []byte) (int, error) {
 		e.ioFailed()
 		return 0, kernel.ERROR_NO_DATA
 	}
-	o := e.getOp(false)
-	o.buf, o.msgMode = p, e.msgRead
-	b.readers.push(o)
+	r := c.NewRequest(&e.reqs)
+	r.Buf, r.Flags = p, reqRead
+	if e.msgRead {
+		r.Flags |= reqMsgMode
+	}
+	if err := e.pend(r); err != nil {
+		in.mu.Unlock()
+		return 0, err
+	}
+	b.readers.push(r)
 	in.mu.Unlock()
-	e.ioPending()
-	n, err := in.waitOp(c, o, b, false)
-	e.putOp(o, false)
-	e.ioFinished(err)
-	return n, err
+	return 0, r
 }
 
 // Write implements kernel.Writer: WriteFile on a pipe end.
@@ -273,17 +282,23 @@ func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 			*r = record{}
 			b.recs.n--
 		default:
-			o := e.getOp(true)
-			r.w = o
+			req := c.NewRequest(&e.reqs)
+			req.Buf, req.Flags = p, reqWrite
+			r.w = req
 			b.npend++
+			if err := e.pend(req); err != nil {
+				// The process is exiting: the write is withdrawn, bytes that pending
+				// reads took included, as a cancelled write is.
+				b.cancelWriteLocked(req, &wl)
+				in.noteDrainedLocked(b, &wl)
+				in.mu.Unlock()
+				wl.run()
+				return 0, err
+			}
 			in.traceIO(e, "write blocked", len(p))
 			in.mu.Unlock()
 			wl.run()
-			e.ioPending()
-			n, err := in.waitOp(c, o, b, true)
-			e.putOp(o, true)
-			e.ioFinished(err)
-			return n, err
+			return 0, req
 		}
 	}
 	in.traceIO(e, "write", n)
@@ -324,26 +339,17 @@ func (e *end) Flush(c kernel.Call) error {
 		in.mu.Unlock()
 		return nil
 	}
-	in.flushers++
-	epoch := in.epoch
+	// The flush completes when the reader has drained b (noteDrainedLocked), and
+	// fails if the connection breaks first (breakLocked).
+	r := c.NewRequest(&e.reqs)
+	r.Flags = reqFlush
+	if err := e.pend(r); err != nil {
+		in.mu.Unlock()
+		return err
+	}
+	b.flushes.push(r)
 	in.mu.Unlock()
-	e.ioPending()
-	err := c.Block(&in.flushQ, -1, nil, func() (bool, error) {
-		in.mu.Lock()
-		defer in.mu.Unlock()
-		if in.epoch != epoch || e.closed {
-			if e.closed {
-				return true, kernel.ERROR_BROKEN_PIPE
-			}
-			return true, in.breakErr
-		}
-		return b.emptyLocked(), nil
-	})
-	in.mu.Lock()
-	in.flushers--
-	in.mu.Unlock()
-	e.ioFinished(err)
-	return err
+	return r
 }
 
 // Close implements kernel.Ops: the end's last handle is closed (NT cleanup).

@@ -92,22 +92,11 @@ type instance struct {
 	clientHost string
 	// +checklocks:mu
 	hasClient bool
-	// connects counts client connections; a blocked ConnectNamedPipe completes when it
-	// moves.
+	// connects are the pending ConnectNamedPipe requests of the server end: they
+	// complete when a client connects and fail when the instance is disconnected or
+	// its server end closes.
 	// +checklocks:mu
-	connects uint64
-	// epoch counts breaks of a connection (peer closed, disconnected); breakErr is what
-	// a FlushFileBuffers blocked across the last one reports.
-	// +checklocks:mu
-	epoch uint64
-	// +checklocks:mu
-	breakErr error
-	// flushers counts blocked FlushFileBuffers calls, so reads notify flushQ only then.
-	// +checklocks:mu
-	flushers int
-
-	// connQ wakes blocked ConnectNamedPipe calls; flushQ blocked FlushFileBuffers calls.
-	connQ, flushQ kernel.WaitQueue
+	connects reqQueue
 }
 
 func newInstance(fcb *namedPipe, m *kernel.Machine, serverPID, outSize, inSize uint32, state instState) *instance {
@@ -141,21 +130,23 @@ func (in *instance) advanceLocked(to instState) {
 	in.state = to
 }
 
-// breakLocked records that the current connection ended with err (for blocked flushes)
-// and schedules the wake-ups every state change owes.
+// breakLocked fails what the end of the current connection (err) ends: pending
+// flushes on both ends and pending connects.
 // Preconditions: in.mu is held.
 func (in *instance) breakLocked(err error, wl *wakeList) {
-	in.epoch++
-	in.breakErr = err
-	wl.addQueue(&in.flushQ)
-	wl.addQueue(&in.connQ)
+	in.toServer.flushes.failAllLocked(err, wl)
+	in.toClient.flushes.failAllLocked(err, wl)
+	in.connects.failAllLocked(err, wl)
 }
 
-// noteDrainedLocked wakes blocked flushes once b, a buffer they wait on, is empty.
+// noteDrainedLocked completes the flushes waiting on b once b is empty: a flush is done
+// when the reader has taken everything, and nothing that happens later changes that.
 // Preconditions: in.mu is held.
 func (in *instance) noteDrainedLocked(b *buffer, wl *wakeList) {
-	if in.flushers > 0 && b.emptyLocked() {
-		wl.addQueue(&in.flushQ)
+	if b.flushes.n > 0 && b.emptyLocked() {
+		for b.flushes.n > 0 {
+			completeLocked(b.flushes.pop(), 0, nil, wl)
+		}
 	}
 }
 
@@ -165,8 +156,9 @@ func (in *instance) connectLocked(c *end, pid uint32, host string, wl *wakeList)
 	in.advanceLocked(stateConnected)
 	in.client = c
 	in.clientPID, in.clientHost, in.hasClient = pid, host, true
-	in.connects++
-	wl.addQueue(&in.connQ)
+	for in.connects.n > 0 {
+		completeLocked(in.connects.pop(), 0, nil, wl)
+	}
 }
 
 // disconnectLocked is DisconnectNamedPipe on the server end: every queued byte is

@@ -76,11 +76,22 @@ func PeekNamedPipe(p *kernel.Process, h kernel.Handle, buf []byte) (read, avail,
 // ERROR_OPERATION_ABORTED when ctx is done or p exits, in which case the request stays
 // in the pipe (#164).
 func TransactNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle, in, out []byte) (int, error) {
-	c, e, err := callEnd(ctx, p, h, kernel.FILE_READ_DATA|kernel.FILE_WRITE_DATA)
+	return TransactNamedPipeOverlapped(ctx, p, h, in, out, nil)
+}
+
+// TransactNamedPipeOverlapped is TransactNamedPipe with an OVERLAPPED: on a handle
+// opened with FILE_FLAG_OVERLAPPED, waiting for the reply returns ERROR_IO_PENDING and
+// the reply's count and status arrive through ov.
+func TransactNamedPipeOverlapped(ctx context.Context, p *kernel.Process, h kernel.Handle, in, out []byte, ov *kernel.Overlapped) (int, error) {
+	c, e, err := callEndOverlapped(ctx, p, h, kernel.FILE_READ_DATA|kernel.FILE_WRITE_DATA, ov)
 	if err != nil {
 		return 0, err
 	}
-	defer c.Object.DecRef()
+	return c.Finish(e.transact(c, in, out))
+}
+
+func (e *end) transact(c kernel.Call, in, out []byte) (int, error) {
+	var err error
 	inst := e.inst
 	rb, wb := e.readBuf(), e.writeBuf()
 	inst.mu.Lock()
@@ -111,16 +122,18 @@ func TransactNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle, 
 		}
 	}
 	inst.traceIO(e, "transact request", len(in))
-	o := e.getOp(false)
-	o.buf, o.msgMode = out, true
-	rb.readers.push(o)
+	r := c.NewRequest(&e.reqs)
+	r.Buf, r.Flags = out, reqRead|reqMsgMode
+	if err := e.pend(r); err != nil {
+		// The process is exiting; the request message stays in the pipe (#164).
+		inst.mu.Unlock()
+		wl.run()
+		return 0, err
+	}
+	rb.readers.push(r)
 	inst.mu.Unlock()
 	wl.run()
-	e.ioPending()
-	n, err := inst.waitOp(c, o, rb, false)
-	e.putOp(o, false)
-	e.ioFinished(err)
-	return n, err
+	return 0, r
 }
 
 // CallNamedPipe connects to the message-type pipe name, sends in as one message, reads

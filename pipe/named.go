@@ -20,8 +20,9 @@ const (
 	FILE_FLAG_FIRST_PIPE_INSTANCE uint32 = 0x00080000
 	// FILE_FLAG_WRITE_THROUGH is accepted and has no effect.
 	FILE_FLAG_WRITE_THROUGH = kernel.FILE_FLAG_WRITE_THROUGH
-	// FILE_FLAG_OVERLAPPED is accepted; every winsim call is synchronous (overlapped I/O
-	// comes later, see docs/deviations.md).
+	// FILE_FLAG_OVERLAPPED opens the server end for overlapped I/O: ReadFileOverlapped,
+	// WriteFileOverlapped, ConnectNamedPipeOverlapped and TransactNamedPipeOverlapped
+	// may return ERROR_IO_PENDING and complete later (docs/io.md).
 	FILE_FLAG_OVERLAPPED = kernel.FILE_FLAG_OVERLAPPED
 	// WRITE_DAC in dwOpenMode adds WRITE_DAC to the server handle's access.
 	WRITE_DAC uint32 = 0x00040000
@@ -112,9 +113,22 @@ type namedPipe struct {
 	// +checklocks:mu
 	deleted bool
 
-	// waitQ wakes WaitNamedPipe callers when an instance starts listening or the pipe
-	// goes away.
-	waitQ kernel.WaitQueue
+	// waiters are the pending WaitNamedPipe requests: they complete when an instance
+	// starts listening and fail when the pipe goes away.
+	// +checklocks:mu
+	waiters reqQueue
+}
+
+// CancelRequest implements kernel.RequestOwner for WaitNamedPipe's requests (a
+// timeout, a context, process exit).
+func (fcb *namedPipe) CancelRequest(r *kernel.Request, err error) {
+	var wl wakeList
+	fcb.mu.Lock()
+	if !r.Done() && fcb.waiters.remove(r) {
+		completeLocked(r, 0, err, &wl)
+	}
+	fcb.mu.Unlock()
+	wl.run()
 }
 
 // ntName is the pipe's NT name, for views.
@@ -129,7 +143,9 @@ func (fcb *namedPipe) ntName() string {
 // Preconditions: fcb.mu is held.
 func (fcb *namedPipe) addListenerLocked(in *instance, wl *wakeList) {
 	fcb.listeners = append(fcb.listeners, in)
-	wl.addQueue(&fcb.waitQ)
+	for fcb.waiters.n > 0 {
+		completeLocked(fcb.waiters.pop(), 0, nil, wl)
+	}
 }
 
 // removeListenerLocked takes in off the listening queue.
@@ -169,7 +185,7 @@ func (fcb *namedPipe) instanceClosedLocked(wl *wakeList) {
 	if fcb.dev != nil && fcb.dev.pipes[fcb.key] == fcb {
 		delete(fcb.dev.pipes, fcb.key)
 	}
-	wl.addQueue(&fcb.waitQ)
+	fcb.waiters.failAllLocked(kernel.ERROR_FILE_NOT_FOUND, wl)
 }
 
 // CreateNamedPipe creates an instance of the named pipe name, creating the pipe with its
@@ -180,7 +196,7 @@ func (fcb *namedPipe) instanceClosedLocked(wl *wakeList) {
 // name is \\.\pipe\pipename (pipename may contain anything but is compared
 // case-insensitively; `\\?\pipe\...` keeps it verbatim). openMode is one of
 // PIPE_ACCESS_INBOUND, PIPE_ACCESS_OUTBOUND or PIPE_ACCESS_DUPLEX, plus
-// FILE_FLAG_FIRST_PIPE_INSTANCE, FILE_FLAG_OVERLAPPED (accepted; calls stay synchronous),
+// FILE_FLAG_FIRST_PIPE_INSTANCE, FILE_FLAG_OVERLAPPED (overlapped I/O on the server end),
 // FILE_FLAG_WRITE_THROUGH or WRITE_DAC. pipeMode combines PIPE_TYPE_BYTE or
 // PIPE_TYPE_MESSAGE, PIPE_READMODE_BYTE or PIPE_READMODE_MESSAGE, PIPE_WAIT or
 // PIPE_NOWAIT, and PIPE_ACCEPT_REMOTE_CLIENTS or PIPE_REJECT_REMOTE_CLIENTS.
@@ -270,14 +286,17 @@ func CreateNamedPipe(p *kernel.Process, name string, openMode, pipeMode, maxInst
 		msgRead: pipeMode&PIPE_READMODE_MESSAGE != 0,
 		nowait:  pipeMode&PIPE_NOWAIT != 0,
 	}
-	return newEndHandle(p, m, srv, sa.Inherit(), granted, "instance created "+in.describeConfig())
+	return newEndHandle(p, m, srv, sa.Inherit(), granted, openMode&FILE_FLAG_OVERLAPPED != 0, "instance created "+in.describeConfig())
 }
 
 // newEndHandle creates the kernel object for e, links it to its instance and gives p a
 // handle to it. If the handle cannot be made, closing the object undoes the end.
-func newEndHandle(p *kernel.Process, m *kernel.Machine, e *end, inherit bool, granted kernel.Access, detail string) (kernel.Handle, error) {
+func newEndHandle(p *kernel.Process, m *kernel.Machine, e *end, inherit bool, granted kernel.Access, overlapped bool, detail string) (kernel.Handle, error) {
 	in := e.inst
 	o := m.NewObject(kernel.FileType, e)
+	if overlapped {
+		o.SetOverlapped()
+	}
 	if n := in.fcb.ntName(); n != "" {
 		o.SetName(n)
 	}

@@ -2,115 +2,119 @@ package pipe
 
 import "github.com/winsim/winsim/kernel"
 
-// This file implements the pending operations of pipe I/O: a ReadFile blocked on an
-// empty pipe or a WriteFile blocked on a full one (NT: an IRP queued in the NPFS data
-// queue; Wine: an async on read_q/write_q). The cycle of one:
+// This file holds the pipe's part of the kernel's I/O requests (kernel/request.go):
+// every pipe operation that cannot finish at once — a ReadFile on an empty pipe, a
+// WriteFile that does not fit, a FlushFileBuffers with unread data, a ConnectNamedPipe,
+// TransactNamedPipe's wait for the reply — is a kernel.Request queued under the
+// instance lock (NT: an IRP in the NPFS queues; Wine: an async on read_q/write_q):
 //
-//  1. Issued: the caller takes its end's spare op (or a new one) and queues it under the instance lock
-//     (a pending read on the buffer's readers, a pending write on its record).
-//  2. Completed: whoever changes the pipe (a writer, a reader, a disconnect, a close)
-//     fills in n and err under the lock and adds the op to a wakeList, which signals it
-//     after the lock is released.
-//  3. Or abandoned: the caller's ctx is done or its process exits; the caller takes the
-//     lock, and if the op has not completed it unqueues it (a pending write takes its
-//     unread bytes with it) and reports an error matching ERROR_OPERATION_ABORTED.
-//  4. Kept by the caller as its end's spare once it has its result.
+//   - reads on their buffer's readers, a pending write on its record (record.w),
+//     flushes on the flushing end's write buffer, connects on the instance;
+//   - completed by whoever changes the pipe (a writer, a reader, a disconnect, a
+//     close), which unqueues the request and sets its result under the lock and adds it
+//     to a wakeList, which notifies it after the lock is released;
+//   - or cancelled through end.CancelRequest (CancelIo, a context, process exit),
+//     which unqueues it if it has not completed (the completion wins, as a completed
+//     IRP does on NT); a cancelled write takes its unread bytes out of the pipe (Wine
+//     dlls/kernel32/tests/pipe.c test_blocking_rw; docs/io.md).
 //
-// Ops are the only per-operation state; they are reused, so blocking reads and writes
+// Synchronous requests come from the end's RequestCache, so blocking reads and writes
 // allocate nothing in steady state, and no goroutine or timer is started per operation.
 
-// op is one pending read or write.
-type op struct {
-	// buf is the read's destination; set before queuing, immutable while queued.
-	buf []byte
-	// msgMode is the read's read mode, fixed when it was issued.
-	msgMode bool
+// Request kinds, in kernel.Request.Flags; reqMsgMode marks a read in message read mode.
+const (
+	reqRead uint32 = 1 + iota
+	reqWrite
+	reqFlush
+	reqConnect
+	reqKindMask uint32 = 0xF
+	reqMsgMode  uint32 = 0x10
+)
 
-	// Protected by the instance's mu.
-	done bool
-	n    int
-	err  error
-
-	// wake receives one value when the op completes. Capacity 1.
-	wake chan struct{}
+// completeLocked records r's result and schedules its notification.
+// Preconditions: the instance's mu is held; r has just been unqueued.
+func completeLocked(r *kernel.Request, n int, err error, wl *wakeList) {
+	r.SetResult(n, err)
+	wl.addReq(r)
 }
 
-// getOp returns an op for a blocking call on e: e's spare for this kind of call, or a
-// new one. Ops are kept per end, not in a global pool, because the wake channel of an op
-// made inside a testing/synctest bubble may be used only in that bubble; an end, and so
-// its ops, belongs to the bubble that created it.
-func (e *end) getOp(write bool) *op {
-	if o := e.spare[b2i(write)].Swap(nil); o != nil {
-		return o
+// pend enters r, made for c, as pending on e; the caller queues it under the same
+// lock. It fails as kernel.Request.Pend does.
+// Preconditions: the instance's mu is held.
+func (e *end) pend(r *kernel.Request) error {
+	if err := r.Pend(e); err != nil {
+		return err
 	}
-	return &op{wake: make(chan struct{}, 1)}
+	e.ioPending()
+	return nil
 }
 
-// putOp keeps o as e's spare. Preconditions: o is completed and its wake-up consumed.
-func (e *end) putOp(o *op, write bool) {
-	*o = op{wake: o.wake}
-	e.spare[b2i(write)].CompareAndSwap(nil, o)
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
+// CancelRequest implements kernel.RequestOwner: r, pended on e, is unqueued and
+// completed with err unless it completed first.
+func (e *end) CancelRequest(r *kernel.Request, err error) {
+	in := e.inst
+	var wl wakeList
+	in.mu.Lock()
+	if r.Done() {
+		in.mu.Unlock()
+		return
 	}
-	return 0
+	found := false
+	switch r.Flags & reqKindMask {
+	case reqRead:
+		found = e.readBuf().readers.remove(r)
+	case reqWrite:
+		b := e.writeBuf()
+		found = b.cancelWriteLocked(r, &wl)
+		in.noteDrainedLocked(b, &wl)
+	case reqFlush:
+		found = e.writeBuf().flushes.remove(r)
+	case reqConnect:
+		found = in.connects.remove(r) // the instance keeps listening
+	}
+	if found {
+		completeLocked(r, 0, err, &wl)
+	}
+	in.mu.Unlock()
+	wl.run()
 }
 
-// completeLocked records o's result and schedules its wake-up.
-// Preconditions: the instance's mu is held; o is queued and not yet completed.
-func (o *op) completeLocked(n int, err error, wl *wakeList) {
-	o.done, o.n, o.err = true, n, err
-	wl.addOp(o)
-}
-
-// wakeList collects the wake-ups a locked section owes, to deliver after unlocking.
-// It lives on the stack of the call that owns the lock.
+// wakeList collects the notifications a locked section owes, to deliver after
+// unlocking. It lives on the stack of the call that owns the lock.
 type wakeList struct {
-	ops   [4]*op
-	nops  int
-	extra []*op
-	qs    [3]*kernel.WaitQueue
-	nqs   int
+	reqs  [4]*kernel.Request
+	nreqs int
+	extra []*kernel.Request
 }
 
-func (wl *wakeList) addOp(o *op) {
-	if wl.nops < len(wl.ops) {
-		wl.ops[wl.nops] = o
-		wl.nops++
+func (wl *wakeList) addReq(r *kernel.Request) {
+	if wl.nreqs < len(wl.reqs) {
+		wl.reqs[wl.nreqs] = r
+		wl.nreqs++
 		return
 	}
-	wl.extra = append(wl.extra, o)
+	wl.extra = append(wl.extra, r)
 }
 
-// addQueue schedules q.Notify; each queue is notified once.
-func (wl *wakeList) addQueue(q *kernel.WaitQueue) {
-	for i := 0; i < wl.nqs; i++ {
-		if wl.qs[i] == q {
-			return
-		}
-	}
-	if wl.nqs < len(wl.qs) {
-		wl.qs[wl.nqs] = q
-		wl.nqs++
-		return
-	}
-	q.Notify() // more than we track: notifying early is only an extra wake-up
-}
-
-// run delivers the wake-ups. Preconditions: no pipe lock is held.
+// run delivers the notifications. Preconditions: no pipe lock is held.
 func (wl *wakeList) run() {
-	for i := 0; i < wl.nops; i++ {
-		wl.ops[i].wake <- struct{}{}
+	for i := 0; i < wl.nreqs; i++ {
+		notify(wl.reqs[i])
 	}
-	for _, o := range wl.extra {
-		o.wake <- struct{}{}
+	for _, r := range wl.extra {
+		notify(r)
 	}
-	for i := 0; i < wl.nqs; i++ {
-		wl.qs[i].Notify()
+}
+
+// notify signals the end's file object if the completed request succeeded and gave
+// no event of its own (Wine dlls/ntdll/tests/pipe.c test_completion: with an event,
+// only the event is signalled; FILE_SKIP_SET_EVENT_ON_HANDLE stops it), then notifies
+// the request.
+func notify(r *kernel.Request) {
+	if e, ok := r.Owner().(*end); ok && !r.HasEvent() && !e.obj.SkipSetEventOnHandle() {
+		e.ioFinished(r.Err())
 	}
+	r.Notify()
 }
 
 // errMoreData marks a read that returned part of a message.
@@ -121,52 +125,53 @@ var errMoreData error = kernel.ERROR_MORE_DATA
 // reports cancellation with the same type.
 type AbortError = kernel.AbortError
 
-// waitOp sleeps until o, queued on b (as a write if write is set, else as a read),
-// completes, c.Ctx is done or c.Process exits. On cancellation it unqueues o, unless o
-// completed first (the completion wins, as a completed IRP does on NT); a pending write
-// takes its unread bytes out of the pipe (facts §3.13 #172, #174). It consumes o's
-// wake-up either way and returns o's result; the caller still owns o.
-//
-// It is kernel.Call.Block's cancellation with a different wake-up, on purpose: Block
-// allocates a waiter per call, registers it on a WaitQueue and re-runs a try function
-// on every Notify, while an op is completed directly, result included, by whoever
-// changes the pipe, so a blocking read or write costs no allocation and no retry.
-// Cancellation is reported as Block reports it: a kernel.AbortError whose cause is
-// the context's error (context.Canceled, context.DeadlineExceeded) or
-// kernel.ErrProcessExiting.
-func (in *instance) waitOp(c kernel.Call, o *op, b *buffer, write bool) (int, error) {
-	var ctxDone <-chan struct{}
-	if c.Ctx != nil {
-		ctxDone = c.Ctx.Done()
+// reqQueue is a growable FIFO ring of pending requests. Its zero value is empty.
+type reqQueue struct {
+	buf  []*kernel.Request
+	head int
+	n    int
+}
+
+func (q *reqQueue) at(i int) *kernel.Request { return q.buf[(q.head+i)&(len(q.buf)-1)] }
+
+func (q *reqQueue) push(r *kernel.Request) {
+	if q.n == len(q.buf) {
+		nb := make([]*kernel.Request, max(4, 2*len(q.buf)))
+		for i := 0; i < q.n; i++ {
+			nb[i] = q.at(i)
+		}
+		q.buf, q.head = nb, 0
 	}
-	var dying <-chan struct{}
-	if c.Process != nil {
-		dying = c.Process.Done()
+	q.buf[(q.head+q.n)&(len(q.buf)-1)] = r
+	q.n++
+}
+
+func (q *reqQueue) pop() *kernel.Request {
+	r := q.buf[q.head]
+	q.buf[q.head] = nil
+	q.head = (q.head + 1) & (len(q.buf) - 1)
+	q.n--
+	return r
+}
+
+// remove takes r out of the queue wherever it is; it reports whether r was there.
+func (q *reqQueue) remove(r *kernel.Request) bool {
+	for i := 0; i < q.n; i++ {
+		if q.at(i) == r {
+			for j := i; j < q.n-1; j++ {
+				q.buf[(q.head+j)&(len(q.buf)-1)] = q.at(j + 1)
+			}
+			q.buf[(q.head+q.n-1)&(len(q.buf)-1)] = nil
+			q.n--
+			return true
+		}
 	}
-	var cause error
-	select {
-	case <-o.wake:
-		return o.n, o.err
-	case <-ctxDone:
-		cause = c.Ctx.Err()
-	case <-dying:
-		cause = kernel.ErrProcessExiting
+	return false
+}
+
+// failAllLocked completes every queued request with err.
+func (q *reqQueue) failAllLocked(err error, wl *wakeList) {
+	for q.n > 0 {
+		completeLocked(q.pop(), 0, err, wl)
 	}
-	var wl wakeList
-	in.mu.Lock()
-	if o.done {
-		in.mu.Unlock()
-		<-o.wake
-		return o.n, o.err
-	}
-	if write {
-		b.cancelWriteLocked(o, &wl)
-		in.noteDrainedLocked(b, &wl)
-	} else {
-		b.readers.remove(o)
-	}
-	o.done = true
-	in.mu.Unlock()
-	wl.run()
-	return 0, &AbortError{Cause: cause}
 }

@@ -1,0 +1,282 @@
+package kernel
+
+import (
+	"context"
+	"strconv"
+	"sync"
+)
+
+// This file implements I/O completion ports (NT's IoCompletion objects, KQUEUE): a
+// queue of completion packets that overlapped operations on associated file objects,
+// and PostQueuedCompletionStatus, add to, and that GetQueuedCompletionStatus takes
+// from, oldest first. A GetQueuedCompletionStatus that finds the queue empty is a
+// Request queued on the port (the same mechanism as every other wait for I/O).
+
+// IoCompletionType is the type of completion port objects.
+var IoCompletionType = &Type{
+	Name:  "IoCompletion",
+	Valid: IO_COMPLETION_ALL_ACCESS,
+	Generic: GenericMapping{
+		Read:    STANDARD_RIGHTS_READ | IO_COMPLETION_QUERY_STATE,
+		Write:   STANDARD_RIGHTS_WRITE | IO_COMPLETION_MODIFY_STATE,
+		Execute: STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE,
+		All:     IO_COMPLETION_ALL_ACCESS,
+	},
+}
+
+// Completion port access rights.
+const (
+	IO_COMPLETION_QUERY_STATE  Access = 0x0001
+	IO_COMPLETION_MODIFY_STATE Access = 0x0002
+	IO_COMPLETION_ALL_ACCESS   Access = STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3
+)
+
+// completionPacket is one queued completion.
+type completionPacket struct {
+	n   int
+	key uintptr
+	ov  *Overlapped
+	err error
+}
+
+// completionPort is an IoCompletion object's body.
+//
+// Lifetime: created by CreateIoCompletionPort with one handle; file objects associated
+// with it hold a pointer reference (their completions keep the queue alive). When its
+// last handle closes, waiting GetQueuedCompletionStatus calls fail with
+// ERROR_ABANDONED_WAIT_0 and queued packets are dropped (MS docs
+// GetQueuedCompletionStatus).
+//
+// Lock order: mu is a leaf except that Requests' SetResult (Process.reqMu) is called
+// under it.
+type completionPort struct {
+	concurrency uint32 // immutable
+
+	mu sync.Mutex
+	// +checklocks:mu
+	packets []completionPacket
+	// +checklocks:mu
+	waiters []*Request
+	// +checklocks:mu
+	closed bool
+}
+
+// portBinding is a file object's association with a completion port.
+type portBinding struct {
+	port *Object
+	key  uintptr
+}
+
+// CreateIoCompletionPort creates a completion port, associates a file with one, or
+// both (CreateIoCompletionPort). file InvalidHandle (INVALID_HANDLE_VALUE) with existing 0 creates a
+// port and returns its handle; a file handle with existing 0 creates a port and
+// associates the file with key; a file handle with an existing port associates the
+// file with it and returns existing. A file can be associated with one port only
+// (ERROR_INVALID_PARAMETER otherwise). concurrency is recorded (0: the number of
+// processors); winsim has no threads to limit.
+func (p *Process) CreateIoCompletionPort(file, existing Handle, key uintptr, concurrency uint32) (Handle, error) {
+	var fo *Object
+	if file != InvalidHandle {
+		o, _, err := p.Reference(file, 0, FileType)
+		if err != nil {
+			return 0, err
+		}
+		defer o.DecRef()
+		fo = o
+	} else if existing != 0 {
+		return 0, ERROR_INVALID_PARAMETER
+	}
+	var port *Object
+	h := existing
+	if existing != 0 {
+		o, _, err := p.Reference(existing, IO_COMPLETION_MODIFY_STATE, IoCompletionType)
+		if err != nil {
+			return 0, err
+		}
+		defer o.DecRef()
+		port = o
+	} else {
+		port = p.machine.NewObject(IoCompletionType, &completionPort{concurrency: concurrency})
+		var err error
+		h, err = p.NewHandle(port, IO_COMPLETION_ALL_ACCESS, false)
+		if err != nil {
+			port.DecRef()
+			return 0, err
+		}
+		defer port.DecRef()
+	}
+	if fo != nil {
+		port.IncRef()
+		if !fo.port.CompareAndSwap(nil, &portBinding{port: port, key: key}) {
+			port.DecRef()
+			if existing == 0 {
+				_ = p.CloseHandle(h)
+			}
+			return 0, ERROR_INVALID_PARAMETER
+		}
+	}
+	return h, nil
+}
+
+// postToPort queues a completion packet to o's port, if o has one, unless the
+// operation's event handle has its low bit set (MS docs GetQueuedCompletionStatus:
+// such an operation is not queued).
+func (o *Object) postToPort(n int, ov *Overlapped, err error, hEvent Handle) {
+	b := o.port.Load()
+	if b == nil || hEvent&1 != 0 {
+		return
+	}
+	b.port.body.(*completionPort).post(completionPacket{n: n, key: b.key, ov: ov, err: err})
+}
+
+// releasePort drops a file object's association (when the object is deleted).
+func (o *Object) releasePort() {
+	if b := o.port.Swap(nil); b != nil {
+		b.port.DecRef()
+	}
+}
+
+func (cp *completionPort) post(pk completionPacket) {
+	cp.mu.Lock()
+	if cp.closed {
+		cp.mu.Unlock()
+		return
+	}
+	if len(cp.waiters) > 0 {
+		// LIFO, as NT releases the most recent waiter first (KQUEUE).
+		r := cp.waiters[len(cp.waiters)-1]
+		cp.waiters = cp.waiters[:len(cp.waiters)-1]
+		r.setPacket(pk.n, pk.key, pk.ov, pk.err)
+		cp.mu.Unlock()
+		r.Notify()
+		return
+	}
+	cp.packets = append(cp.packets, pk)
+	cp.mu.Unlock()
+}
+
+// CancelRequest implements RequestOwner for a GetQueuedCompletionStatus wait.
+func (cp *completionPort) CancelRequest(r *Request, err error) {
+	cp.mu.Lock()
+	for i, w := range cp.waiters {
+		if w == r {
+			cp.waiters = append(cp.waiters[:i], cp.waiters[i+1:]...)
+			r.SetResult(0, err)
+			cp.mu.Unlock()
+			r.Notify()
+			return
+		}
+	}
+	cp.mu.Unlock()
+}
+
+// Close implements Ops: the port's last handle is closed.
+func (cp *completionPort) Close(*Object, *Process) {
+	cp.mu.Lock()
+	cp.closed = true
+	cp.packets = nil
+	ws := cp.waiters
+	cp.waiters = nil
+	for _, r := range ws {
+		r.SetResult(0, ERROR_ABANDONED_WAIT_0)
+	}
+	cp.mu.Unlock()
+	for _, r := range ws {
+		r.Notify()
+	}
+}
+
+// Delete implements Ops.
+func (cp *completionPort) Delete(*Object) {}
+
+// Describe implements Describer.
+func (cp *completionPort) Describe() string {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return strconv.Itoa(len(cp.packets)) + " queued, " + strconv.Itoa(len(cp.waiters)) + " waiting"
+}
+
+// CompletionStatus is one packet GetQueuedCompletionStatus dequeued.
+type CompletionStatus struct {
+	Bytes      int
+	Key        uintptr
+	Overlapped *Overlapped
+}
+
+// GetQueuedCompletionStatus dequeues the oldest completion packet of port, waiting up
+// to timeoutMs milliseconds (INFINITE: no limit) for one (GetQueuedCompletionStatus).
+// The packet of a failed operation is returned together with that operation's error
+// (the call "returns FALSE with a non-NULL lpOverlapped"); an empty queue after the
+// timeout gives WAIT_TIMEOUT with no packet; a port whose handle is closed during the
+// wait ERROR_ABANDONED_WAIT_0.
+func (p *Process) GetQueuedCompletionStatus(ctx context.Context, port Handle, timeoutMs uint32) (CompletionStatus, error) {
+	o, granted, err := p.Reference(port, IO_COMPLETION_MODIFY_STATE, IoCompletionType)
+	if err != nil {
+		return CompletionStatus{}, err
+	}
+	c := Call{Ctx: ctx, Process: p, Object: o, Handle: port, Granted: granted}
+	cp := o.body.(*completionPort)
+	cp.mu.Lock()
+	if len(cp.packets) > 0 {
+		pk := cp.packets[0]
+		cp.packets[0] = completionPacket{}
+		cp.packets = cp.packets[1:]
+		cp.mu.Unlock()
+		o.DecRef()
+		return CompletionStatus{Bytes: pk.n, Key: pk.key, Overlapped: pk.ov}, pk.err
+	}
+	if timeoutMs == 0 {
+		cp.mu.Unlock()
+		o.DecRef()
+		return CompletionStatus{}, WAIT_TIMEOUT
+	}
+	r := c.NewRequest(nil)
+	r.Timeout = Millis(timeoutMs)
+	r.TimeoutErr = WAIT_TIMEOUT
+	if err := r.Pend(cp); err != nil {
+		cp.mu.Unlock()
+		o.DecRef()
+		return CompletionStatus{}, err
+	}
+	cp.waiters = append(cp.waiters, r)
+	cp.mu.Unlock()
+	n, err := c.Finish(0, r)
+	if r.pov == nil && err != nil {
+		return CompletionStatus{}, err
+	}
+	return CompletionStatus{Bytes: n, Key: r.key, Overlapped: r.pov}, err
+}
+
+// PostQueuedCompletionStatus queues a packet of the caller's making to port
+// (PostQueuedCompletionStatus).
+func (p *Process) PostQueuedCompletionStatus(port Handle, bytes uint32, key uintptr, ov *Overlapped) error {
+	o, _, err := p.Reference(port, IO_COMPLETION_MODIFY_STATE, IoCompletionType)
+	if err != nil {
+		return err
+	}
+	defer o.DecRef()
+	o.body.(*completionPort).post(completionPacket{n: int(bytes), key: key, ov: ov})
+	return nil
+}
+
+// SetFileCompletionNotificationModes sets how completions on the file h refers to are
+// reported (SetFileCompletionNotificationModes): FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
+// (an operation that succeeds at once queues no packet) and
+// FILE_SKIP_SET_EVENT_ON_HANDLE (the file object is not signalled on completion).
+func (p *Process) SetFileCompletionNotificationModes(h Handle, flags uint8) error {
+	if uint32(flags)&^(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS|FILE_SKIP_SET_EVENT_ON_HANDLE) != 0 {
+		return ERROR_INVALID_PARAMETER
+	}
+	o, _, err := p.Reference(h, 0, FileType)
+	if err != nil {
+		return err
+	}
+	defer o.DecRef()
+	o.ioMode.Or(uint32(flags))
+	return nil
+}
+
+// SkipSetEventOnHandle reports FILE_SKIP_SET_EVENT_ON_HANDLE on the file object.
+func (o *Object) SkipSetEventOnHandle() bool {
+	return o.ioMode.Load()&FILE_SKIP_SET_EVENT_ON_HANDLE != 0
+}

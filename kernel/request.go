@@ -1,0 +1,368 @@
+package kernel
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// This file implements I/O requests: the one kernel mechanism for every operation
+// that cannot finish at once (NT's IRP; Wine's async). A pipe read on an empty pipe, a
+// write that does not fit, a ConnectNamedPipe, a flush, a mailslot read, a
+// GetQueuedCompletionStatus: each is a Request queued on the object that will
+// complete it. The cycle of one:
+//
+//  1. Made: Call.NewRequest takes the file system's cached request (synchronous
+//     calls) or a new one (overlapped calls, which outlive the call) and binds it to
+//     the calling process, handle and file object.
+//  2. Pended: under its own lock, the file system calls Request.Pend, which enters
+//     the request in its process's list of pending requests (refused once the process
+//     is exiting), and queues the request on its object. It returns the request as
+//     the operation's error; Call.Finish sees it and owns the call's reference on the
+//     file object from then on: the request holds it until completion.
+//  3. Completed, exactly once, by whoever changes the object (a writer, a reader, a
+//     disconnect, a cancel): under the file system's lock it unqueues the request and
+//     calls SetResult, which also takes the request off its process's list; after
+//     unlocking it calls Notify, which reports the completion as the call asked (wake
+//     the synchronous caller; or fill in the Overlapped, set its event, queue a packet
+//     to the file's completion port) and drops the request's file reference.
+//  4. Or cancelled: CancelIo, CancelIoEx, the caller's context, a timeout, process
+//     exit all call the owner's CancelRequest, which completes the request as in 3 if
+//     it is still queued and does nothing if it completed first (a completed IRP is
+//     not cancelled).
+//
+// A synchronous call is "pend, then wait for this request" (Call.Finish). No goroutine
+// and no timer (beyond a Win32 timeout's) is started per request, and a synchronous
+// request is reused through its file system's RequestCache, so blocking I/O allocates
+// nothing in steady state.
+//
+// Process exit (process_exit.go) cancels and completes every pending request of the
+// process before it closes the process's handles: when a wait on the process returns,
+// no request of it holds a reference, and a call blocked at exit reports
+// ERROR_OPERATION_ABORTED rather than what its own handles' closing would cause.
+//
+// Lock order: a file system's own locks → Process.reqMu (Pend and SetResult take it
+// under the file system's lock; cancellation never calls CancelRequest holding it).
+
+// RequestOwner is the object a request is queued on: the file system's part of
+// cancellation (NT's cancel routine).
+type RequestOwner interface {
+	// CancelRequest completes r with err (SetResult, then Notify after unlocking) if
+	// r is still queued, and does nothing if r has already completed. It is called
+	// without kernel locks held.
+	CancelRequest(r *Request, err error)
+}
+
+// Request is one pending I/O operation. See the top of this file for its cycle.
+// Requests must not be copied.
+type Request struct {
+	_ noCopy
+	// Buf is the operation's buffer (a read's destination, a write's source), set
+	// by the file system before Pend and immutable while the request is queued.
+	Buf []byte
+	// Flags is the file system's: a mode fixed when the operation was issued (a
+	// pipe read's read mode). Immutable while queued.
+	Flags uint32
+	// Timeout, if >= 0 when pended, is the Win32 timeout after which the request is
+	// cancelled with TimeoutErr (a mailslot read timeout, WaitNamedPipe's wait). -1
+	// (the value NewRequest sets) means none.
+	Timeout    time.Duration
+	TimeoutErr error
+
+	// Bound by NewRequest; immutable while queued.
+	process *Process
+	file    *Object // the file object; nil for requests on non-file objects (a port wait)
+	handle  Handle
+	ov      *Overlapped
+	cache   *RequestCache
+	owner   RequestOwner
+	// event is the Overlapped's event, referenced at issue; nil for none.
+	event *Object
+	// pins counts cancellers holding r between picking it off its process's list and
+	// calling its owner; a pinned request is not reused (RequestCache.put).
+	pins atomic.Int32
+
+	// Written by SetResult (under the owner's lock), read after Notify's wake-up or
+	// by Notify itself.
+	n    int
+	err  error
+	key  uintptr       // a port wait's packet: completion key
+	pov  *Overlapped   // and OVERLAPPED pointer
+	done atomic.Bool   // SetResult ran
+	wake chan struct{} // synchronous requests: one value at completion. Capacity 1.
+
+	timer Timer // an overlapped request's Win32 timeout
+
+	// Links in process.pending, protected by process.reqMu.
+	prev, next *Request
+	listed     bool
+}
+
+// RequestCache keeps a file system's spare synchronous requests: one per kind of
+// operation an object serves at a time (a pipe end's read and write). Requests are
+// cached per object, not in a global pool, because a request's wake channel made
+// inside a testing/synctest bubble may be used only in that bubble, and an object
+// belongs to the bubble that created it. Its zero value is empty.
+type RequestCache struct{ spare [2]atomic.Pointer[Request] }
+
+func (rc *RequestCache) get() *Request {
+	for i := range rc.spare {
+		if r := rc.spare[i].Swap(nil); r != nil {
+			return r
+		}
+	}
+	return &Request{wake: make(chan struct{}, 1)}
+}
+
+func (rc *RequestCache) put(r *Request) {
+	if r.pins.Load() != 0 {
+		return // a canceller still looks at it: let it go
+	}
+	wake := r.wake
+	*r = Request{wake: wake}
+	for i := range rc.spare {
+		if rc.spare[i].CompareAndSwap(nil, r) {
+			return
+		}
+	}
+}
+
+// NewRequest returns a request for the operation c serves, bound to c's process,
+// handle and file object: from cache for a synchronous call, a new one for an
+// overlapped call (it outlives the call). cache may be nil (no reuse).
+func (c Call) NewRequest(cache *RequestCache) *Request {
+	var r *Request
+	switch {
+	case c.async:
+		r = &Request{ov: c.Overlapped, event: c.event}
+	case cache == nil:
+		r = &Request{wake: make(chan struct{}, 1)}
+	default:
+		r = cache.get()
+		r.cache = cache
+	}
+	r.process, r.file, r.handle = c.Process, c.Object, c.Handle
+	r.Timeout = -1
+	return r
+}
+
+// Pend enters r in its process's pending requests, with owner as the object it is
+// queued on. The caller queues r on owner under the same lock, and returns r from the
+// operation (a *Request is the error "pending"), so that Call.Finish waits for it or
+// reports ERROR_IO_PENDING. From then on r holds its call's reference on the object,
+// until Notify. Pend fails with an *AbortError once the process has begun exiting (its
+// pending requests have been, or are being, cancelled): the caller must then not queue
+// r and returns that error. A request must not be pended with Timeout 0: the file
+// system answers such a call at once.
+//
+// Preconditions: the owner's lock is held; r is fresh from NewRequest.
+func (r *Request) Pend(owner RequestOwner) error {
+	r.owner = owner
+	if p := r.process; p != nil {
+		p.reqMu.Lock()
+		if p.reqClosed {
+			p.reqMu.Unlock()
+			return &AbortError{Cause: ErrProcessExiting}
+		}
+		r.next = p.pending
+		if p.pending != nil {
+			p.pending.prev = r
+		}
+		p.pending = r
+		r.listed = true
+		p.reqMu.Unlock()
+	}
+	if r.ov != nil && r.Timeout > 0 {
+		r.timer = r.clock().AfterFunc(r.Timeout, func() { r.cancel(r.TimeoutErr) })
+	}
+	return nil
+}
+
+// Error implements error: a *Request returned from an operation means "pending".
+func (r *Request) Error() string { return ERROR_IO_PENDING.Error() }
+
+// Is makes a pending request match ERROR_IO_PENDING.
+func (r *Request) Is(target error) bool { return target == ERROR_IO_PENDING }
+
+// Owner returns the object r is queued on.
+func (r *Request) Owner() RequestOwner { return r.owner }
+
+// Process returns the process that issued r.
+func (r *Request) Process() *Process { return r.process }
+
+// HasEvent reports whether r reports its completion through an event of its own,
+// so the file object is not signalled (NT: the handle is signalled on completion only
+// if no event was given).
+func (r *Request) HasEvent() bool { return r.event != nil }
+
+// Overlapped reports whether r is an overlapped request (the caller does not wait).
+func (r *Request) Overlapped() bool { return r.ov != nil }
+
+// Err returns r's result error. Preconditions: r has completed (Done).
+func (r *Request) Err() error { return r.err }
+
+// Done reports whether r has completed.
+func (r *Request) Done() bool { return r.done.Load() }
+
+// SetResult records r's result and takes it off its process's pending list. Call
+// Notify after releasing the owner's lock.
+//
+// Preconditions: the owner's lock is held; r was queued and has just been unqueued.
+func (r *Request) SetResult(n int, err error) {
+	r.n, r.err = n, err
+	r.unlist()
+	r.done.Store(true)
+}
+
+// setPacket records a port wait's packet (completion_port.go).
+func (r *Request) setPacket(n int, key uintptr, ov *Overlapped, err error) {
+	r.key, r.pov = key, ov
+	r.SetResult(n, err)
+}
+
+func (r *Request) unlist() {
+	p := r.process
+	if p == nil {
+		return
+	}
+	p.reqMu.Lock()
+	if r.listed {
+		if r.prev != nil {
+			r.prev.next = r.next
+		} else {
+			p.pending = r.next
+		}
+		if r.next != nil {
+			r.next.prev = r.prev
+		}
+		r.prev, r.next, r.listed = nil, nil, false
+	}
+	p.reqMu.Unlock()
+}
+
+// Notify reports r's completion as its call asked. Preconditions: SetResult ran; no
+// file-system lock is held.
+func (r *Request) Notify() {
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	if r.ov == nil {
+		file := r.file
+		r.wake <- struct{}{}
+		// The request's hold on the object ends with its completion (the waiter no
+		// longer touches it); its reference must not outlive the completion, or a
+		// process's exit would leave references behind until its goroutines ran.
+		if file != nil {
+			file.DecRef()
+		}
+		return
+	}
+	r.completeOverlapped()
+}
+
+// cancel asks r's owner to complete r with err.
+func (r *Request) cancel(err error) {
+	if r.done.Load() {
+		return
+	}
+	r.owner.CancelRequest(r, err)
+}
+
+// Finish ends the operation a file system ran for c, given its result: a pending
+// request (the operation returned one as its error) is waited for, or for an
+// overlapped call left pending with ERROR_IO_PENDING; an overlapped call that
+// finished at once has its Overlapped filled in and its completion reported. It
+// releases c's references (for a pending request, at its completion). Every Win32
+// call that runs file-system operations returns through it.
+func (c Call) Finish(n int, err error) (int, error) {
+	if r, ok := err.(*Request); ok {
+		if !c.async && c.event != nil {
+			c.event.DecRef() // a synchronous request does not hold the event
+		}
+		return c.await(r)
+	}
+	if c.Overlapped != nil {
+		c.finishOverlappedAtOnce(n, err)
+	}
+	if c.event != nil {
+		c.event.DecRef()
+	}
+	if c.Object != nil {
+		c.Object.DecRef()
+	}
+	return n, err
+}
+
+// await waits for a synchronous request, or leaves an overlapped one pending. The
+// pended request holds c's references (object and event) and drops them at
+// completion.
+func (c Call) await(r *Request) (int, error) {
+	if r.ov != nil {
+		return 0, ERROR_IO_PENDING
+	}
+	var ctxDone <-chan struct{}
+	if c.Ctx != nil {
+		ctxDone = c.Ctx.Done()
+	}
+	var timerC <-chan time.Time
+	if r.Timeout >= 0 {
+		t := r.clock().NewTimer(r.Timeout)
+		defer t.Stop()
+		timerC = t.C()
+	}
+	select {
+	case <-r.wake:
+	case <-ctxDone:
+		r.cancel(&AbortError{Cause: c.Ctx.Err()})
+		<-r.wake
+	case <-timerC:
+		r.cancel(r.TimeoutErr)
+		<-r.wake
+	}
+	n, err := r.n, r.err
+	if r.cache != nil {
+		r.cache.put(r)
+	}
+	return n, err
+}
+
+func (r *Request) clock() Clock {
+	if r.file != nil {
+		return r.file.machine.clock
+	}
+	return r.process.machine.clock
+}
+
+// cancelPendingRequests cancels, with err, every pending request of p that match
+// selects (all when match is nil), and reports how many it found.
+func (p *Process) cancelPendingRequests(match func(*Request) bool, err error) int {
+	found := 0
+	var skip map[*Request]bool
+	for {
+		p.reqMu.Lock()
+		var r *Request
+		for q := p.pending; q != nil; q = q.next {
+			if !skip[q] && (match == nil || match(q)) {
+				r = q
+				break
+			}
+		}
+		if r != nil {
+			r.pins.Add(1)
+		}
+		p.reqMu.Unlock()
+		if r == nil {
+			return found
+		}
+		found++
+		r.cancel(err)
+		if !r.done.Load() {
+			// Its owner did not complete it (it was completing elsewhere and is
+			// about to leave the list): do not pick it again.
+			if skip == nil {
+				skip = make(map[*Request]bool)
+			}
+			skip[r] = true
+		}
+		r.pins.Add(-1)
+	}
+}
