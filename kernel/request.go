@@ -186,6 +186,12 @@ func (r *Request) Is(target error) bool { return target == ERROR_IO_PENDING }
 // Owner returns the object r is queued on.
 func (r *Request) Owner() RequestOwner { return r.owner }
 
+// Handle returns the handle value r was issued through.
+func (r *Request) Handle() Handle { return r.handle }
+
+// Object returns the object r was issued on (its file object), or nil.
+func (r *Request) Object() *Object { return r.file }
+
 // Process returns the process that issued r.
 func (r *Request) Process() *Process { return r.process }
 
@@ -196,6 +202,9 @@ func (r *Request) HasEvent() bool { return r.event != nil }
 
 // Overlapped reports whether r is an overlapped request (the caller does not wait).
 func (r *Request) Overlapped() bool { return r.ov != nil }
+
+// N returns r's result count. Preconditions: r has completed (Done).
+func (r *Request) N() int { return r.n }
 
 // Err returns r's result error. Preconditions: r has completed (Done).
 func (r *Request) Err() error { return r.err }

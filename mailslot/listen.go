@@ -101,9 +101,9 @@ func (s *Server) ReadMessage(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, &os.PathError{Op: "read", Path: s.name, Err: err}
 	}
-	defer c.Object.DecRef()
 	srv, ok := c.Object.Body().(*serverEnd)
 	if !ok {
+		c.Object.DecRef()
 		return nil, &os.PathError{Op: "read", Path: s.name, Err: kernel.ERROR_INVALID_HANDLE}
 	}
 	m, err := srv.ms.take(c)

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/winsim/winsim/kernel"
 )
@@ -39,10 +38,14 @@ type mailslot struct {
 	// (SetMailslotInfo changes it). One word read at the start of each read: atomic.
 	timeout atomic.Uint32
 
-	// waiters are the blocked ReadFile calls. Notified after mu is released.
-	waiters kernel.WaitQueue
+	// reqs keeps the server's spare synchronous read requests.
+	reqs kernel.RequestCache
 
 	mu sync.Mutex
+	// readers are the pending reads (read.go), oldest first; non-empty only while q is
+	// empty.
+	// +checklocks:mu
+	readers []*kernel.Request
 	// +checklocks:mu
 	q msgQueue
 	// +checklocks:mu
@@ -102,8 +105,9 @@ func (ms *mailslot) enqueue(m []byte) bool {
 		return false
 	}
 	ms.q.push(m)
+	done := ms.serveReadersLocked()
 	ms.mu.Unlock()
-	ms.waiters.Notify()
+	ms.notifyAll(done)
 	return true
 }
 
@@ -120,84 +124,6 @@ func (ms *mailslot) deliver(m []byte, from string) {
 	if ms.enqueue(m) && ms.dev.m.Tracing() {
 		ms.trace(0, "datagram from "+from+" queued "+strconv.Itoa(len(m))+" bytes")
 	}
-}
-
-// tryRead takes the oldest message into buf. done is false when the queue is empty and
-// the mailslot open (the caller may wait).
-//
-// Errors: ERROR_INSUFFICIENT_BUFFER when buf is smaller than the oldest message, which
-// stays queued (STATUS_BUFFER_TOO_SMALL; kernel32/tests/mailslot.c, facts §1 #27);
-// ERROR_HANDLE_EOF once the mailslot has closed (unverified; see close).
-func (ms *mailslot) tryRead(buf []byte) (n int, done bool, err error) {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	if ms.closed.Load() {
-		return 0, true, kernel.ERROR_HANDLE_EOF
-	}
-	m, ok := ms.q.peek()
-	if !ok {
-		return 0, false, nil
-	}
-	if len(m) > len(buf) {
-		return 0, true, kernel.ERROR_INSUFFICIENT_BUFFER
-	}
-	ms.q.pop()
-	return copy(buf, m), true, nil
-}
-
-// tryTake removes the oldest message and returns a private copy of it (for
-// Server.ReadMessage, which sizes the buffer itself).
-func (ms *mailslot) tryTake() (m []byte, done bool, err error) {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	if ms.closed.Load() {
-		return nil, true, kernel.ERROR_HANDLE_EOF
-	}
-	head, ok := ms.q.peek()
-	if !ok {
-		return nil, false, nil
-	}
-	ms.q.pop()
-	out := make([]byte, len(head)) // head may be shared with other queues
-	copy(out, head)
-	return out, true, nil
-}
-
-// readTimeout returns the wait a read starts with. A read already waiting keeps the
-// timeout it started with: ReactOS msfs rw.c arms each pending read's timer from the
-// timeout current when the read was issued, and Wine server/mailslot.c sets each read's
-// timeout when it queues it (implementations, unverified on Windows).
-func (ms *mailslot) readTimeout() time.Duration { return kernel.Millis(ms.timeout.Load()) }
-
-// read is ReadFile on the server: one whole message, oldest first, waiting up to the
-// read timeout for one to arrive (ERROR_SEM_TIMEOUT after it; at once for timeout 0).
-// A read that finds a message does not allocate: Block tries first and allocates only
-// to wait, and the closure does not escape.
-func (ms *mailslot) read(c kernel.Call, buf []byte) (int, error) {
-	var n int
-	err := c.Block(&ms.waiters, ms.readTimeout(), kernel.ERROR_SEM_TIMEOUT, func() (done bool, err error) {
-		n, done, err = ms.tryRead(buf)
-		return done, err
-	})
-	if err != nil {
-		return 0, err
-	}
-	ms.traceRead(c, n)
-	return n, nil
-}
-
-// take is read for Server.ReadMessage: it returns the message itself.
-func (ms *mailslot) take(c kernel.Call) ([]byte, error) {
-	var m []byte
-	err := c.Block(&ms.waiters, ms.readTimeout(), kernel.ERROR_SEM_TIMEOUT, func() (done bool, err error) {
-		m, done, err = ms.tryTake()
-		return done, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	ms.traceRead(c, len(m))
-	return m, nil
 }
 
 // info returns GetMailslotInfo's values.
@@ -237,11 +163,16 @@ func (ms *mailslot) close(pid uint32) {
 	ms.q.reset()
 	pending := ms.pending
 	ms.pending = nil
+	readers := ms.readers
+	ms.readers = nil
+	for _, r := range readers {
+		r.SetResult(0, kernel.ERROR_HANDLE_EOF)
+	}
 	ms.mu.Unlock()
 	for d := range pending {
 		d.timer.Stop()
 	}
-	ms.waiters.Notify()
+	ms.notifyAll(readers)
 	if ms.dev.m.Tracing() {
 		ms.trace(pid, "mailslot closed; dropped "+strconv.Itoa(dropped)+" queued and "+strconv.Itoa(len(pending))+" delayed messages")
 	}
@@ -261,9 +192,9 @@ func (ms *mailslot) describe() string {
 	return s
 }
 
-func (ms *mailslot) traceRead(c kernel.Call, n int) {
+func (ms *mailslot) traceRead(pid uint32, h kernel.Handle, o *kernel.Object, n int) {
 	if ms.dev.m.Tracing() {
-		ms.dev.m.Emit(kernel.TraceEvent{Kind: kernel.EvDevice, PID: c.Process.PID(), Handle: c.Handle, Object: c.Object.ID(), Type: "File", Name: ms.ntName(), Detail: "message read " + strconv.Itoa(n) + " bytes"})
+		ms.dev.m.Emit(kernel.TraceEvent{Kind: kernel.EvDevice, PID: pid, Handle: h, Object: o.ID(), Type: "File", Name: ms.ntName(), Detail: "message read " + strconv.Itoa(n) + " bytes"})
 	}
 }
 

@@ -543,14 +543,19 @@ func TestCancelledReadConsumesNothing(t *testing.T) {
 
 // A blocked read or write cancelled through a context with a cause reports the same
 // error as every other cancelled blocking call (FlushFileBuffers, ConnectNamedPipe and
-// the kernel's waits, all through kernel.Call.Block): one matching
+// the kernel's waits, all through the kernel's I/O requests): one matching
 // ERROR_OPERATION_ABORTED (facts §3.13 #170, #172) and the context's error,
-// context.Canceled, not the cause given to the cancel function.
+// context.Canceled, not the cause given to the cancel function. The server holds 4
+// unread bytes the client wrote before the blocked write, so the flush waits on them
+// and not only on the blocked write (whose cancellation withdraws its bytes and would
+// let a flush waiting only on it complete, as NPFS completes a flush once the queue is
+// empty).
 func TestCancelledReadAndWriteReportTheContextError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "a.exe")
 		_, cli, _ := pair(t, p, bytePipe, 4, 4)
+		write(t, p, cli, "full")
 		cause := errors.New("caller's reason")
 		ctx, cancel := context.WithCancelCause(bg)
 		rd := async(func() result {
