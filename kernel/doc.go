@@ -26,6 +26,9 @@
 //
 // # Blocking
 //
-// See wait.go: every blocking call honours its Win32 timeout (read from the machine's
-// Clock), a context.Context, and the exit of the calling process.
+// Dispatcher waits are in wait.go; every operation of a file system that cannot finish
+// at once is an I/O request (request.go), which is also how overlapped I/O, CancelIo
+// and completion ports work. Every blocking call honours its Win32 timeout (read from
+// the machine's Clock), a context.Context, and the exit of the calling process (which
+// cancels and completes its requests before closing its handles).
 package kernel

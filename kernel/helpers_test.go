@@ -45,45 +45,80 @@ func (f *testFile) counts() (closes, deletes int) {
 	return f.closes, f.deletes
 }
 
-// rwFile is a byte queue with every optional file capability. Reads block (Call.Block)
-// until data arrives or timeout passes.
+// rwFile is a byte queue with every optional file capability. A read on an empty
+// queue pends a kernel.Request until data arrives or timeout passes; it is the
+// smallest file system on the request model.
 type rwFile struct {
 	testFile
-	q       kernel.WaitQueue
-	timeout time.Duration // read timeout; < 0 waits forever
-	buf     []byte        // protected by testFile.mu
-	flushes int           // protected by testFile.mu
+	timeout time.Duration     // read timeout; < 0 waits forever
+	buf     []byte            // protected by testFile.mu
+	readers []*kernel.Request // protected by testFile.mu
+	flushes int               // protected by testFile.mu
+	reqs    kernel.RequestCache
 }
 
 var (
-	_ kernel.Reader    = (*rwFile)(nil)
-	_ kernel.Writer    = (*rwFile)(nil)
-	_ kernel.Flusher   = (*rwFile)(nil)
-	_ kernel.Describer = (*rwFile)(nil)
+	_ kernel.Reader       = (*rwFile)(nil)
+	_ kernel.Writer       = (*rwFile)(nil)
+	_ kernel.Flusher      = (*rwFile)(nil)
+	_ kernel.Describer    = (*rwFile)(nil)
+	_ kernel.RequestOwner = (*rwFile)(nil)
 )
 
 // Read implements kernel.Reader.
 func (f *rwFile) Read(c kernel.Call, p []byte) (int, error) {
-	var n int
-	err := c.Block(&f.q, f.timeout, kernel.ERROR_SEM_TIMEOUT, func() (bool, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if len(f.buf) == 0 {
-			return false, nil
-		}
-		n = copy(p, f.buf)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.buf) > 0 {
+		n := copy(p, f.buf)
 		f.buf = f.buf[n:]
-		return true, nil
-	})
-	return n, err
+		return n, nil
+	}
+	if f.timeout == 0 {
+		return 0, kernel.ERROR_SEM_TIMEOUT
+	}
+	r := c.NewRequest(&f.reqs)
+	r.Buf = p
+	r.Timeout, r.TimeoutErr = f.timeout, kernel.ERROR_SEM_TIMEOUT
+	if err := r.Pend(f); err != nil {
+		return 0, err
+	}
+	f.readers = append(f.readers, r)
+	return 0, r
 }
 
-// Write implements kernel.Writer.
+// CancelRequest implements kernel.RequestOwner.
+func (f *rwFile) CancelRequest(r *kernel.Request, err error) {
+	f.mu.Lock()
+	for i, q := range f.readers {
+		if q == r {
+			f.readers = append(f.readers[:i], f.readers[i+1:]...)
+			r.SetResult(0, err)
+			f.mu.Unlock()
+			r.Notify()
+			return
+		}
+	}
+	f.mu.Unlock()
+}
+
+// Write implements kernel.Writer: the data goes to pending reads first.
 func (f *rwFile) Write(_ kernel.Call, p []byte) (int, error) {
 	f.mu.Lock()
 	f.buf = append(f.buf, p...)
+	var done []*kernel.Request
+	for len(f.readers) > 0 && len(f.buf) > 0 {
+		r := f.readers[0]
+		f.readers = f.readers[1:]
+		n := copy(r.Buf, f.buf)
+		f.buf = f.buf[n:]
+		r.SetResult(n, nil)
+		done = append(done, r)
+	}
 	f.mu.Unlock()
-	f.q.Notify()
+	for _, r := range done {
+		r.Notify()
+	}
 	return len(p), nil
 }
 

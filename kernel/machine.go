@@ -26,7 +26,7 @@ import (
 //	file-system locks (mailslot: mailslot.mu; pipe: name → instance; see those packages)
 //	  Network.dispatcherMu (one per network: a process may wait on objects of
 //	  other machines, such as the server end of a remote pipe)
-//	WaitQueue.mu
+//	    Process.reqMu (a process's pending I/O requests)
 //	leaves, taken under any of the above: tracer.mu, census.mu, FaultInjector.mu,
 //	the VirtualClock's lock
 //

@@ -3,7 +3,6 @@ package kernel
 import (
 	"errors"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -16,11 +15,9 @@ import (
 //     queued wait blocks in FIFO order (NT's KiWaitTest), consuming the signal of an
 //     auto-reset object for exactly one waiter. Waits never spin or retry.
 //
-//  2. I/O waits (ReadFile on an empty mailslot, ConnectNamedPipe, ...) use a WaitQueue
-//     on the object and one loop, Call.Block:
-//
-//	try without blocking → register on the queue → try again → sleep until the queue
-//	notifies, the Win32 timeout passes, ctx is done, or the calling process exits → try again …
+//  2. I/O waits (ReadFile on an empty mailslot, ConnectNamedPipe, ...) are I/O
+//     requests (request.go): the file system queues a Request on its object and
+//     completes it; the caller waits for that request alone.
 //
 // Every wait honours the Win32 timeout (read from the machine's clock), the caller's
 // context.Context and the exit of the calling process. Nothing waits forever that the
@@ -76,103 +73,6 @@ func (e *AbortError) As(target any) bool {
 		return true
 	}
 	return false
-}
-
-// WaitQueue is a set of sleepers waiting for an object's state to change
-// (gVisor's waiter.Queue, reduced). Its zero value is ready to use.
-type WaitQueue struct {
-	mu sync.Mutex
-	// +checklocks:mu
-	waiters map[*waiter]struct{}
-}
-
-// waiter is one sleeper in Call.Block. It is not pooled: a channel made inside a
-// testing/synctest bubble may only be used in that bubble, and a pooled waiter would
-// carry its channel into the next bubble that blocks (a fatal error).
-type waiter struct{ ch chan struct{} }
-
-func (q *WaitQueue) add(w *waiter) {
-	q.mu.Lock()
-	if q.waiters == nil {
-		q.waiters = make(map[*waiter]struct{})
-	}
-	q.waiters[w] = struct{}{}
-	q.mu.Unlock()
-}
-
-func (q *WaitQueue) remove(w *waiter) {
-	q.mu.Lock()
-	delete(q.waiters, w)
-	q.mu.Unlock()
-}
-
-// Notify wakes every sleeper; each tries its operation again. Call it after releasing
-// the object's own lock.
-func (q *WaitQueue) Notify() {
-	q.mu.Lock()
-	for w := range q.waiters {
-		select {
-		case w.ch <- struct{}{}:
-		default:
-		}
-	}
-	q.mu.Unlock()
-}
-
-// Block runs the I/O wait loop for c: try, register on q, try again, then sleep until
-// q is notified, timeout passes (timeout < 0: never), c.Ctx is done or c.Process exits.
-// try reports done when the operation completed (with its error, if any). On timeout
-// Block returns timeoutErr; on cancellation an error that matches
-// ERROR_OPERATION_ABORTED and the context's error.
-func (c Call) Block(q *WaitQueue, timeout time.Duration, timeoutErr error, try func() (bool, error)) error {
-	if done, err := try(); done {
-		return err
-	}
-	if timeout == 0 {
-		return timeoutErr
-	}
-	w := &waiter{ch: make(chan struct{}, 1)}
-	q.add(w)
-	defer q.remove(w)
-	var timerC <-chan time.Time
-	if timeout > 0 {
-		t := c.machine().clock.NewTimer(timeout)
-		defer t.Stop()
-		timerC = t.C()
-	}
-	var ctxDone <-chan struct{}
-	if c.Ctx != nil {
-		ctxDone = c.Ctx.Done()
-	}
-	var dying <-chan struct{}
-	if c.Process != nil {
-		dying = c.Process.dying
-	}
-	for {
-		if done, err := try(); done {
-			return err
-		}
-		select {
-		case <-w.ch:
-		case <-timerC:
-			// One last try: a completion that raced the timer wins, as on NT.
-			if done, err := try(); done {
-				return err
-			}
-			return timeoutErr
-		case <-ctxDone:
-			return &AbortError{Cause: c.Ctx.Err()}
-		case <-dying:
-			return &AbortError{Cause: ErrProcessExiting}
-		}
-	}
-}
-
-func (c Call) machine() *Machine {
-	if c.Object != nil {
-		return c.Object.machine
-	}
-	return c.Process.machine
 }
 
 // Signaler is the capability of dispatcher objects: objects WaitForSingleObject and

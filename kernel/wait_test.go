@@ -302,8 +302,8 @@ func TestWaitOnFileObjectIsSignalled(t *testing.T) {
 	require.NoError(t, p.CloseHandle(f))
 }
 
-// I/O waits (Call.Block) honour the request's timeout on the machine's clock, wake when
-// the object's WaitQueue is notified, and give up with an error matching
+// I/O waits (a pended kernel.Request) honour the request's timeout on the machine's
+// clock, wake when the object completes the request, and give up with an error matching
 // ERROR_OPERATION_ABORTED when the context is done or the calling process exits (facts
 // §1 #7: an empty mailslot read times out with ERROR_SEM_TIMEOUT; facts error table:
 // cancelled I/O is ERROR_OPERATION_ABORTED).

@@ -42,13 +42,13 @@
 //	  the machine clock's lock (AfterFunc for a delayed delivery)
 //
 // kernel.FaultInjector's lock, kernel.Network.mu and kernel.Machine.mu are taken only
-// with no lock of this package held. Readers are woken (WaitQueue.Notify) only after
+// with no lock of this package held. Pending reads are notified only after
 // mailslot.mu is released.
 //
 // # Blocking
 //
-// ReadFile on an empty mailslot waits on the mailslot's WaitQueue through
-// kernel.Call.Block: up to the read timeout on the machine's clock (then
+// ReadFile on an empty mailslot queues a kernel.Request on the mailslot (read.go): it
+// waits up to the read timeout on the machine's clock (then
 // ERROR_SEM_TIMEOUT), until the context is done or the calling process exits (an error
 // matching ERROR_OPERATION_ABORTED), or until the mailslot closes (ERROR_HANDLE_EOF).
 // WriteFile never blocks. No goroutine runs per mailslot or per handle; a delayed

@@ -39,7 +39,7 @@
 //	device.mu          (one machine's pipe names)
 //	  namedPipe.mu     (a pipe's instance count and listening queue)
 //	    instance.mu    (an instance: both ends' state and both data queues)
-//	      kernel: WaitQueue.mu, census and trace locks; the dispatcher lock
+//	      kernel: Process.reqMu, census and trace locks; the dispatcher lock
 //
 // At most one of each is held at a time. The two ends of an instance share its lock, so
 // no order between a server end and a client end is needed (the "server before client"
@@ -53,10 +53,12 @@
 //
 // # Blocking
 //
-// ReadFile, WriteFile and TransactNamedPipe block on an op kept by their end (op.go)
-// rather than through kernel.Call.Block, so they need no goroutine, timer or
-// allocation. ConnectNamedPipe, FlushFileBuffers and
-// WaitNamedPipe block through kernel.Call.Block. Every blocking call gives up
-// when its context is done or its process exits, with an error matching
-// kernel.ERROR_OPERATION_ABORTED; WaitNamedPipe's timeout runs on the machine's clock.
+// ReadFile, WriteFile, TransactNamedPipe, ConnectNamedPipe, FlushFileBuffers and
+// WaitNamedPipe that cannot finish at once queue a kernel.Request (op.go) and complete
+// it when the pipe changes, so they need no goroutine or timer, and synchronous reads
+// and writes no allocation. With an OVERLAPPED on a handle opened with
+// FILE_FLAG_OVERLAPPED they return ERROR_IO_PENDING instead of waiting. Every blocking
+// call gives up when its context is done, CancelIo/CancelIoEx cancel it or its process
+// exits, with an error matching kernel.ERROR_OPERATION_ABORTED; WaitNamedPipe's timeout
+// runs on the machine's clock.
 package pipe
