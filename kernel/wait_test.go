@@ -251,7 +251,7 @@ func TestWaitFailsWithTheHandleError(t *testing.T) {
 // Every blocking wait also takes a context: cancelling it, or its deadline passing, ends
 // the wait with WAIT_FAILED and an error matching ERROR_OPERATION_ABORTED and the
 // context's error (winsim's rule for blocking calls; ERROR_OPERATION_ABORTED is what
-// Windows reports for cancelled I/O, facts error table).
+// Windows reports for cancelled I/O, windows-facts.md NP-128).
 func TestWaitHonoursContextCancellation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := kerneltest.NewMachine(t)
@@ -288,7 +288,7 @@ func TestWaitHonoursContextCancellation(t *testing.T) {
 }
 
 // Waiting on a file object whose driver keeps no signal state succeeds at once: a file
-// object with no I/O in flight is signalled (facts §3.14 #183: a new pipe handle is
+// object with no I/O in flight is signalled (windows-facts.md NP-141: a new pipe handle is
 // signalled).
 func TestWaitOnFileObjectIsSignalled(t *testing.T) {
 	m := kerneltest.NewMachine(t)
@@ -304,8 +304,7 @@ func TestWaitOnFileObjectIsSignalled(t *testing.T) {
 
 // I/O waits (Call.Block) honour the request's timeout on the machine's clock, wake when
 // the object's WaitQueue is notified, and give up with an error matching
-// ERROR_OPERATION_ABORTED when the context is done or the calling process exits (facts
-// §1 #7: an empty mailslot read times out with ERROR_SEM_TIMEOUT; facts error table:
+// ERROR_OPERATION_ABORTED when the context is done or the calling process exits (windows-facts.md MS-9, MS-10: an empty mailslot read times out with ERROR_SEM_TIMEOUT; NP-128:
 // cancelled I/O is ERROR_OPERATION_ABORTED).
 func TestBlockingReadTimesOutWakesAndAborts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

@@ -74,7 +74,7 @@ func (ms *mailslot) fits(n int) bool {
 //     can be written. Unverified: the code is not documented, and neither Wine nor
 //     ReactOS enforces the maximum; ERROR_INVALID_PARAMETER is chosen because a length
 //     out of range is a bad parameter, and it is what Windows answers for the other
-//     writes a mailslot cannot take (a server handle with write access; facts §1 #12).
+//     writes a mailslot cannot take (a server handle with write access; windows-facts.md MS-12).
 func (ms *mailslot) write(pid uint32, b []byte) error {
 	if ms.closed.Load() {
 		return kernel.ERROR_HANDLE_EOF
@@ -126,7 +126,7 @@ func (ms *mailslot) deliver(m []byte, from string) {
 // the mailslot open (the caller may wait).
 //
 // Errors: ERROR_INSUFFICIENT_BUFFER when buf is smaller than the oldest message, which
-// stays queued (STATUS_BUFFER_TOO_SMALL; kernel32/tests/mailslot.c, facts §1 #27);
+// stays queued (STATUS_BUFFER_TOO_SMALL; kernel32/tests/mailslot.c, windows-facts.md MS-27);
 // ERROR_HANDLE_EOF once the mailslot has closed (unverified; see close).
 func (ms *mailslot) tryRead(buf []byte) (n int, done bool, err error) {
 	ms.mu.Lock()

@@ -124,7 +124,7 @@ type AbortError = kernel.AbortError
 // waitOp sleeps until o, queued on b (as a write if write is set, else as a read),
 // completes, c.Ctx is done or c.Process exits. On cancellation it unqueues o, unless o
 // completed first (the completion wins, as a completed IRP does on NT); a pending write
-// takes its unread bytes out of the pipe (facts §3.13 #172, #174). It consumes o's
+// takes its unread bytes out of the pipe (windows-facts.md NP-130, NP-132). It consumes o's
 // wake-up either way and returns o's result; the caller still owns o.
 //
 // It is kernel.Call.Block's cancellation with a different wake-up, on purpose: Block
