@@ -33,6 +33,9 @@ func describe(v any) string {
 	case *namespace.Directory:
 		return "[Directory]"
 	case *namespace.Symlink:
+		if x.Target == "" {
+			return `[SymbolicLink] -> \ (the root)` // \GLOBAL??\GLOBALROOT: an empty target is the root
+		}
 		return "[SymbolicLink] -> " + x.Target
 	case *kernel.Object:
 		return fmt.Sprintf("[%s] handles=%d pointers=%d", x.Type().Name, x.HandleCount(), x.PointerCount())
@@ -56,7 +59,9 @@ func Objects(w io.Writer, m *kernel.Machine) {
 	tw.Flush()
 }
 
-// Handles writes each process's handle table, like handle.exe -a.
+// Handles writes each process's handle table, like handle.exe -a: a line for the
+// process, a header row, and one row per handle with its value, type, object ID, granted
+// access, attributes and object name.
 func Handles(w io.Writer, m *kernel.Machine) {
 	c := m.Census()
 	for _, p := range c.Processes {
@@ -70,6 +75,7 @@ func Handles(w io.Writer, m *kernel.Machine) {
 			continue
 		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "    HANDLE\tTYPE\tOBJECT\tACCESS\tATTRIBUTES\tNAME")
 		for _, h := range p.Handles {
 			fmt.Fprintf(tw, "    %#x:\t%s\tobj %d\t%#08x\t%s\t%s\n", uintptr(h.Handle), h.Type, h.ObjectID, uint32(h.Granted), flags(h), dash(h.Name))
 		}
