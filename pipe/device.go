@@ -114,7 +114,7 @@ func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, in
 // Errors: ERROR_FILE_NOT_FOUND when no pipe has the name (windows-facts.md NP-5),
 // ERROR_PIPE_BUSY when no instance is listening (NP-27 to NP-29), ERROR_ACCESS_DENIED when the
 // access asks for a direction the pipe does not have (NP-21) or a remote client meets
-// PIPE_REJECT_REMOTE_CLIENTS, ERROR_BAD_NETPATH for an unknown host.
+// PIPE_REJECT_REMOTE_CLIENTS, ERROR_BAD_NETPATH for an unknown or unreachable host.
 func (d *device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, error) {
 	if req.Host != "" {
 		target := d.remote(req.Host)
@@ -135,10 +135,11 @@ func (d *device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, e
 }
 
 // remote returns the named-pipe file system of the machine host names on this machine's
-// network, or nil.
+// network, or nil: also while the network is partitioned between the two machines
+// (Network.Partition), as an unreachable server is on Windows (ERROR_BAD_NETPATH).
 func (d *device) remote(host string) *device {
 	n := d.m.Network()
-	if n == nil {
+	if n == nil || n.Partitioned(d.m.Name(), host) {
 		return nil
 	}
 	m := n.Machine(host)
