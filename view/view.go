@@ -63,24 +63,58 @@ func Objects(w io.Writer, m *kernel.Machine) {
 // process, a header row, and one row per handle with its value, type, object ID, granted
 // access, attributes and object name.
 func Handles(w io.Writer, m *kernel.Machine) {
-	c := m.Census()
-	for _, p := range c.Processes {
-		state := p.State.String()
-		if p.State == kernel.ProcessExited {
-			state += fmt.Sprintf(", exit code %d", p.ExitCode)
-		}
-		fmt.Fprintf(w, "%s pid: %d (parent %d, %s)\n", p.Name, p.PID, p.ParentPID, state)
-		if len(p.Handles) == 0 {
-			fmt.Fprintln(w, "    (no handles)")
-			continue
-		}
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "    HANDLE\tTYPE\tOBJECT\tACCESS\tATTRIBUTES\tNAME")
-		for _, h := range p.Handles {
-			fmt.Fprintf(tw, "    %#x:\t%s\tobj %d\t%#08x\t%s\t%s\n", uintptr(h.Handle), h.Type, h.ObjectID, uint32(h.Granted), flags(h), dash(h.Name))
-		}
-		tw.Flush()
+	for _, p := range m.Census().Processes {
+		processHandles(w, p)
 	}
+}
+
+// ProcessHandles writes the handle table of the process pid of m, as Handles does for
+// every process; nothing when m has no such process.
+func ProcessHandles(w io.Writer, m *kernel.Machine, pid uint32) {
+	for _, p := range m.Census().Processes {
+		if p.PID == pid {
+			processHandles(w, p)
+		}
+	}
+}
+
+func processHandles(w io.Writer, p kernel.ProcessInfo) {
+	fmt.Fprintf(w, "%s pid: %d (parent %d, %s)\n", p.Name, p.PID, p.ParentPID, processState(p))
+	if len(p.Handles) == 0 {
+		fmt.Fprintln(w, "    (no handles)")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "    HANDLE\tTYPE\tOBJECT\tACCESS\tATTRIBUTES\tNAME")
+	for _, h := range p.Handles {
+		fmt.Fprintf(tw, "    %#x:\t%s\tobj %d\t%#08x\t%s\t%s\n", uintptr(h.Handle), h.Type, h.ObjectID, uint32(h.Granted), flags(h), dash(h.Name))
+	}
+	tw.Flush()
+}
+
+func processState(p kernel.ProcessInfo) string {
+	if p.State == kernel.ProcessExited {
+		return fmt.Sprintf("%s, exit code %d", p.State, p.ExitCode)
+	}
+	return p.State.String()
+}
+
+// Processes writes m's processes, like a task list: PID, parent, image name, state,
+// exit code and how many handles each holds. Exited processes are listed while
+// something still holds their process object.
+func Processes(w io.Writer, m *kernel.Machine) {
+	c := m.Census()
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Processes on %s (domain %s):\n", c.Machine, c.Domain)
+	fmt.Fprintln(tw, "PID\tPARENT\tNAME\tSTATE\tEXIT CODE\tHANDLES")
+	for _, p := range c.Processes {
+		code := "-"
+		if p.State == kernel.ProcessExited {
+			code = fmt.Sprint(p.ExitCode)
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\n", p.PID, p.ParentPID, p.Name, p.State, code, len(p.Handles))
+	}
+	tw.Flush()
 }
 
 func flags(h kernel.HandleView) string {
