@@ -52,7 +52,7 @@ demo-kernel:
 ## pictures: regenerate the pictures docs/tutorial.md and README.md show.
 pictures:
 	@mkdir -p docs/pictures
-	$(GO) run ./cmd/winsim run -q -svg docs/pictures/discovery.svg testdata/scenarios/discovery.txt
+	$(GO) run ./cmd/winsim run -q -svg docs/pictures/discovery.svg testdata/scenarios/tutorial-remote.txt
 	$(GO) run ./cmd/winsim run -q -svg docs/pictures/anonymous-redirect.svg testdata/scenarios/tutorial-child.txt
 	$(GO) run ./cmd/winsim run -q -svg docs/pictures/kept-alive.svg testdata/scenarios/tutorial-kept-alive.txt
 	$(GO) run ./cmd/winsim run -q -sequence docs/pictures/discovery-sequence.mmd testdata/scenarios/discovery.txt

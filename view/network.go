@@ -152,7 +152,7 @@ func handleLabel(h kernel.HandleView) string {
 // process to its own Process object; pipe ends joined to each other, and mailslot
 // clients to the servers they write to, across machines too.
 func NetworkDot(w io.Writer, nc *NetworkCensus) {
-	fmt.Fprintln(w, "digraph network {\n  rankdir=LR;\n  compound=true;\n  node [fontname=\"monospace\", fontsize=10];\n  edge [fontname=\"monospace\", fontsize=9];")
+	fmt.Fprintln(w, "digraph network {\n  rankdir=LR;\n  compound=true;\n  node [fontname=\"Courier\", fontsize=10];\n  edge [fontname=\"Courier\", fontsize=9];")
 	for _, c := range nc.Machines {
 		fmt.Fprintf(w, "  subgraph \"cluster_%s\" {\n    label=\"%s (domain %s)\";\n    style=rounded;\n", esc(c.Machine), esc(c.Machine), esc(c.Domain))
 		for _, p := range c.Processes {
