@@ -287,17 +287,20 @@ func CallDoc(name string) string { return calls[name].doc }
 func (r *Runner) parseArgs(name string, spec callSpec, toks []string) (args, error) {
 	n := len(spec.params)
 	variadic := n > 0 && spec.params[n-1].kind == "H"
-	if variadic && len(toks) < n || !variadic && len(toks) != n {
+	if variadic && len(toks) < n-1 || !variadic && len(toks) != n {
 		sig, _ := CallSignature(name)
 		want := fmt.Sprint(n)
 		if variadic {
-			want = fmt.Sprintf("at least %d", n)
+			want = fmt.Sprintf("at least %d", n-1)
 		}
 		return nil, usagef("%s takes %s arguments, got %d (%s)", name, want, len(toks), sig)
 	}
 	out := make(args, n)
 	for i, p := range spec.params {
-		tok := toks[i]
+		tok := ""
+		if i < len(toks) {
+			tok = toks[i]
+		}
 		var v any
 		var err error
 		switch p.kind {
@@ -331,7 +334,7 @@ func (r *Runner) parseArgs(name string, spec callSpec, toks []string) (args, err
 		case "a":
 			v, err = security(tok)
 		case "H":
-			var hs []kernel.Handle
+			hs := []kernel.Handle{}
 			for _, t := range toks[i:] {
 				h, herr := r.handle(t)
 				if herr != nil {
