@@ -104,6 +104,19 @@ func Snapshot(n *kernel.Network) *NetworkCensus {
 	return nc
 }
 
+// machineCensus is the census of m alone, with the links that stay on m.
+func machineCensus(m *kernel.Machine) *NetworkCensus {
+	nc := &NetworkCensus{Machines: []kernel.Census{m.Census()}}
+	if n := m.Network(); n != nil {
+		for _, l := range Snapshot(n).Links {
+			if l.From.Machine == m.Name() && l.To.Machine == m.Name() {
+				nc.Links = append(nc.Links, l)
+			}
+		}
+	}
+	return nc
+}
+
 func less(a, b ObjectRef) bool {
 	if a.Machine != b.Machine {
 		return a.Machine < b.Machine

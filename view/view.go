@@ -1,7 +1,8 @@
 // Package view renders what a winsim machine's kernel holds, the way Windows tools
 // show it: the object directory (like Sysinternals WinObj), every object with its
-// counts, each process's handle table (like handle.exe), and a picture (Graphviz DOT
-// or Mermaid) of processes, handles and objects.
+// counts, each process's handle table (like handle.exe), the processes, and pictures
+// (Graphviz DOT, Mermaid, SVG) of processes, handles and objects on one machine or a
+// whole network (network.go).
 package view
 
 import (
@@ -138,50 +139,12 @@ func dash(s string) string {
 	return s
 }
 
-// Dot writes a Graphviz DOT picture of m: processes on the left, their handles as
-// edges labelled with the handle value, objects on the right with their counts.
-func Dot(w io.Writer, m *kernel.Machine) {
-	c := m.Census()
-	fmt.Fprintf(w, "digraph %q {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n", c.Machine)
-	for _, p := range c.Processes {
-		fmt.Fprintf(w, "  p%d [shape=box, label=\"%s\\npid %d\\n%s\"];\n", p.PID, esc(p.Name), p.PID, p.State)
-	}
-	for _, o := range c.Objects {
-		label := fmt.Sprintf("%s #%d", o.Type, o.ID)
-		if o.Name != "" {
-			label += "\\n" + esc(o.Name)
-		}
-		label += fmt.Sprintf("\\nhandles %d, pointers %d", o.Handles, o.Pointers)
-		fmt.Fprintf(w, "  o%d [shape=ellipse, label=\"%s\"];\n", o.ID, label)
-	}
-	for _, p := range c.Processes {
-		for _, h := range p.Handles {
-			fmt.Fprintf(w, "  p%d -> o%d [label=\"%#x\"];\n", p.PID, h.ObjectID, uintptr(h.Handle))
-		}
-	}
-	fmt.Fprintln(w, "}")
-}
+// Dot writes a Graphviz DOT picture of m alone: NetworkDot's picture of the one
+// machine, with the links between its own objects.
+func Dot(w io.Writer, m *kernel.Machine) { NetworkDot(w, machineCensus(m)) }
 
 // Mermaid writes the same picture as a Mermaid flowchart.
-func Mermaid(w io.Writer, m *kernel.Machine) {
-	c := m.Census()
-	fmt.Fprintln(w, "flowchart LR")
-	for _, p := range c.Processes {
-		fmt.Fprintf(w, "  p%d[\"%s<br/>pid %d<br/>%s\"]\n", p.PID, mesc(p.Name), p.PID, p.State)
-	}
-	for _, o := range c.Objects { // Census lists them by ID
-		label := fmt.Sprintf("%s #%d", o.Type, o.ID)
-		if o.Name != "" {
-			label += "<br/>" + mesc(o.Name)
-		}
-		fmt.Fprintf(w, "  o%d([\"%s<br/>handles %d, pointers %d\"])\n", o.ID, label, o.Handles, o.Pointers)
-	}
-	for _, p := range c.Processes {
-		for _, h := range p.Handles {
-			fmt.Fprintf(w, "  p%d -- \"%#x\" --> o%d\n", p.PID, uintptr(h.Handle), h.ObjectID)
-		}
-	}
-}
+func Mermaid(w io.Writer, m *kernel.Machine) { NetworkMermaid(w, machineCensus(m)) }
 
 func esc(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
