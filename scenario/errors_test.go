@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/winsim/winsim/scenario"
 )
 
 const header = "machine ALPHA CORP\nprocess p ALPHA\n"
@@ -111,4 +113,21 @@ func FuzzScript(f *testing.F) {
 			t.Fatalf("the runner hung on:\n%s", src)
 		}
 	})
+}
+
+// A recorded run marks the step that failed, with the failure in its output.
+func TestRecordedRunMarksTheFailedStep(t *testing.T) {
+	r := scenario.New(scenario.Options{Record: true})
+	defer r.Close()
+	err := r.Run("s.txt", []byte(header+"p CloseHandle 0x40\n"))
+	require.Error(t, err)
+	steps := r.Steps()
+	require.Len(t, steps, 3)
+	last := steps[2]
+	assert.True(t, last.Failed)
+	assert.Equal(t, 3, last.Line)
+	assert.Contains(t, last.Output[len(last.Output)-1], "FAIL: s.txt:3:")
+	assert.False(t, steps[1].Failed)
+	assert.Contains(t, last.Objects, "Objects on ALPHA")
+	assert.NotNil(t, last.Network)
 }

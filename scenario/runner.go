@@ -134,12 +134,19 @@ func (r *Runner) Run(file string, src []byte) (err error) {
 		err = ferr
 	}
 	if err != nil {
-		if r.cur != nil {
-			r.cur.Failed = true
-		}
-		fmt.Fprintf(r.out, "FAIL: %v\n", err)
+		r.fail(err)
 	}
 	return err
+}
+
+// fail reports err in the transcript and marks the last step as the one that failed.
+func (r *Runner) fail(err error) {
+	line := fmt.Sprintf("FAIL: %v", err)
+	fmt.Fprintln(r.out, line)
+	if n := len(r.steps); n > 0 {
+		r.steps[n-1].Failed = true
+		r.steps[n-1].Output = append(r.steps[n-1].Output, line)
+	}
 }
 
 // RunLine runs one line, numbered n in messages, as part of an interactive session:
@@ -158,7 +165,7 @@ func (r *Runner) RunLine(file string, n int, line string) error {
 		err = ferr
 	}
 	if err != nil {
-		fmt.Fprintf(r.out, "FAIL: %v\n", err)
+		r.fail(err)
 	}
 	return err
 }
