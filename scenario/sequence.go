@@ -78,7 +78,7 @@ func safeRune(r rune) rune {
 // seqText makes text safe in a Mermaid message (no ;, # or line breaks).
 func seqText(s string) string {
 	s = strings.TrimSpace(s)
-	return strings.NewReplacer(";", ",", "#", "no.", "\n", " ", "\\", "\\\\").Replace(s)
+	return strings.NewReplacer(";", ",", "#", "no.", "\n", " ").Replace(s)
 }
 
 func eventText(ev kernel.TraceEvent) string {
