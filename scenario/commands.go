@@ -299,7 +299,19 @@ func argc(args []string, lo, hi int, usage string) error {
 // the engine's own (wait, stop, echo, help), and one command per declared process.
 func (r *Runner) commands() map[string]script.Cmd {
 	d := script.DefaultCmds()
-	cmds := map[string]script.Cmd{"wait": d["wait"], "stop": d["stop"], "echo": d["echo"], "help": d["help"]}
+	cmds := map[string]script.Cmd{"wait": d["wait"], "stop": d["stop"]}
+	cmds["echo"] = r.directive("print a line in the transcript", "TEXT...", nil, func(a []string) (string, error) {
+		return strings.Join(a, " ") + "\n", nil
+	})
+	cmds["help"] = r.directive("list the commands (help calls: the Win32 calls)", "[calls]", nil, func(a []string) (string, error) {
+		var b strings.Builder
+		if len(a) == 1 && a[0] == "calls" {
+			writeCalls(&b)
+		} else {
+			r.writeCommands(&b)
+		}
+		return b.String(), nil
+	})
 	cmds["machine"] = r.directive("add a machine to the network (mailslot and pipe file systems installed)", "NAME DOMAIN", nil, func(a []string) (string, error) {
 		if err := argc(a, 2, 2, "machine NAME DOMAIN"); err != nil {
 			return "", err
@@ -420,10 +432,7 @@ func (r *Runner) commands() map[string]script.Cmd {
 	})
 	cmds["calls"] = r.directive("list the Win32 calls a process can make, with their arguments and results", "", nil, func(a []string) (string, error) {
 		var b strings.Builder
-		for _, n := range CallNames() {
-			sig, _ := CallSignature(n)
-			fmt.Fprintf(&b, "%s\n      %s\n", sig, CallDoc(n))
-		}
+		writeCalls(&b)
 		return b.String(), nil
 	})
 	return cmds
@@ -493,4 +502,12 @@ func parseFaults(a []string) (kernel.Faults, error) {
 		}
 	}
 	return f, nil
+}
+
+// writeCalls lists every Win32 call with its arguments, results and description.
+func writeCalls(w io.Writer) {
+	for _, n := range CallNames() {
+		sig, _ := CallSignature(n)
+		fmt.Fprintf(w, "%s\n    %s\n", sig, CallDoc(n))
+	}
 }

@@ -131,3 +131,13 @@ func TestRecordedRunMarksTheFailedStep(t *testing.T) {
 	assert.Contains(t, last.Objects, "Objects on ALPHA")
 	assert.NotNil(t, last.Network)
 }
+
+// echo and help write into the transcript; stop ends the script without an error.
+func TestEchoHelpAndStop(t *testing.T) {
+	out, err := run(t, "s.txt", "echo hello there\nhelp\nhelp calls\nstop\nno such command\n")
+	require.NoError(t, err)
+	assert.Contains(t, out, "> echo hello there\n  hello there\n")
+	assert.Contains(t, out, "  machine NAME DOMAIN\n")
+	assert.Contains(t, out, "  ReadFile hFile nNumberOfBytesToRead -> n data\n")
+	assert.NotContains(t, out, "no such command", "nothing runs after stop")
+}

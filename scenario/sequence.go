@@ -105,9 +105,19 @@ func eventText(ev kernel.TraceEvent) string {
 func WriteCommands(w io.Writer) {
 	r := New(Options{})
 	defer r.Close()
+	r.writeCommands(w)
+}
+
+// WriteCalls lists every Win32 call a script can make, with its arguments, results and
+// description.
+func WriteCalls(w io.Writer) { writeCalls(w) }
+
+func (r *Runner) writeCommands(w io.Writer) {
 	names := make([]string, 0, len(r.engine.Cmds))
 	for n := range r.engine.Cmds {
-		names = append(names, n)
+		if _, proc := r.procs[n]; !proc {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {
@@ -117,5 +127,5 @@ func WriteCommands(w io.Writer) {
 			fmt.Fprintf(w, "    %s\n", d)
 		}
 	}
-	fmt.Fprintln(w, "PROCESS CALL ARG... [-> NAME...] [== VALUE...] [=> ERROR|ok] [&]\n    a Win32 call by a declared process (winsim calls lists them); & runs it in the background until wait")
+	fmt.Fprintln(w, "PROCESS CALL ARG... [-> NAME...] [== VALUE...] [=> ERROR|ok] [&]\n    a Win32 call by a declared process (help calls lists them); & runs it in the background until wait")
 }

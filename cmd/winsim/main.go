@@ -83,10 +83,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "calls":
-		for _, n := range scenario.CallNames() {
-			sig, _ := scenario.CallSignature(n)
-			fmt.Fprintf(stdout, "%s\n    %s\n", sig, scenario.CallDoc(n))
-		}
+		scenario.WriteCalls(stdout)
 		return 0
 	case "commands":
 		scenario.WriteCommands(stdout)
