@@ -93,6 +93,9 @@ func TestHTMLPageStepsThroughInChromium(t *testing.T) {
 	// Previous goes back one.
 	require.NoError(t, chromedp.Do(tctx, chromedp.Click("#prev")))
 	assert.Contains(t, text("#step-label"), "step 3 of ")
+	hash, err := chromedp.Run(tctx, chromedp.Evaluate[string](`location.hash`))
+	require.NoError(t, err)
+	assert.Equal(t, "#step=3", hash, "the address names the step, so a step can be linked to")
 
 	// The slider jumps to the last step: the final leak check, nothing left.
 	_, err = chromedp.Run(tctx, chromedp.Evaluate[bool](`slider.value = slider.max; slider.dispatchEvent(new Event("input"))`))

@@ -147,12 +147,15 @@ function show(i) {
   document.getElementById("picture").innerHTML = s.svg;
   document.getElementById("prev").disabled = cur === 0;
   document.getElementById("next").disabled = cur === steps.length - 1;
+  history.replaceState(null, "", "#step=" + (cur + 1));
 }
 document.getElementById("prev").onclick = () => show(cur - 1);
 document.getElementById("next").onclick = () => show(cur + 1);
 slider.oninput = () => show(Number(slider.value));
 document.addEventListener("keydown", e => { if (e.key === "ArrowRight") show(cur + 1); if (e.key === "ArrowLeft") show(cur - 1); });
-show(0);
+// #step=N in the address opens step N, and stepping keeps the address up to date.
+const m = /step=(\d+)/.exec(location.hash);
+show(m ? Number(m[1]) - 1 : 0);
 </script>
 </body>
 </html>
