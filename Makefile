@@ -4,7 +4,7 @@ PKGS    ?= ./...
 FUZZTIME ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: all test vet fmt-check race bench cover fuzz demo tidy
+.PHONY: all test vet fmt-check race bench cover fuzz demo demo-kernel pictures tidy
 
 all: test
 
@@ -38,9 +38,24 @@ fuzz:
 	  done; \
 	done
 
-## demo: a machine, two processes, a handle duplicated between them, the object table before and after one exits.
+## demo: the seed's procedure as a scenario: a client finds the servers of a three-machine
+## domain through a \\*\ mailslot broadcast, then opens a remote named pipe to one of them;
+## prints each call and its trace, the final tables, and writes the step-through page demo.html.
 demo:
+	$(GO) run ./cmd/winsim run -processes -objects -handles --html demo.html testdata/scenarios/discovery.txt
+	@echo "step through it: open demo.html in a browser"
+
+## demo-kernel: a machine, two processes, a handle duplicated between them (the older demo).
+demo-kernel:
 	$(GO) run ./cmd/winsim-demo
+
+## pictures: regenerate the pictures docs/tutorial.md and README.md show.
+pictures:
+	@mkdir -p docs/pictures
+	$(GO) run ./cmd/winsim run -q -svg docs/pictures/discovery.svg testdata/scenarios/tutorial-remote.txt
+	$(GO) run ./cmd/winsim run -q -svg docs/pictures/anonymous-redirect.svg testdata/scenarios/tutorial-child.txt
+	$(GO) run ./cmd/winsim run -q -svg docs/pictures/kept-alive.svg testdata/scenarios/tutorial-kept-alive.txt
+	$(GO) run ./cmd/winsim run -q -sequence docs/pictures/discovery-sequence.mmd testdata/scenarios/discovery.txt
 
 tidy:
 	$(GO) mod tidy

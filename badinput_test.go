@@ -18,7 +18,7 @@ import (
 
 // Every handle-taking call of every package answers bad handles with a Win32 error —
 // never a panic, never a hang: values never opened, closed values, pseudo-handles
-// (GetCurrentProcess is also INVALID_HANDLE_VALUE, facts §4 #197-198), a handle of
+// (GetCurrentProcess is also INVALID_HANDLE_VALUE, windows-facts.md HD-1, HD-2), a handle of
 // another type (an event), and a value that is only valid in another process.
 func TestBadHandlesGetWin32ErrorsEverywhere(t *testing.T) {
 	m := kerneltest.NewMachine(t, winsim.Install)

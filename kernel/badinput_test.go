@@ -15,8 +15,8 @@ import (
 // Bad handle values get the Win32 error from every call that takes a handle, never a
 // panic: a value that names no entry (never opened, closed, zero, tag bits only, beyond
 // any table, another process's value) is ERROR_INVALID_HANDLE (MS docs CloseHandle;
-// facts §4 #197, #205); a handle to the wrong type of object is ERROR_INVALID_HANDLE
-// (STATUS_OBJECT_TYPE_MISMATCH; facts §4 #198, with the current-process pseudo-handle
+// windows-facts.md HD-1, HD-9); a handle to the wrong type of object is ERROR_INVALID_HANDLE
+// (STATUS_OBJECT_TYPE_MISMATCH; windows-facts.md HD-2, with the current-process pseudo-handle
 // passed to a file call; Wine om.c test_type_mismatch); a handle of the right type
 // without the access the call needs is ERROR_ACCESS_DENIED (MS docs "Access Rights and
 // Access Masks").

@@ -13,7 +13,7 @@ import (
 
 // DuplicateHandle with DUPLICATE_SAME_ACCESS gives a second handle to the same object
 // with the source's access; the duplicate has HANDLE_FLAG_INHERIT exactly when
-// bInheritHandle is set (facts §4 #199; Wine dlls/kernel32/tests/process.c
+// bInheritHandle is set (windows-facts.md HD-3; Wine dlls/kernel32/tests/process.c
 // test_DuplicateHandle).
 func TestDuplicateHandleSameAccessSharesTheObject(t *testing.T) {
 	m := kerneltest.NewMachine(t)
@@ -204,7 +204,7 @@ func TestDuplicateHandleNarrowerAccess(t *testing.T) {
 
 // DuplicateHandle copies a handle into another process's table, where it gets that
 // table's lowest free value and refers to the same object. A child can pull a handle out
-// of its parent with DUPLICATE_CLOSE_SOURCE, closing the parent's copy (facts §4 #203;
+// of its parent with DUPLICATE_CLOSE_SOURCE, closing the parent's copy (windows-facts.md HD-7;
 // MS docs DuplicateHandle).
 func TestDuplicateHandleAcrossProcesses(t *testing.T) {
 	m := kerneltest.NewMachine(t)

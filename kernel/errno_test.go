@@ -207,7 +207,7 @@ func TestErrnoIsMatchesGoSyscallSentinels(t *testing.T) {
 
 // TestErrnoIsMatchesOnlyItself checks that distinct codes never match each other, even where
 // Windows uses them for related conditions (ERROR_BROKEN_PIPE on read vs ERROR_NO_DATA on write
-// after the peer closed, facts/neighbours.md).
+// after the peer closed, windows-facts.md DOC-10).
 func TestErrnoIsMatchesOnlyItself(t *testing.T) {
 	for _, a := range allErrnos {
 		for _, b := range allErrnos {

@@ -52,7 +52,7 @@ func TestCloseHandleTwiceFailsWithInvalidHandle(t *testing.T) {
 }
 
 // A handle with HANDLE_FLAG_PROTECT_FROM_CLOSE cannot be closed (NT
-// STATUS_HANDLE_NOT_CLOSABLE → ERROR_INVALID_HANDLE, facts neighbours §5.2 table);
+// STATUS_HANDLE_NOT_CLOSABLE → ERROR_INVALID_HANDLE, windows-facts.md DOC-9);
 // clearing the flag allows it; process exit closes it regardless.
 func TestCloseHandleProtectedFails(t *testing.T) {
 	m := kerneltest.NewMachine(t)

@@ -155,7 +155,7 @@ func TestRegisterDevice(t *testing.T) {
 // rights and SYNCHRONIZE|FILE_READ_ATTRIBUTES added (MS docs CreateFileW and "File
 // Security and Access Rights"); \\.\ names and UNC names of the machine itself are
 // local. A UNC name for another host, or a broadcast to "*" or a domain, goes to the
-// local device for that share with the host as written (facts §1 mailslot client
+// local device for that share with the host as written (docs/windows-facts.md#mailslots mailslot client
 // names; DESIGN.md Names).
 func TestCreateFileRoutesToTheDevice(t *testing.T) {
 	n := kerneltest.NewNetwork(t)
@@ -200,8 +200,7 @@ func TestCreateFileRoutesToTheDevice(t *testing.T) {
 	}
 }
 
-// CreateFile's own failures: an empty name is ERROR_PATH_NOT_FOUND (facts §1 #4, §3.1
-// #46), a disposition outside CREATE_NEW..TRUNCATE_EXISTING ERROR_INVALID_PARAMETER (MS
+// CreateFile's own failures: an empty name is ERROR_PATH_NOT_FOUND (windows-facts.md MS-4, NP-4), a disposition outside CREATE_NEW..TRUNCATE_EXISTING ERROR_INVALID_PARAMETER (MS
 // docs CreateFileW), a UNC name for a host the network does not know ERROR_BAD_NETPATH,
 // a known host whose share this machine cannot route ERROR_BAD_NET_NAME (MS docs System
 // Error Codes), and the device's own error is passed through.

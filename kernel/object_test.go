@@ -94,8 +94,8 @@ func TestTemporaryNamedObjectLeavesNamespaceWithLastHandle(t *testing.T) {
 
 // ReadFile on an event handle fails with ERROR_INVALID_HANDLE: the handle is valid but
 // its object is not a file (NT STATUS_OBJECT_TYPE_MISMATCH → ERROR_INVALID_HANDLE;
-// facts §4 #197–#198). A file object whose driver has no read routine gives
-// ERROR_INVALID_FUNCTION (STATUS_INVALID_DEVICE_REQUEST; facts error table, and §6 #1:
+// windows-facts.md HD-1, HD-2). A file object whose driver has no read routine gives
+// ERROR_INVALID_FUNCTION (STATUS_INVALID_DEVICE_REQUEST; windows-facts.md NP-37 and its error list:
 // ConnectNamedPipe on a client handle).
 func TestFileCallsOnObjectsWithoutTheCapability(t *testing.T) {
 	m := kerneltest.NewMachine(t)
@@ -197,7 +197,7 @@ func TestObjectHeaderAccessors(t *testing.T) {
 	assert.Contains(t, o.String(), `\Device\Mailslot\x`)
 }
 
-// Reference counting misuse is a kernel bug and panics (STYLE.md §5), never a caller
+// Reference counting misuse is a kernel bug and panics (the project's rule: a broken kernel invariant is a bug, not a Win32 error), never a caller
 // error: IncRef on a dead object and DecRef below zero.
 func TestObjectRefcountMisusePanics(t *testing.T) {
 	m := kerneltest.NewMachine(t)

@@ -55,7 +55,7 @@ func TestPIDsAreMultiplesOfFourAndNotReusedWhileTheObjectLives(t *testing.T) {
 // inheritable, at the same handle value, with the same access and flags; handles not
 // marked inheritable are absent, and without bInheritHandles the child inherits nothing
 // (MS docs "Handle Inheritance": an inherited handle "has the same value and access
-// privileges"; facts §4 #202).
+// privileges"; windows-facts.md HD-6).
 func TestCreateProcessInheritsInheritableHandlesAtTheSameValues(t *testing.T) {
 	m := kerneltest.NewMachine(t)
 	parent := kerneltest.NewProcess(t, m, "parent.exe")

@@ -288,7 +288,7 @@ func TestWaitHonoursContextCancellation(t *testing.T) {
 }
 
 // Waiting on a file object whose driver keeps no signal state succeeds at once: a file
-// object with no I/O in flight is signalled (facts §3.14 #183: a new pipe handle is
+// object with no I/O in flight is signalled (windows-facts.md NP-141: a new pipe handle is
 // signalled).
 func TestWaitOnFileObjectIsSignalled(t *testing.T) {
 	m := kerneltest.NewMachine(t)

@@ -68,11 +68,11 @@ var (
 )
 
 // Read implements kernel.Reader: a client cannot read, even with read access
-// (kernel32/tests/mailslot.c: ERROR_INVALID_PARAMETER; facts §1 #16).
+// (kernel32/tests/mailslot.c: ERROR_INVALID_PARAMETER; windows-facts.md MS-16).
 func (*clientEnd) Read(kernel.Call, []byte) (int, error) { return 0, kernel.ERROR_INVALID_PARAMETER }
 
 // Write implements kernel.Writer: WriteFile on a client sends p as one message and never
-// blocks. A zero-length write is a message (facts §1 #25).
+// blocks. A zero-length write is a message (windows-facts.md MS-25).
 //
 // Local clients: ERROR_HANDLE_EOF once the server has gone, ERROR_INVALID_PARAMETER for
 // a message over the mailslot's maximum size (nothing is queued). Both codes are
@@ -93,11 +93,11 @@ func (c *clientEnd) Write(call kernel.Call, p []byte) (int, error) {
 }
 
 // info is GetMailslotInfo on a client. Windows 8 and later answer it for a local client
-// with the server's values (kernel32/tests/mailslot.c, facts §1 #28); after the server
+// with the server's values (kernel32/tests/mailslot.c, windows-facts.md MS-28); after the server
 // has gone it fails as every operation on the client does (unverified; see
 // mailslot.close). Remote and broadcast clients have no local mailslot to describe:
 // ERROR_INVALID_PARAMETER. Unverified: that is what Windows before 8 answered for every
-// client (facts §1 #28); on Windows the redirector, not the mailslot file system, would
+// client (windows-facts.md MS-28); on Windows the redirector, not the mailslot file system, would
 // answer.
 func (c *clientEnd) info() (Info, error) {
 	if c.ms == nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // kernel32/tests/mailslot.c mailslot_test: CreateMailslot(NULL, ...) fails with
-// ERROR_PATH_NOT_FOUND (facts §1 #4).
+// ERROR_PATH_NOT_FOUND (windows-facts.md MS-4).
 func TestCreateMailslotNullNameFailsPathNotFound(t *testing.T) {
 	p := newProc(t, newMachine(t), "server.exe")
 	_, err := CreateMailslot(p, "", 0, 0, nil)
@@ -20,7 +20,7 @@ func TestCreateMailslotNullNameFailsPathNotFound(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: CreateMailslot("blah", ...) fails with
-// ERROR_INVALID_NAME (facts §1 #3).
+// ERROR_INVALID_NAME (windows-facts.md MS-3).
 func TestCreateMailslotNameWithoutPrefixFailsInvalidName(t *testing.T) {
 	p := newProc(t, newMachine(t), "server.exe")
 	_, err := CreateMailslot(p, "blah", 0, 0, nil)
@@ -89,7 +89,7 @@ func TestCreateMailslotEmptyOrTrailingBackslashNameFailsInvalidName(t *testing.T
 
 // The mailslot docs refuse no character in a name; Wine server/mailslot.c and ReactOS
 // drivers/filesystems/msfs check none (implementations), and Windows accepts `<>*?|"/`
-// in pipe names (kernel32/tests/pipe.c test_CreateNamedPipe; facts §3.1 #48). Such
+// in pipe names (kernel32/tests/pipe.c test_CreateNamedPipe; windows-facts.md NP-6). Such
 // names create, open and carry messages like any other; `/` is literal in a \\?\ name.
 func TestCreateMailslotNameWithAnyCharacter(t *testing.T) {
 	m := newMachine(t)
@@ -110,7 +110,7 @@ func TestCreateMailslotNameWithAnyCharacter(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: a second CreateMailslot of a live name fails
-// (facts §1 #20; the error code is not asserted there). STATUS_OBJECT_NAME_COLLISION,
+// (windows-facts.md MS-20; the error code is not asserted there). STATUS_OBJECT_NAME_COLLISION,
 // ERROR_ALREADY_EXISTS, is what Wine's server gives (an implementation); the
 // CreateMailslot docs say only that an error occurs. Names are not case sensitive
 // (Mailslot Names docs).
@@ -126,7 +126,7 @@ func TestCreateMailslotLiveNameFailsAlreadyExists(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: after CloseHandle(slot) the same name can be
-// created again (facts §1 #7). The CreateMailslot docs: the mailslot lives until the last
+// created again (windows-facts.md MS-7). The CreateMailslot docs: the mailslot lives until the last
 // handle, duplicated ones included, is closed.
 func TestCreateMailslotNameFreeAfterLastServerHandleCloses(t *testing.T) {
 	p := newProc(t, newMachine(t), "server.exe")
@@ -144,7 +144,7 @@ func TestCreateMailslotNameFreeAfterLastServerHandleCloses(t *testing.T) {
 
 // Mailslot Names docs: a name may have a path of pseudo-directories
 // (\\.\mailslot\taxes\bobs_comments); ntdll/tests/om.c test_query_object: the server's
-// object is \Device\Mailslot\<name> of type File (facts §1 #31).
+// object is \Device\Mailslot\<name> of type File (windows-facts.md MS-31).
 func TestCreateMailslotNameWithPathComponents(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
@@ -185,8 +185,7 @@ func TestCreateMailslotBelowAndAboveLiveMailslots(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: CreateMailslot(name, -1, -1) succeeds and
-// GetMailslotInfo reports max ~0, next MAILSLOT_NO_MESSAGE, count 0, timeout ~0 (facts §1
-// #5); every out-parameter is optional (#6: one Go value here).
+// GetMailslotInfo reports max ~0, next MAILSLOT_NO_MESSAGE, count 0, timeout ~0 (windows-facts.md MS-5); every out-parameter is optional (MS-6: one Go value here).
 func TestCreateMailslotAllOnesParametersRoundTrip(t *testing.T) {
 	p := newProc(t, newMachine(t), "server.exe")
 	h := create(t, p, testName, 0xFFFFFFFF, 0xFFFFFFFF)
@@ -194,7 +193,7 @@ func TestCreateMailslotAllOnesParametersRoundTrip(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: CreateMailslot(name, 0, 0) reports max 0,
-// next MAILSLOT_NO_MESSAGE, count 0, timeout 0 (facts §1 #22).
+// next MAILSLOT_NO_MESSAGE, count 0, timeout 0 (windows-facts.md MS-22).
 func TestCreateMailslotZeroParametersRoundTrip(t *testing.T) {
 	p := newProc(t, newMachine(t), "server.exe")
 	h := create(t, p, testName, 0, 0)

@@ -79,7 +79,7 @@ func (d *Device) remove(ms *mailslot) {
 //     (CreateFile docs; a mailslot write is a datagram); where it goes is decided at
 //     each WriteFile.
 //   - req.Path "" opens the device itself (ntdll/tests/om.c test_query_object opens
-//     \\.\mailslot; facts §1 #31) and `\` its root directory. Unverified: the root is
+//     \\.\mailslot; windows-facts.md MS-31) and `\` its root directory. Unverified: the root is
 //     opened by analogy with the named-pipe file system, whose \Device\NamedPipe\ opens
 //     on Windows (ntdll/tests/pipe.c test_empty_name). Neither can be read, written or
 //     queried as a mailslot.
@@ -94,8 +94,7 @@ func (d *Device) remove(ms *mailslot) {
 // valid mailslot name.
 //
 // Every share mode and every disposition is accepted. Vista and later open clients
-// without FILE_SHARE_READ and alongside other writers (kernel32/tests/mailslot.c; facts
-// §1 #13, #19). The disposition is ignored: ReactOS msfs create.c opens a client without
+// without FILE_SHARE_READ and alongside other writers (kernel32/tests/mailslot.c; windows-facts.md MS-13, MS-19). The disposition is ignored: ReactOS msfs create.c opens a client without
 // looking at it and Wine's open_file_object request (server/fd.c) does not carry one;
 // both are implementations, unverified on Windows (see docs/deviations.md).
 func (d *Device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, error) {
@@ -150,12 +149,12 @@ var (
 // device: it answers as Windows' named-pipe device and root do (NtReadFile on
 // \Device\NamedPipe and \Device\NamedPipe\ gives STATUS_INVALID_PARAMETER;
 // ntdll/tests/pipe.c test_empty_name), and as a mailslot client does
-// (kernel32/tests/mailslot.c; facts §1 #16).
+// (kernel32/tests/mailslot.c; windows-facts.md MS-16).
 func (*deviceEnd) Read(kernel.Call, []byte) (int, error) { return 0, kernel.ERROR_INVALID_PARAMETER }
 
 // Write implements kernel.Writer: only a client handle writes. Unverified for the
 // mailslot device, like Read: Windows' named-pipe device gives STATUS_INVALID_PARAMETER
-// (ntdll/tests/pipe.c test_empty_name), as a mailslot server does (facts §1 #12).
+// (ntdll/tests/pipe.c test_empty_name), as a mailslot server does (windows-facts.md MS-12).
 func (*deviceEnd) Write(kernel.Call, []byte) (int, error) { return 0, kernel.ERROR_INVALID_PARAMETER }
 
 // Describe implements kernel.Describer.

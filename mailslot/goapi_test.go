@@ -99,7 +99,7 @@ func TestGoLayerErrors(t *testing.T) {
 // A positive Config.ReadTimeout waits: one shorter than a millisecond, or with a
 // fraction of one, is rounded up to whole milliseconds, never down to 0, which in the
 // CreateMailslot docs (lReadTimeout) means "return immediately if no message is
-// present" (facts §1 #9, #10).
+// present" (windows-facts.md MS-9, MS-10).
 func TestListenRoundsPartialMillisecondsUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)

@@ -32,16 +32,16 @@ type Info struct {
 //
 // Errors:
 //   - ERROR_INVALID_HANDLE: h is not a valid handle, or not a file (INVALID_HANDLE_VALUE
-//     included; facts §1 #1).
+//     included; windows-facts.md MS-1).
 //   - ERROR_INVALID_PARAMETER: a file that is no mailslot's: the mailslot device or its
 //     root, another file system's file, a remote or broadcast client. Unverified: it is
-//     the answer Windows before 8 gave for a client (facts §1 #28), the nearest tested
+//     the answer Windows before 8 gave for a client (windows-facts.md MS-28), the nearest tested
 //     case of a handle that is not a server's.
 //   - ERROR_HANDLE_EOF: a local client whose server has gone (unverified; see
 //     mailslot.close).
 //
 // A local client handle is answered with its server's values, as Windows 8 and later do
-// (facts §1 #28: NtQueryInformationFile(FileMailslotQueryInformation) on a client
+// (windows-facts.md MS-28: NtQueryInformationFile(FileMailslotQueryInformation) on a client
 // succeeds there; earlier versions gave ERROR_INVALID_PARAMETER). See docs/deviations.md.
 func GetMailslotInfo(p *kernel.Process, h kernel.Handle) (Info, error) {
 	c, err := p.CallFor(context.Background(), h, 0)
@@ -73,7 +73,7 @@ func GetMailslotInfo(p *kernel.Process, h kernel.Handle) (Info, error) {
 // Unverified: no Windows-run test sets information through a client. The
 // implementations disagree (Wine fails it as a wrong object type, ERROR_INVALID_HANDLE;
 // ReactOS msfs finfo.c with STATUS_ACCESS_DENIED). ERROR_INVALID_PARAMETER is chosen
-// because Windows before 8 gave it for the matching query on a client (facts §1 #28),
+// because Windows before 8 gave it for the matching query on a client (windows-facts.md MS-28),
 // and current Windows, which answers that query, still documents SetMailslotInfo for
 // server handles only.
 func SetMailslotInfo(p *kernel.Process, h kernel.Handle, readTimeout uint32) error {

@@ -13,8 +13,8 @@ import (
 )
 
 // kernel32/tests/mailslot.c mailslot_test: ReadFile(INVALID_HANDLE_VALUE, ...) fails with
-// ERROR_INVALID_HANDLE and writes 0 to the byte count (facts §1 #8); GetMailslotInfo of
-// it fails (facts §1 #1), as it does for a handle that is not a file.
+// ERROR_INVALID_HANDLE and writes 0 to the byte count (windows-facts.md MS-8); GetMailslotInfo of
+// it fails (windows-facts.md MS-1), as it does for a handle that is not a file.
 func TestInvalidHandleFailsInvalidHandle(t *testing.T) {
 	p := newProc(t, newMachine(t), "server.exe")
 	n, err := p.ReadFile(context.Background(), kernel.Handle(0xFFFFFFFF), make([]byte, 1))
@@ -45,7 +45,7 @@ func TestGetMailslotInfoOnAnotherFileFailsInvalidParameter(t *testing.T) {
 
 // kernel32/tests/mailslot.c mailslot_test: with read timeout 0, ReadFile on an empty
 // mailslot fails at once with ERROR_SEM_TIMEOUT and 0 bytes, with a zero-size buffer
-// (facts §1 #9) and with a 16-byte one (#10).
+// (windows-facts.md MS-9) and with a 16-byte one (MS-10).
 func TestReadFileEmptyTimeoutZeroFailsSemTimeoutAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := newProc(t, newMachine(t), "server.exe")
@@ -61,7 +61,7 @@ func TestReadFileEmptyTimeoutZeroFailsSemTimeoutAtOnce(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: WriteFile on the server handle fails with
-// ERROR_ACCESS_DENIED, before and after a client opens (facts §1 #11, #15).
+// ERROR_ACCESS_DENIED, before and after a client opens (windows-facts.md MS-11, MS-15).
 func TestWriteFileOnServerFailsAccessDenied(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
@@ -77,7 +77,7 @@ func TestWriteFileOnServerFailsAccessDenied(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: NtWriteFile on a server created with
-// GENERIC_WRITE fails with STATUS_INVALID_PARAMETER (facts §1 #12).
+// GENERIC_WRITE fails with STATUS_INVALID_PARAMETER (windows-facts.md MS-12).
 // Win32 cannot make such a handle, so the body is asked directly.
 func TestServerWriteWithWriteAccessFailsInvalidParameter(t *testing.T) {
 	p := newProc(t, newMachine(t), "server.exe")
@@ -91,7 +91,7 @@ func TestServerWriteWithWriteAccessFailsInvalidParameter(t *testing.T) {
 
 // kernel32/tests/mailslot.c mailslot_test: ReadFile on a client opened with
 // GENERIC_READ|GENERIC_WRITE fails with ERROR_INVALID_PARAMETER, before and after a
-// message is queued (facts §1 #16). A client without read access is refused earlier by
+// message is queued (windows-facts.md MS-16). A client without read access is refused earlier by
 // the access check (NtReadFile needs FILE_READ_DATA): ERROR_ACCESS_DENIED.
 func TestReadFileOnClientFails(t *testing.T) {
 	m := newMachine(t)
@@ -114,8 +114,7 @@ func TestReadFileOnClientFails(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: a client write of 8 bytes succeeds; the
-// server's read of 16 returns 8, and a second read fails with ERROR_SEM_TIMEOUT (facts §1
-// #17, #18): one write is one message, one read takes one message.
+// server's read of 16 returns 8, and a second read fails with ERROR_SEM_TIMEOUT (windows-facts.md MS-17, MS-18): one write is one message, one read takes one message.
 func TestOneWriteIsOneMessage(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
@@ -132,7 +131,7 @@ func TestOneWriteIsOneMessage(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_SEM_TIMEOUT)
 }
 
-// kernel32/tests/mailslot.c mailslot_test, step by step (facts §1 #23-#26): messages from
+// kernel32/tests/mailslot.c mailslot_test, step by step (windows-facts.md MS-23 to MS-26): messages from
 // two clients share one FIFO; GetMailslotInfo follows the head; a zero-length write is a
 // message whose NextSize is 0 (not MAILSLOT_NO_MESSAGE) and whose read succeeds with 0
 // bytes; then the mailslot is empty again.
@@ -186,7 +185,7 @@ func TestMessagesFromTwoClientsShareOneFIFO(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_SEM_TIMEOUT)
 }
 
-// kernel32/tests/mailslot.c mailslot_test, partial read (facts §1 #27): a 2-byte message
+// kernel32/tests/mailslot.c mailslot_test, partial read (windows-facts.md MS-27): a 2-byte message
 // read with a 1-byte buffer fails with STATUS_BUFFER_TOO_SMALL, ERROR_INSUFFICIENT_BUFFER,
 // and nothing is consumed: NextSize 2, one message. A zero-size buffer fails the same
 // way; a big enough one then gets the whole message.
@@ -236,7 +235,7 @@ func TestWriteOverMaxMessageSizeFailsInvalidParameter(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: with read timeout 1000 an empty read fails with
-// ERROR_SEM_TIMEOUT after at least ~900 ms (facts §1 #29). On the machine clock (virtual
+// ERROR_SEM_TIMEOUT after at least ~900 ms (windows-facts.md MS-29). On the machine clock (virtual
 // in this bubble) it is exactly 1000 ms.
 func TestReadFileTimesOutAfterReadTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -308,7 +307,7 @@ func TestReadFileCompletesOnWriteBeforeTimeout(t *testing.T) {
 
 // A waiting read whose buffer turns out too small for the message that arrives fails with
 // ERROR_INSUFFICIENT_BUFFER and leaves the message queued, as a read that finds it
-// queued does (kernel32/tests/mailslot.c; facts §1 #27). Wine server/mailslot.c completes
+// queued does (kernel32/tests/mailslot.c; windows-facts.md MS-27). Wine server/mailslot.c completes
 // a pending read that way when a message arrives (an implementation).
 func TestWaitingReadTooSmallForArrivingMessage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -354,7 +353,7 @@ func TestSetMailslotInfoChangesReadTimeout(t *testing.T) {
 // SetMailslotInfo docs: the handle must be one CreateMailslot created. A client handle
 // is refused and the timeout is unchanged. The code, ERROR_INVALID_PARAMETER, is
 // unverified: it is what Windows before 8 gave for the matching query on a client
-// (facts §1 #28); Wine and ReactOS answer differently (info.go, docs/deviations.md).
+// (windows-facts.md MS-28); Wine and ReactOS answer differently (info.go, docs/deviations.md).
 func TestSetMailslotInfoOnClientFailsInvalidParameter(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
@@ -366,7 +365,7 @@ func TestSetMailslotInfoOnClientFailsInvalidParameter(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test: the mailslot query on a client handle succeeds
-// on Windows 8 and later with the server's values (facts §1 #28). It needs no access:
+// on Windows 8 and later with the server's values (windows-facts.md MS-28). It needs no access:
 // the client here was opened for writing only.
 func TestGetMailslotInfoOnClientReportsServerValues(t *testing.T) {
 	m := newMachine(t)
@@ -449,7 +448,7 @@ func TestReadFileAbortsWhenReaderProcessExits(t *testing.T) {
 	})
 }
 
-// The question facts §1 #33 leaves open. Reading from a Mailslot: when the last server
+// The question windows-facts.md MS-33 leaves open. Reading from a Mailslot: when the last server
 // handle closes, all client handles to the mailslot are closed and the mailslot is
 // deleted, so an old client is dead: its writes fail, also once a new server of the
 // same name exists, whose queue they never reach, and its GetMailslotInfo and

@@ -77,7 +77,7 @@ func (ms *mailslot) fits(n int) bool {
 //     can be written. Unverified: the code is not documented, and neither Wine nor
 //     ReactOS enforces the maximum; ERROR_INVALID_PARAMETER is chosen because a length
 //     out of range is a bad parameter, and it is what Windows answers for the other
-//     writes a mailslot cannot take (a server handle with write access; facts §1 #12).
+//     writes a mailslot cannot take (a server handle with write access; windows-facts.md MS-12).
 func (ms *mailslot) write(pid uint32, b []byte) error {
 	if ms.closed.Load() {
 		return kernel.ERROR_HANDLE_EOF

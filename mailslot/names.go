@@ -22,10 +22,10 @@ import (
 // STATUS_OBJECT_NAME_INVALID (Wine ntdll/tests/pipe.c test_empty_name), which is the
 // code used here. Unverified: a trailing backslash is refused because the documented
 // form ends in a name, although Windows' named-pipe file system keeps one as part of a
-// valid name (facts §3.1 #49) and the mailslot file system may do the same.
+// valid name (windows-facts.md NP-7) and the mailslot file system may do the same.
 //
 // No character is refused: the docs list none for mailslot names, Wine and ReactOS
-// check none, and Windows accepts `<>*?|"/` in pipe names (facts §3.1 #48).
+// check none, and Windows accepts `<>*?|"/` in pipe names (windows-facts.md NP-6).
 func validName(path string) bool {
 	return len(path) >= 2 && path[0] == '\\' && path[len(path)-1] != '\\'
 }

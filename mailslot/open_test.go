@@ -12,7 +12,7 @@ import (
 )
 
 // kernel32/tests/mailslot.c mailslot_test opens a mailslot that does not exist and fails
-// (facts §1 #2); KB Q131493 ("DOCERR: CreateFile() and Mailslots"): GetLastError is 2,
+// (windows-facts.md MS-2); KB Q131493 ("DOCERR: CreateFile() and Mailslots"): GetLastError is 2,
 // ERROR_FILE_NOT_FOUND, when no server created it.
 func TestCreateFileWithoutServerFailsFileNotFound(t *testing.T) {
 	p := newProc(t, newMachine(t), "client.exe")
@@ -21,8 +21,8 @@ func TestCreateFileWithoutServerFailsFileNotFound(t *testing.T) {
 }
 
 // kernel32/tests/mailslot.c mailslot_test, Vista and later: a client opens without
-// FILE_SHARE_READ (#13), with GENERIC_READ|GENERIC_WRITE (#14), alongside other clients
-// of every combination (#19), and two FILE_SHARE_READ|FILE_SHARE_WRITE writers (#21).
+// FILE_SHARE_READ (MS-13), with GENERIC_READ|GENERIC_WRITE (MS-14), alongside other clients
+// of every combination (MS-19), and two FILE_SHARE_READ|FILE_SHARE_WRITE writers (MS-21).
 func TestCreateFileAcceptsEveryShareMode(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
@@ -55,8 +55,7 @@ func TestCreateFileInvalidShareBitsFailInvalidParameter(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
 }
 
-// ntdll/tests/om.c test_query_object opens a client with no access at all (facts §1
-// #31). The client is granted what it asked for, plus SYNCHRONIZE and
+// ntdll/tests/om.c test_query_object opens a client with no access at all (windows-facts.md MS-31). The client is granted what it asked for, plus SYNCHRONIZE and
 // FILE_READ_ATTRIBUTES (CreateFileW). Rights a file does not define fail NT's access
 // check against the mailslot's security descriptor (at most FILE_ALL_ACCESS):
 // ERROR_ACCESS_DENIED. MAXIMUM_ALLOWED grants everything.
@@ -141,7 +140,7 @@ func TestCreateFileOwnMachineNameIsLocal(t *testing.T) {
 }
 
 // ntdll/tests/om.c test_query_object: CreateFile("\\.\mailslot") opens the mailslot
-// device itself, \Device\Mailslot (facts §1 #31). The root directory (\\.\mailslot\)
+// device itself, \Device\Mailslot (windows-facts.md MS-31). The root directory (\\.\mailslot\)
 // opens too, and both refuse ReadFile and WriteFile with STATUS_INVALID_PARAMETER, as
 // Windows' named-pipe device and root directory do (ntdll/tests/pipe.c
 // test_empty_name). That analogy, and the same answer for GetMailslotInfo and

@@ -173,8 +173,8 @@ func TestRemoteClientResolvesTheMachineAtEachWrite(t *testing.T) {
 
 // GetMailslotInfo on a remote or broadcast client has no local mailslot to describe:
 // ERROR_INVALID_PARAMETER, as is SetMailslotInfo. Unverified: on Windows the redirector
-// answers; the code is what Windows before 8 gave for any client's query (facts §1 #28).
-// ReadFile on it is refused like any client's (facts §1 #16).
+// answers; the code is what Windows before 8 gave for any client's query (windows-facts.md MS-28).
+// ReadFile on it is refused like any client's (windows-facts.md MS-16).
 func TestRemoteClientInfoAndReadFail(t *testing.T) {
 	f := newDomain(t, [][2]string{{"ALPHA", "CORP"}, {"BETA", "CORP"}}, `\\.\mailslot\x`, "BETA")
 	p := f.p["ALPHA"]

@@ -85,8 +85,9 @@ func route(from *kernel.Process, t target, p []byte) (int, error) {
 		domain = src.Domain()
 	}
 	members := net.AppendDomainMembers(getMembers(), domain)
-	if inj != nil {
-		// Fates are drawn in name order so that a seeded run repeats exactly.
+	if inj != nil || src.Tracing() {
+		// Fates are drawn, and deliveries traced, in name order so that a seeded or
+		// traced run repeats exactly.
 		slices.SortFunc(members, func(a, b *kernel.Machine) int { return cmp.Compare(a.Name(), b.Name()) })
 	}
 	for _, to := range members {

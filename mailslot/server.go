@@ -37,15 +37,14 @@ var (
 // message, oldest first (kernel32/tests/mailslot.c).
 //
 // Errors: ERROR_INSUFFICIENT_BUFFER when p is shorter than the oldest message, which
-// stays queued (NT STATUS_BUFFER_TOO_SMALL; facts §1 #27); ERROR_SEM_TIMEOUT when no
-// message arrives within the read timeout, at once for timeout 0 (facts §1 #9, #10,
-// #29); ERROR_HANDLE_EOF when the mailslot closes under the read; an error matching
+// stays queued (NT STATUS_BUFFER_TOO_SMALL; windows-facts.md MS-27); ERROR_SEM_TIMEOUT when no
+// message arrives within the read timeout, at once for timeout 0 (windows-facts.md MS-9, MS-10, MS-29); ERROR_HANDLE_EOF when the mailslot closes under the read; an error matching
 // ERROR_OPERATION_ABORTED when the context is done or the calling process exits.
 func (s *serverEnd) Read(c kernel.Call, p []byte) (int, error) { return s.ms.read(c, p) }
 
 // Write implements kernel.Writer: writing through a server handle is invalid even with
 // write access (kernel32/tests/mailslot.c: NtWriteFile on a server created with
-// GENERIC_WRITE gives STATUS_INVALID_PARAMETER; facts §1 #12). Handles from
+// GENERIC_WRITE gives STATUS_INVALID_PARAMETER; windows-facts.md MS-12). Handles from
 // CreateMailslot lack write access, so WriteFile fails earlier with
 // ERROR_ACCESS_DENIED.
 func (s *serverEnd) Write(kernel.Call, []byte) (int, error) {
@@ -73,15 +72,14 @@ func (s *serverEnd) Describe() string { return "server of " + s.ms.describe() }
 // WRITE_DAC: it reads, it cannot write.
 //
 // Errors:
-//   - ERROR_PATH_NOT_FOUND: name is "" (CreateMailslot(NULL); facts §1 #4).
-//   - ERROR_INVALID_NAME: a name that is not a local mailslot name: "blah" (facts §1
-//     #3), a UNC name (a process cannot create a remote mailslot: About Mailslots;
+//   - ERROR_PATH_NOT_FOUND: name is "" (CreateMailslot(NULL); windows-facts.md MS-4).
+//   - ERROR_INVALID_NAME: a name that is not a local mailslot name: "blah" (windows-facts.md MS-3), a UNC name (a process cannot create a remote mailslot: About Mailslots;
 //     Windows' redirector refuses the create and kernel32 maps that to
 //     STATUS_OBJECT_NAME_INVALID), a name on another device (\\.\pipe\x), or a mailslot
 //     name that is empty or ends in `\` (names.go).
 //   - ERROR_ALREADY_EXISTS: a mailslot of that name is live on this machine
-//     (STATUS_OBJECT_NAME_COLLISION; facts §1 #20). Once its last server handle is
-//     closed the name is free again (facts §1 #7).
+//     (STATUS_OBJECT_NAME_COLLISION; windows-facts.md MS-20). Once its last server handle is
+//     closed the name is free again (windows-facts.md MS-7).
 //   - The namespace's errors for a name that does not resolve (ERROR_PATH_NOT_FOUND,
 //     ERROR_FILE_NOT_FOUND), for example when the mailslot file system is not installed.
 func CreateMailslot(p *kernel.Process, name string, maxMessageSize uint32, readTimeout uint32, sa *kernel.SecurityAttributes) (kernel.Handle, error) {
@@ -127,7 +125,7 @@ func CreateMailslot(p *kernel.Process, name string, maxMessageSize uint32, readT
 
 // create enters a new mailslot named path in the table. The name must be valid
 // (names.go) and not taken, in any case (CreateMailslot docs: an error occurs if a
-// mailslot of that name exists; facts §1 #20). Other live names do not matter, even
+// mailslot of that name exists; windows-facts.md MS-20). Other live names do not matter, even
 // when one is a pseudo-directory of path or path one of theirs.
 func (d *Device) create(path string, maxSize, timeout uint32) (*mailslot, error) {
 	if !validName(path) {

@@ -32,7 +32,7 @@ func (e *Error) Unwrap() error {
 }
 
 // The NT status each sentinel stands for is named after it; the Win32 code is what
-// RtlNtStatusToDosError gives for that status (facts "Error code reference").
+// RtlNtStatusToDosError gives for that status (Microsoft's NTSTATUS-to-Win32 mapping; windows-facts.md lists the codes).
 var (
 	// ErrInvalidName is ERROR_INVALID_NAME (123), from STATUS_OBJECT_NAME_INVALID: an empty
 	// path component (`\\x`, `\x\`, `\x\\y`), a path too long for a UNICODE_STRING, or a

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// TestErrorCodes: each sentinel carries the Win32 code NT's status maps to (facts "Error code
-// reference"; winerror.h).
+// TestErrorCodes: each sentinel carries the Win32 code NT's status maps to (windows-facts.md, "Error numbers";
+// winerror.h).
 func TestErrorCodes(t *testing.T) {
 	for err, code := range map[*Error]uint32{
 		ErrInvalidName:      123,

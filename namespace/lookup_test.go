@@ -92,7 +92,7 @@ func TestLookupRootAndDirectories(t *testing.T) {
 // TestLookupStopsAtDeviceWithRest: the walk hands the rest of the name to the first object
 // that is not a container, the way NT calls a device's parse procedure (om.c
 // test_query_object: the server end of `\\.\pipe\test_pipe` is `\Device\NamedPipe\test_pipe`;
-// `\\.\pipe\` opens `\Device\NamedPipe\`; facts §3.1 #50: the rest after the device prefix is
+// `\\.\pipe\` opens `\Device\NamedPipe\`; windows-facts.md NP-8: the rest after the device prefix is
 // an exact string, `/`, `.` and `..` included).
 func TestLookupStopsAtDeviceWithRest(t *testing.T) {
 	root, dev := newTestTree(t)

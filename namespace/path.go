@@ -22,8 +22,7 @@ import (
 //
 // So a pipe created as `\\.\pipe\a/b` is really named `a\b`, and CreateFile finds it by
 // either spelling, which is all kernel32/tests/pipe.c test_CreateNamedPipe shows with
-// `\\.\pipe\a<>*?|"/b`. `\\?\pipe\a/b` keeps the `/`, as NT-level names do (facts §3.1
-// #50). The exact outputs are those ntdll/tests/path.c test_RtlDosPathNameToNtPathName_U
+// `\\.\pipe\a<>*?|"/b`. `\\?\pipe\a/b` keeps the `/`, as NT-level names do (windows-facts.md NP-8). The exact outputs are those ntdll/tests/path.c test_RtlDosPathNameToNtPathName_U
 // and test_RtlGetFullPathName_U assert on Windows; path_test.go repeats them.
 
 // Kind says which form a Win32 name had.
@@ -74,12 +73,12 @@ type Win32Path struct {
 //
 //   - ErrPathNotFound: "" or a name of spaces only. RtlDosPathNameToNtPathName_U rejects
 //     them (ntdll/tests/path.c) and kernel32 reports ERROR_PATH_NOT_FOUND, as for a NULL
-//     name (facts §1 #4, §3.1 #46).
+//     name (windows-facts.md MS-4, NP-4).
 //   - ErrInvalidName: a name that translates to `\??\` or to a device path with an empty
 //     first component (`\\.\`, `\\.`, `\\?\`, `\\.\pipe\..`): the NT path then has an
 //     empty component, STATUS_OBJECT_NAME_INVALID. Also every name that is not a device or
 //     UNC path (`C:\x`, `name`, `\x`): there is no file system here, and CreateNamedPipe
-//     and CreateMailslot give ERROR_INVALID_NAME for such names (facts §1 #3, §3.1 #44).
+//     and CreateMailslot give ERROR_INVALID_NAME for such names (windows-facts.md MS-3, NP-2).
 //   - ErrBadPathname: a UNC path without a server or share (`\\`, `\\HOST`, `\\HOST\`).
 //     Unverified; see docs/deviations.md.
 //   - ErrNameTooLong: the NT path would be longer than a UNICODE_STRING holds

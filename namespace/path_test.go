@@ -130,7 +130,7 @@ func TestDosPathNormalisationOfComponents(t *testing.T) {
 // TestDosPathToNTPathRejectsEmptyAndSpaces: RtlDosPathNameToNtPathName_U fails for NULL,
 // "" and " " (ntdll/tests/path.c error_paths, STATUS_OBJECT_NAME_INVALID from the
 // _WithStatus variant); kernel32 reports that as ERROR_PATH_NOT_FOUND, the code a NULL name
-// gives CreateMailslot and CreateNamedPipe (facts §1 #4, §3.1 #46). Longer all-space names
+// gives CreateMailslot and CreateNamedPipe (windows-facts.md MS-4, NP-4). Longer all-space names
 // follow the same rule in RtlGetFullPathName_U ("name only consists of spaces"); only " " is
 // asserted on Windows.
 func TestDosPathToNTPathRejectsEmptyAndSpaces(t *testing.T) {
@@ -145,23 +145,23 @@ func TestParseWin32PathDeviceNames(t *testing.T) {
 		name string
 		want Win32Path
 	}{
-		// facts §3: the default test pipe `\\.\PiPe\tests_pipe.c`; the prefix is
+		// docs/windows-facts.md#named-pipes: the default test pipe `\\.\PiPe\tests_pipe.c`; the prefix is
 		// case-insensitive at lookup time and its case is preserved here.
 		{`\\.\pipe\x`, Win32Path{KindDevice, ".", "pipe", `\x`, `\??\pipe\x`}},
 		{`\\.\PiPe\x`, Win32Path{KindDevice, ".", "PiPe", `\x`, `\??\PiPe\x`}},
 		// Mailslot pseudo-directories are kept (MS docs "Mailslot Names").
 		{`\\.\mailslot\a\b`, Win32Path{KindDevice, ".", "mailslot", `\a\b`, `\??\mailslot\a\b`}},
 		{`\\?\pipe\x`, Win32Path{KindDevice, ".", "pipe", `\x`, `\??\pipe\x`}},
-		// facts §3.1 #49: the trailing backslash is part of the name.
+		// windows-facts.md NP-7: the trailing backslash is part of the name.
 		{`\\.\pipe\trailingslash\`, Win32Path{KindDevice, ".", "pipe", `\trailingslash\`, `\??\pipe\trailingslash\`}},
 		// ntdll/tests/om.c test_query_object: `\\.\pipe` opens the device itself and
 		// `\\.\pipe\` opens `\Device\NamedPipe\`.
 		{`\\.\pipe`, Win32Path{KindDevice, ".", "pipe", ``, `\??\pipe`}},
 		{`\\.\pipe\`, Win32Path{KindDevice, ".", "pipe", `\`, `\??\pipe\`}},
-		// facts §3.1 #48: `\\.\pipe\a<>*?|"/b` is accepted; Windows turns the `/` into `\`
+		// windows-facts.md NP-6: `\\.\pipe\a<>*?|"/b` is accepted; Windows turns the `/` into `\`
 		// (ntdll/tests/path.c `\\.\foo/bar`), so create and open agree on `a<>*?|"\b`.
 		{`\\.\pipe\a<>*?|"/b`, Win32Path{KindDevice, ".", "pipe", `\a<>*?|"\b`, `\??\pipe\a<>*?|"\b`}},
-		// The verbatim prefix keeps `/`, `.` and `..` literal (facts §3.1 #50).
+		// The verbatim prefix keeps `/`, `.` and `..` literal (windows-facts.md NP-8).
 		{`\\?\pipe\a/b`, Win32Path{KindDevice, ".", "pipe", `\a/b`, `\??\pipe\a/b`}},
 		{`\\?\pipe\wine\.\test`, Win32Path{KindDevice, ".", "pipe", `\wine\.\test`, `\??\pipe\wine\.\test`}},
 		{`\\?\pipe\wine\..\test`, Win32Path{KindDevice, ".", "pipe", `\wine\..\test`, `\??\pipe\wine\..\test`}},
@@ -226,8 +226,7 @@ func TestParseWin32PathRejectsIncompleteNames(t *testing.T) {
 		// `\\BaseNamedObjects`).
 		{`\\?\\x`, ErrInvalidName},
 		// Not device or UNC paths: no file system here. CreateMailslot("blah") and
-		// CreateNamedPipe("not a named pipe") fail with ERROR_INVALID_NAME (facts §1 #3,
-		// §3.1 #44).
+		// CreateNamedPipe("not a named pipe") fail with ERROR_INVALID_NAME (windows-facts.md MS-3, NP-2).
 		{`blah`, ErrInvalidName},
 		{`not a named pipe`, ErrInvalidName},
 		{`C:\pipe\x`, ErrInvalidName},

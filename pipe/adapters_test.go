@@ -175,9 +175,8 @@ func TestConnConformance(t *testing.T) {
 
 // TestConnCloseRules is the table of net's TestPipeCloseError for pipes, for both pipe
 // types and with either end closing. The closer's calls fail with net.ErrClosed. The
-// other end reads io.EOF (Windows: ERROR_BROKEN_PIPE once nothing is queued, facts §3.9
-// #132; dlls/kernel32/tests/pipe.c test_CloseHandle) and its writes fail with
-// ERROR_NO_DATA (#132, #140), which errors.As finds under a *net.OpError.
+// other end reads io.EOF (Windows: ERROR_BROKEN_PIPE once nothing is queued, windows-facts.md NP-90; dlls/kernel32/tests/pipe.c test_CloseHandle) and its writes fail with
+// ERROR_NO_DATA (NP-90, NP-98), which errors.As finds under a *net.OpError.
 func TestConnCloseRules(t *testing.T) {
 	for _, message := range []bool{false, true} {
 		for _, serverCloses := range []bool{true, false} {
@@ -246,7 +245,7 @@ func assertOpErr(t *testing.T, err error, op string, target error) {
 }
 
 // TestConnReadsQueuedDataBeforeEOF: after the server writes and closes, the client
-// still reads everything, and only then io.EOF (facts §3.9 #132: ReadFile returns the
+// still reads everything, and only then io.EOF (windows-facts.md NP-90: ReadFile returns the
 // 12 queued bytes, then ERROR_BROKEN_PIPE; test_CloseHandle).
 func TestConnReadsQueuedDataBeforeEOF(t *testing.T) {
 	e := newAdEnv(t)
@@ -260,11 +259,10 @@ func TestConnReadsQueuedDataBeforeEOF(t *testing.T) {
 }
 
 // TestConnDisconnectEndsBothStreams: DisconnectNamedPipe discards what is queued and
-// leaves the client's calls failing with ERROR_PIPE_NOT_CONNECTED (facts §3.4 #83,
-// §3.9 #137; test_DisconnectNamedPipe), which the client reads as io.EOF and gets,
+// leaves the client's calls failing with ERROR_PIPE_NOT_CONNECTED (windows-facts.md NP-41, NP-95; test_DisconnectNamedPipe), which the client reads as io.EOF and gets,
 // wrapped, from Write; the server reads io.EOF too. A second Disconnect fails with
-// ERROR_PIPE_NOT_CONNECTED (#84); a client cannot disconnect (ERROR_INVALID_FUNCTION,
-// as for every server-only call on a client end, #79).
+// ERROR_PIPE_NOT_CONNECTED (NP-42); a client cannot disconnect (ERROR_INVALID_FUNCTION,
+// as for every server-only call on a client end, NP-37).
 func TestConnDisconnectEndsBothStreams(t *testing.T) {
 	e := newAdEnv(t)
 	sc, cc, _ := e.mustConnect(t, &pipe.PipeConfig{InputBufferSize: 64, OutputBufferSize: 64})
@@ -302,7 +300,7 @@ func TestConnsArePipeConns(t *testing.T) {
 }
 
 // TestConnReadOfNothingReturnsAtOnce: a zero-length Read does not wait for data (as
-// io.Reader allows), although ReadFile with a zero-size buffer would (facts §3.5 #101).
+// io.Reader allows), although ReadFile with a zero-size buffer would (windows-facts.md NP-59).
 func TestConnReadOfNothingReturnsAtOnce(t *testing.T) {
 	e := newAdEnv(t)
 	_, cc, _ := e.mustConnect(t, nil)
@@ -312,7 +310,7 @@ func TestConnReadOfNothingReturnsAtOnce(t *testing.T) {
 }
 
 // TestByteConnCloseWriteIsUnsupported: a byte-type pipe has no half-close, and a
-// zero-length write on it sends nothing (facts §3.7 #118), so CloseWrite fails with an
+// zero-length write on it sends nothing (windows-facts.md NP-76), so CloseWrite fails with an
 // error matching errors.ErrUnsupported and the conn stays usable both ways.
 func TestByteConnCloseWriteIsUnsupported(t *testing.T) {
 	e := newAdEnv(t)
@@ -328,8 +326,8 @@ func TestByteConnCloseWriteIsUnsupported(t *testing.T) {
 }
 
 // TestMessageConnCloseWriteIsHalfClose: on a message pipe CloseWrite flushes (it waits
-// for the reader, facts §3.10 #143) and sends a zero-length message, which is delivered
-// as a read of 0 bytes (facts §3.7 #118; test_blocking_rw), so the other end reads
+// for the reader, windows-facts.md NP-101) and sends a zero-length message, which is delivered
+// as a read of 0 bytes (windows-facts.md NP-76; test_blocking_rw), so the other end reads
 // everything written before it and then io.EOF, for good. The other direction stays
 // open. Writes after CloseWrite, and a second CloseWrite, fail with ErrWriteClosed
 // (go-winio: "pipe has been closed for write").
@@ -363,7 +361,7 @@ func TestMessageConnCloseWriteIsHalfClose(t *testing.T) {
 
 // TestMessageConnCloseWriteReadsAsEmptyMessageToWin32: a Win32 reader on the other end
 // sees CloseWrite as what it is, a zero-length message: ReadFile succeeds with 0 bytes,
-// even in byte read mode (facts §3.7 #118, §3.9 #135).
+// even in byte read mode (windows-facts.md NP-76, NP-93).
 func TestMessageConnCloseWriteReadsAsEmptyMessageToWin32(t *testing.T) {
 	e := newAdEnv(t)
 	name := adName()
@@ -390,7 +388,7 @@ func TestMessageConnCloseWriteReadsAsEmptyMessageToWin32(t *testing.T) {
 
 // TestMessageConnLongMessageReadsAsStream: a message longer than the Read buffer comes
 // in pieces without error; ReadFile reports ERROR_MORE_DATA for all but the last
-// (facts §3.5 #94), which the conn treats as success, as go-winio does.
+// (windows-facts.md NP-52), which the conn treats as success, as go-winio does.
 func TestMessageConnLongMessageReadsAsStream(t *testing.T) {
 	e := newAdEnv(t)
 	sc, cc, _ := e.mustConnect(t, &pipe.PipeConfig{MessageMode: true, InputBufferSize: 64})
@@ -408,7 +406,7 @@ func TestMessageConnLongMessageReadsAsStream(t *testing.T) {
 }
 
 // TestMessageConnReadsStopAtMessageBoundaries: both ends read in message read mode, so
-// one Read never returns parts of two messages (facts §3.5 #97-98; test_CreateNamedPipe
+// one Read never returns parts of two messages (windows-facts.md NP-55, NP-56; test_CreateNamedPipe
 // reads 11 then 10 bytes with a 32-byte buffer). This keeps CloseWrite's empty message
 // from being merged into the data before it (go-winio issue #42).
 func TestMessageConnReadsStopAtMessageBoundaries(t *testing.T) {
@@ -473,7 +471,7 @@ func TestDialPipeAccessReadOnly(t *testing.T) {
 
 // TestConnProcessExitEndsCalls: a conn's calls are its process's, so the process
 // exiting ends a blocked Read with an error matching ERROR_OPERATION_ABORTED (Windows
-// cancels an exiting thread's I/O; facts §3.13 #174-175). The exit closed the handle,
+// cancels an exiting thread's I/O; windows-facts.md NP-132, NP-133). The exit closed the handle,
 // so Close just retires the conn, and the other end reads io.EOF.
 func TestConnProcessExitEndsCalls(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

@@ -2,10 +2,10 @@ package pipe
 
 import "github.com/winsim/winsim/kernel"
 
-// anonymousDefaultSize is the buffer size CreatePipe uses for a size of 0 (facts §2 #34).
+// anonymousDefaultSize is the buffer size CreatePipe uses for a size of 0 (windows-facts.md AP-1).
 const anonymousDefaultSize = 4096
 
-// Access of the two ends of an anonymous pipe (facts §2 #35,
+// Access of the two ends of an anonymous pipe (windows-facts.md AP-2,
 // dlls/kernel32/tests/pipe.c test_CreatePipe).
 const (
 	readEndAccess  = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_READ_EA | kernel.FILE_READ_DATA                             // 0x120189
@@ -14,15 +14,15 @@ const (
 
 // CreatePipe creates an anonymous pipe and returns a handle to its read end and one to
 // its write end (CreatePipe). size is the pipe's buffer size in bytes; 0 means 4096, and
-// any other value is used as given (facts §2 #34, #40). With sa's inherit flag set, both
-// handles are inheritable (#204).
+// any other value is used as given (windows-facts.md AP-1, AP-7). With sa's inherit flag set, both
+// handles are inheritable (HD-8).
 //
 // An anonymous pipe is a one-instance, byte-type, inbound pipe with no name whose read
-// end is the server end and whose write end is the client end, as on Windows (#41-42):
-// GetNamedPipeInfo and PeekNamedPipe work on it, reads return what is there (#36),
+// end is the server end and whose write end is the client end, as on Windows (AP-8, AP-9):
+// GetNamedPipeInfo and PeekNamedPipe work on it, reads return what is there (AP-3),
 // writes block while the buffer is full, data written before the write end closes is
-// read before ERROR_BROKEN_PIPE (#37-38), and writes after the read end closes fail with
-// ERROR_NO_DATA. The read end has no write access and the write end no read access (#35).
+// read before ERROR_BROKEN_PIPE (AP-4, AP-5), and writes after the read end closes fail with
+// ERROR_NO_DATA. The read end has no write access and the write end no read access (AP-2).
 func CreatePipe(p *kernel.Process, sa *kernel.SecurityAttributes, size uint32) (r, w kernel.Handle, err error) {
 	if size == 0 {
 		size = anonymousDefaultSize

@@ -26,7 +26,7 @@ func granted(t testing.TB, p *kernel.Process, h kernel.Handle) kernel.Access {
 }
 
 // CreatePipe with size 0 gives 4096-byte buffers; the read end is the server end of a
-// byte pipe with one instance (facts §2 #34, dlls/kernel32/tests/pipe.c test_CreatePipe).
+// byte pipe with one instance (windows-facts.md AP-1, dlls/kernel32/tests/pipe.c test_CreatePipe).
 func TestCreatePipeReadEndIsServerWithDefaultSize(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -40,7 +40,7 @@ func TestCreatePipeReadEndIsServerWithDefaultSize(t *testing.T) {
 	assert.Equal(t, []uint32{pipe.PIPE_CLIENT_END | pipe.PIPE_TYPE_BYTE, 4096, 4096, 1}, []uint32{flags, out, in, inst})
 }
 
-// CreatePipe's size is used as given, not rounded (facts §2 #40).
+// CreatePipe's size is used as given, not rounded (windows-facts.md AP-7).
 func TestCreatePipeSizeIsNotRounded(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -54,7 +54,7 @@ func TestCreatePipeSizeIsNotRounded(t *testing.T) {
 }
 
 // The read end is granted 0x120189 and the write end 0x120196, so reading the write
-// end and writing the read end are refused (facts §2 #35).
+// end and writing the read end are refused (windows-facts.md AP-2).
 func TestCreatePipeEndsHaveOneDirectionOfAccess(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -70,7 +70,7 @@ func TestCreatePipeEndsHaveOneDirectionOfAccess(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED)
 }
 
-// With bInheritHandle set, both handles are inheritable (facts §4 #204).
+// With bInheritHandle set, both handles are inheritable (windows-facts.md HD-8).
 func TestCreatePipeInheritFlagAppliesToBothEnds(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -90,7 +90,7 @@ func TestCreatePipeInheritFlagAppliesToBothEnds(t *testing.T) {
 	}
 }
 
-// A read returns what is available without waiting to fill the buffer (facts §2 #36).
+// A read returns what is available without waiting to fill the buffer (windows-facts.md AP-3).
 func TestCreatePipeReadReturnsWhatIsAvailable(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -103,7 +103,7 @@ func TestCreatePipeReadReturnsWhatIsAvailable(t *testing.T) {
 }
 
 // Data written before the write end closes is read in full; the next read fails with
-// ERROR_BROKEN_PIPE (facts §2 #37, k32/pipe test_CreatePipe).
+// ERROR_BROKEN_PIPE (windows-facts.md AP-4, k32/pipe test_CreatePipe).
 func TestCreatePipeWriterCloseKeepsDataThenBrokenPipe(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -121,7 +121,7 @@ func TestCreatePipeWriterCloseKeepsDataThenBrokenPipe(t *testing.T) {
 }
 
 // A 32768-byte write into a pipe of 32768+24 completes at once, and one read after the
-// writer closed returns all of it unchanged (facts §2 #38).
+// writer closed returns all of it unchanged (windows-facts.md AP-5).
 func TestCreatePipeWriteThatFitsCompletesAndOneReadTakesAll(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -145,8 +145,7 @@ func TestCreatePipeWriteThatFitsCompletesAndOneReadTakesAll(t *testing.T) {
 }
 
 // PeekNamedPipe works on the read end of an anonymous pipe: it reports the queued bytes
-// and, for a byte pipe, 0 left in the message when nothing is copied (facts §2 #41, §3.6
-// #105).
+// and, for a byte pipe, 0 left in the message when nothing is copied (windows-facts.md AP-8, NP-63).
 func TestCreatePipePeekNamedPipeWorks(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -163,11 +162,11 @@ func TestCreatePipePeekNamedPipeWorks(t *testing.T) {
 	assert.Equal(t, "0123", string(buf))
 	s, err := read(p, r, 32)
 	require.NoError(t, err)
-	assert.Equal(t, "0123456789", s, "peek does not consume (§3.6 #110)")
+	assert.Equal(t, "0123456789", s, "peek does not consume (windows-facts.md NP-68)")
 }
 
 // A zero-length write to a byte pipe is a no-op: it succeeds, queues nothing and wakes
-// no reader (facts §2 #41, §3.7 #118).
+// no reader (windows-facts.md AP-8, NP-76).
 func TestCreatePipeZeroLengthWriteIsNoOp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -191,7 +190,7 @@ func TestCreatePipeZeroLengthWriteIsNoOp(t *testing.T) {
 }
 
 // A zero-byte read succeeds with 0 bytes and consumes nothing when data is queued; on an
-// empty pipe it blocks until data arrives and still consumes nothing (facts §3.5 #101).
+// empty pipe it blocks until data arrives and still consumes nothing (windows-facts.md NP-59).
 func TestCreatePipeZeroByteReadWaitsForDataWithoutConsuming(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -213,7 +212,7 @@ func TestCreatePipeZeroByteReadWaitsForDataWithoutConsuming(t *testing.T) {
 	})
 }
 
-// A read blocks until some data is there and returns what came (facts §2 #36; MS docs,
+// A read blocks until some data is there and returns what came (windows-facts.md AP-3; MS docs,
 // Anonymous Pipe Operations); closing the last write handle wakes a blocked reader with
 // ERROR_BROKEN_PIPE.
 func TestCreatePipeBlockedReadWakesOnWriteAndOnWriterClose(t *testing.T) {
@@ -242,8 +241,8 @@ func TestCreatePipeBlockedReadWakesOnWriteAndOnWriterClose(t *testing.T) {
 }
 
 // A write blocks while the buffer is full and completes once the reader has taken
-// enough (facts §2 #41, §3.7 #116); closing the read end fails it with
-// ERROR_BROKEN_PIPE, and later writes fail with ERROR_NO_DATA (facts §3.9 #132, §5).
+// enough (windows-facts.md AP-8, NP-74); closing the read end fails it with
+// ERROR_BROKEN_PIPE, and later writes fail with ERROR_NO_DATA (windows-facts.md NP-90).
 func TestCreatePipeWriteBlocksWhileFullAndFailsWhenReaderCloses(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -276,7 +275,7 @@ func TestCreatePipeWriteBlocksWhileFullAndFailsWhenReaderCloses(t *testing.T) {
 }
 
 // A large write with a reader waiting is handed over in pieces as the reader reads;
-// every byte arrives in order (facts §3.7 #116).
+// every byte arrives in order (windows-facts.md NP-74).
 func TestCreatePipeLargeWriteStreamsThroughSmallBuffer(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -305,7 +304,7 @@ func TestCreatePipeLargeWriteStreamsThroughSmallBuffer(t *testing.T) {
 // The classic redirect: a parent creates a pipe whose write end is inheritable, starts a
 // child that inherits it, closes its own write handle, and reads the child's output
 // until ERROR_BROKEN_PIPE when the child exits (MS docs, "Creating a Child Process with
-// Redirected Input and Output"; facts §4 #202).
+// Redirected Input and Output"; windows-facts.md HD-6).
 func TestCreatePipeRedirectsChildOutput(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)

@@ -17,7 +17,7 @@ import "github.com/winsim/winsim/kernel"
 //   - the quota: how many unread bytes may be queued before a writer blocks (the reader's
 //     buffer size, nInBufferSize or nOutBufferSize).
 //
-// The life of a write (facts §3.7 #114-118, dlls/kernel32/tests/pipe.c test_blocking_rw):
+// The life of a write (windows-facts.md NP-72 to NP-76, dlls/kernel32/tests/pipe.c test_blocking_rw):
 //
 //  1. Its record is appended, referring to the writer's buffer; its bytes are visible to
 //     the reader at once (peek counts them).
@@ -178,12 +178,12 @@ func (b *buffer) popHeadLocked(wl *wakeList) {
 // be empty.
 //
 // Message read mode returns at most the head message; a shorter buffer leaves the rest
-// in the pipe for the next read (facts §3.5 #94-95). A zero-size read completes without
-// consuming a non-empty message and reports ERROR_MORE_DATA (#102, #134).
+// in the pipe for the next read (windows-facts.md NP-52 to NP-53). A zero-size read completes without
+// consuming a non-empty message and reports ERROR_MORE_DATA (NP-60, NP-92).
 //
-// Byte read mode copies min(len(dst), unread) bytes across message boundaries (#96),
+// Byte read mode copies min(len(dst), unread) bytes across message boundaries (NP-54),
 // consuming the records it empties, including empty messages it passes on the way; when
-// it copies nothing it consumes at most an empty head message (#118, #132-133; the same
+// it copies nothing it consumes at most an empty head message (NP-76, NP-90, NP-91; the same
 // walk as Wine's message_queue_read).
 func (b *buffer) readLocked(dst []byte, msgMode bool, wl *wakeList) (n int, more bool) {
 	if msgMode {
@@ -218,7 +218,7 @@ func (b *buffer) readLocked(dst []byte, msgMode bool, wl *wakeList) (n int, more
 // peekLocked copies queued data into dst without consuming it (FSCTL_PIPE_PEEK, Wine's
 // pipe_end_peek). It returns the bytes copied, the unread total, and the length of the
 // head message (0 for a byte-type pipe). In a message-type pipe the copy stops at the end
-// of the head message whatever the reader's read mode (facts §3.6 #108-109).
+// of the head message whatever the reader's read mode (windows-facts.md NP-66 to NP-67).
 func (b *buffer) peekLocked(dst []byte) (n, avail, msgLen int) {
 	avail = b.unread
 	want := min(len(dst), avail)
@@ -279,7 +279,7 @@ func (b *buffer) discardLocked(err error, wl *wakeList) {
 }
 
 // failWritersLocked removes the records of blocked writers, with their unread bytes, and
-// fails them with err. Completed writes stay readable (facts §3.9: nothing written before
+// fails them with err. Completed writes stay readable (docs/windows-facts.md#np-close: nothing written before
 // a close is lost).
 func (b *buffer) failWritersLocked(err error, wl *wakeList) {
 	if b.npend == 0 {
@@ -304,7 +304,7 @@ func (b *buffer) failReadersLocked(err error, wl *wakeList) {
 }
 
 // cancelWriteLocked removes the record of the blocked writer w and its unread bytes,
-// even those a reader could already see (facts §3.13 #172), and lets writes queued
+// even those a reader could already see (windows-facts.md NP-130), and lets writes queued
 // behind it settle. It reports whether w was blocked here.
 func (b *buffer) cancelWriteLocked(w *kernel.Request, wl *wakeList) bool {
 	found := false

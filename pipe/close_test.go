@@ -15,7 +15,7 @@ import (
 
 // The server writes 12 bytes and closes: the client reads them (a zero-size read first
 // succeeds with 0), then ReadFile and PeekNamedPipe fail with ERROR_BROKEN_PIPE and
-// WriteFile with ERROR_NO_DATA (facts §3.9 #132, test_CloseHandle).
+// WriteFile with ERROR_NO_DATA (windows-facts.md NP-90, test_CloseHandle).
 func TestServerCloseClientReadsThenBrokenPipe(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -37,13 +37,13 @@ func TestServerCloseClientReadsThenBrokenPipe(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_BROKEN_PIPE)
 	_, err = p.WriteFile(bg, cli, []byte("x"))
 	assert.ErrorIs(t, err, kernel.ERROR_NO_DATA)
-	// The surviving end's state can still be read and set (facts §3.8 #123).
+	// The surviving end's state can still be read and set (windows-facts.md NP-81).
 	assert.Zero(t, handleState(t, p, cli))
 	setMode(t, p, cli, pipe.PIPE_READMODE_BYTE|pipe.PIPE_WAIT)
 }
 
 // The server writes an empty message and closes: the client's read returns it (TRUE, 0),
-// the next fails with ERROR_BROKEN_PIPE (facts §3.9 #133).
+// the next fails with ERROR_BROKEN_PIPE (windows-facts.md NP-91).
 func TestServerCloseAfterEmptyMessage(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -62,8 +62,7 @@ func TestServerCloseAfterEmptyMessage(t *testing.T) {
 
 // The client writes 12 bytes and closes; a message-read-mode server's zero-size read
 // gives ERROR_MORE_DATA (Win8+), peek shows 12, a read returns them, and then
-// ERROR_BROKEN_PIPE, ERROR_BROKEN_PIPE for peek and ERROR_NO_DATA for writes (facts §3.9
-// #134); an empty message is delivered before the end the same way (#135).
+// ERROR_BROKEN_PIPE, ERROR_BROKEN_PIPE for peek and ERROR_NO_DATA for writes (windows-facts.md NP-92); an empty message is delivered before the end the same way (NP-93).
 func TestClientCloseServerReadsThenBrokenPipe(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -100,8 +99,8 @@ func TestClientCloseServerReadsThenBrokenPipe(t *testing.T) {
 }
 
 // After DisconnectNamedPipe with data queued both ways, reads and writes on both ends
-// fail with ERROR_PIPE_NOT_CONNECTED and the data is gone (facts §3.9 #137); the client
-// stays disconnected after the server closes (#140).
+// fail with ERROR_PIPE_NOT_CONNECTED and the data is gone (windows-facts.md NP-95); the client
+// stays disconnected after the server closes (NP-98).
 func TestDisconnectEveryCallIsNotConnected(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -132,7 +131,7 @@ type stateCase struct {
 }
 
 // The state matrix of ntdll/tests/pipe.c test_pipe_state and test_pipe_with_data_state,
-// in Win32 terms (facts §3.9 #140, §5): for every end in every state, what ReadFile of an
+// in Win32 terms (windows-facts.md NP-98): for every end in every state, what ReadFile of an
 // empty pipe, WriteFile, PeekNamedPipe, TransactNamedPipe, FlushFileBuffers,
 // ConnectNamedPipe and GetNamedPipeInfo return.
 func TestStateMatrix(t *testing.T) {
@@ -285,7 +284,7 @@ var (
 
 // Blocked calls are woken when the other end closes or the server disconnects, with
 // Windows' error: ERROR_BROKEN_PIPE for a close, ERROR_PIPE_NOT_CONNECTED for a
-// disconnect (facts §5 "pending operations", §3.14 #188); a blocked write's unread bytes
+// disconnect (docs/windows-facts.md#state-table "pending operations", windows-facts.md NP-146); a blocked write's unread bytes
 // are withdrawn.
 func TestBlockedCallsWokenByCloseAndDisconnect(t *testing.T) {
 	type ender func(t *testing.T, p *kernel.Process, srv, cli kernel.Handle) []kernel.Handle
@@ -350,7 +349,7 @@ func TestBlockedCallsWokenByCloseAndDisconnect(t *testing.T) {
 
 // Closing the last handle of an end fails that end's own blocked calls with
 // ERROR_BROKEN_PIPE (NT cleanup); closing one of two handles does nothing (the file
-// object lives on, facts §4 #199-200).
+// object lives on, windows-facts.md HD-3, HD-4).
 func TestClosingOwnLastHandleEndsBlockedCalls(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -395,7 +394,7 @@ func TestNothingWrittenBeforeCloseIsLost(t *testing.T) {
 }
 
 // A process that exits closes its pipe handles: the other end sees ERROR_BROKEN_PIPE
-// after the data, exactly as after CloseHandle (facts §3.9; MS docs, the pipe lives
+// after the data, exactly as after CloseHandle (docs/windows-facts.md#np-close; MS docs, the pipe lives
 // until the last handle or the process owning it ends).
 func TestProcessExitClosesPipeEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -438,7 +437,7 @@ func TestProcessExitClosesPipeEnds(t *testing.T) {
 
 // A child that inherited a client handle has a large write blocked; the parent reads 10
 // bytes of it; when the child is terminated the rest of the write is gone: the parent's
-// next read blocks until a new write (facts §3.13 #174, §4 #202, test_overlapped_transport).
+// next read blocks until a new write (windows-facts.md NP-132, HD-6, test_overlapped_transport).
 func TestTerminatedWriterTakesItsBlockedWriteAlong(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -478,7 +477,7 @@ func TestTerminatedWriterTakesItsBlockedWriteAlong(t *testing.T) {
 
 // A blocked write that is cancelled reports 0 bytes with ERROR_OPERATION_ABORTED and
 // takes all its unread bytes out of the pipe, even ones the reader had seen; a write
-// queued behind it becomes the head (facts §3.13 #172).
+// queued behind it becomes the head (windows-facts.md NP-130).
 func TestCancelledWriteIsWithdrawn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -510,7 +509,7 @@ func TestCancelledWriteIsWithdrawn(t *testing.T) {
 
 // A cancelled blocked read fails with ERROR_OPERATION_ABORTED and 0 bytes and consumes
 // nothing; another read pending on the same end is unaffected and gets the next data
-// (facts §3.13 #170, #173: CancelIoEx of one read).
+// (windows-facts.md NP-128, NP-131: CancelIoEx of one read).
 func TestCancelledReadConsumesNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -544,7 +543,7 @@ func TestCancelledReadConsumesNothing(t *testing.T) {
 // A blocked read or write cancelled through a context with a cause reports the same
 // error as every other cancelled blocking call (FlushFileBuffers, ConnectNamedPipe and
 // the kernel's waits, all through the kernel's I/O requests): one matching
-// ERROR_OPERATION_ABORTED (facts §3.13 #170, #172) and the context's error,
+// ERROR_OPERATION_ABORTED (windows-facts.md NP-128, NP-130) and the context's error,
 // context.Canceled, not the cause given to the cancel function. The server holds 4
 // unread bytes the client wrote before the blocked write, so the flush waits on them
 // and not only on the blocked write (whose cancellation withdraws its bytes and would

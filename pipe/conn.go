@@ -28,7 +28,7 @@ import (
 //     context of its direction's deadline, a child of the conn's context.
 //  3. Ended: by the pipe, or by that context: the deadline passing or Close cancels it,
 //     and the pipe call gives up with an error matching ERROR_OPERATION_ABORTED, having
-//     consumed nothing (a blocked write takes its unread bytes back, facts §3.13 #172).
+//     consumed nothing (a blocked write takes its unread bytes back, windows-facts.md NP-130).
 //     The error is translated once, in mapErr.
 //
 // Close stops admissions, cancels the conn's context, waits for the operations in
@@ -53,7 +53,7 @@ var ErrTimeout error = os.ErrDeadlineExceeded
 var ErrWriteClosed = errors.New("pipe: closed for writing by CloseWrite")
 
 // errCloseWriteByteMode is CloseWrite's error on a byte-type pipe: NPFS has no half-close
-// and a zero-length write on a byte pipe sends nothing (facts §3.7 #118).
+// and a zero-length write on a byte pipe sends nothing (windows-facts.md NP-76).
 var errCloseWriteByteMode = fmt.Errorf("pipe: CloseWrite needs a message-type pipe: %w", errors.ErrUnsupported)
 
 // PipeConn is the net.Conn of a named pipe, with the calls a pipe adds. It is go-winio's
@@ -254,7 +254,7 @@ func (c *conn) Read(b []byte) (int, error) {
 	return n, c.mapErr("read", ctx, err)
 }
 
-// zeroRead is Read with an empty buffer. ReadFile would wait for data (facts §3.5 #101),
+// zeroRead is Read with an empty buffer. ReadFile would wait for data (windows-facts.md NP-59),
 // which io.Reader does not ask for, so it peeks instead: io.EOF if the other end is gone
 // and nothing is left, else nothing.
 func (c *conn) zeroRead(ctx context.Context) error {
@@ -267,8 +267,7 @@ func (c *conn) zeroRead(ctx context.Context) error {
 }
 
 // Write implements net.Conn (WriteFile). It blocks while the pipe's quota is full. On a
-// deadline or Close the bytes the reader has not taken are withdrawn (facts §3.13
-// #172).
+// deadline or Close the bytes the reader has not taken are withdrawn (windows-facts.md NP-130).
 func (c *conn) Write(b []byte) (int, error) {
 	ctx, err := c.begin("write", &c.wd)
 	if err != nil {
@@ -291,7 +290,7 @@ func (c *conn) Write(b []byte) (int, error) {
 
 // Close implements net.Conn: operations in flight end with net.ErrClosed, then the
 // handle is closed. The other end's reads then see io.EOF once they have read what was
-// sent (facts §3.9 #132). A second Close fails with net.ErrClosed. Once the process has
+// sent (windows-facts.md NP-90). A second Close fails with net.ErrClosed. Once the process has
 // exited, its exit has closed the handle already, and Close just retires the conn.
 func (c *conn) Close() error {
 	c.mu.Lock()

@@ -7,7 +7,7 @@ import (
 )
 
 // callServer is callEnd for the calls only a server end takes (ConnectNamedPipe,
-// DisconnectNamedPipe): a client end gives ERROR_INVALID_FUNCTION (facts §3.4 #79;
+// DisconnectNamedPipe): a client end gives ERROR_INVALID_FUNCTION (windows-facts.md NP-37;
 // NPFS answers both FSCTLs on a client with STATUS_ILLEGAL_FUNCTION).
 // The caller must drop c.Object's reference.
 func callServer(ctx context.Context, p *kernel.Process, h kernel.Handle) (kernel.Call, *end, error) {
@@ -26,10 +26,10 @@ func callServerOverlapped(ctx context.Context, p *kernel.Process, h kernel.Handl
 // ConnectNamedPipe waits for a client to connect to the server end h
 // (ConnectNamedPipe without OVERLAPPED). A new instance is already listening, so a
 // client may have connected before the call; then it fails with ERROR_PIPE_CONNECTED,
-// which means success (facts §3.4 #78). If that client has already closed its end it
-// fails with ERROR_NO_DATA (#82). A disconnected instance starts listening again (#85),
-// which wakes WaitNamedPipe callers (#75). In PIPE_NOWAIT mode it does not wait: it
-// fails with ERROR_PIPE_LISTENING and the instance stays listening (#153).
+// which means success (windows-facts.md NP-36). If that client has already closed its end it
+// fails with ERROR_NO_DATA (NP-40). A disconnected instance starts listening again (NP-43),
+// which wakes WaitNamedPipe callers (NP-33). In PIPE_NOWAIT mode it does not wait: it
+// fails with ERROR_PIPE_LISTENING and the instance stays listening (NP-111).
 //
 // Blocking honours ctx and the exit of p (an error matching ERROR_OPERATION_ABORTED;
 // the instance keeps listening). A DisconnectNamedPipe from another goroutine ends the
@@ -38,7 +38,7 @@ func callServerOverlapped(ctx context.Context, p *kernel.Process, h kernel.Handl
 // STATUS_PIPE_BROKEN).
 //
 // Other errors: ERROR_INVALID_FUNCTION on a client end or a file that is not a pipe
-// (#79); the handle errors of kernel.Process.CallFor.
+// (NP-37); the handle errors of kernel.Process.CallFor.
 func ConnectNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle) error {
 	return ConnectNamedPipeOverlapped(ctx, p, h, nil)
 }
@@ -109,16 +109,15 @@ func (e *end) connect(c kernel.Call) error {
 }
 
 // DisconnectNamedPipe disconnects the server end h from its client
-// (DisconnectNamedPipe). Everything queued in either direction is discarded (facts §3.4
-// #83); the client's handle stays open but every call on it fails with
-// ERROR_PIPE_NOT_CONNECTED from now on (#137, #140); blocked reads, writes and flushes
-// on both ends fail with ERROR_PIPE_NOT_CONNECTED (#144). Both ends become unsignalled
-// (#137, #189). The instance accepts no client until ConnectNamedPipe (#71). A server
-// whose client closed is disconnected the same way (#85). A listening server stops
+// (DisconnectNamedPipe). Everything queued in either direction is discarded (windows-facts.md NP-41); the client's handle stays open but every call on it fails with
+// ERROR_PIPE_NOT_CONNECTED from now on (NP-95, NP-98); blocked reads, writes and flushes
+// on both ends fail with ERROR_PIPE_NOT_CONNECTED (NP-102). Both ends become unsignalled
+// (NP-95, NP-147). The instance accepts no client until ConnectNamedPipe (NP-29). A server
+// whose client closed is disconnected the same way (NP-43). A listening server stops
 // listening, and a ConnectNamedPipe waiting on it fails with ERROR_PIPE_NOT_CONNECTED
 // (NT's NPFS; see docs/pipes.md).
 //
-// Errors: ERROR_PIPE_NOT_CONNECTED when already disconnected (#84);
+// Errors: ERROR_PIPE_NOT_CONNECTED when already disconnected (NP-42);
 // ERROR_INVALID_FUNCTION on a client end or a file that is not a pipe.
 func DisconnectNamedPipe(p *kernel.Process, h kernel.Handle) error {
 	c, e, err := callServer(context.Background(), p, h)

@@ -34,8 +34,8 @@ func isConnected(t testing.TB, p *kernel.Process, h kernel.Handle) bool {
 }
 
 // A new instance is already listening: WaitNamedPipe succeeds and a client connects
-// without ConnectNamedPipe (facts §3.3 #67); ConnectNamedPipe then fails with
-// ERROR_PIPE_CONNECTED, which means success (§3.4 #78).
+// without ConnectNamedPipe (windows-facts.md NP-25); ConnectNamedPipe then fails with
+// ERROR_PIPE_CONNECTED, which means success (windows-facts.md NP-36).
 func TestNewInstanceListensBeforeConnectNamedPipe(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -45,15 +45,15 @@ func TestNewInstanceListensBeforeConnectNamedPipe(t *testing.T) {
 	c := client(t, p, name, rw)
 	assert.ErrorIs(t, pipe.ConnectNamedPipe(bg, p, h), kernel.ERROR_PIPE_CONNECTED)
 	assert.ErrorIs(t, pipe.ConnectNamedPipe(bg, p, h), kernel.ERROR_PIPE_CONNECTED, "and again")
-	assert.ErrorIs(t, pipe.ConnectNamedPipe(bg, p, c), kernel.ERROR_INVALID_FUNCTION, "a client cannot listen (#79)")
+	assert.ErrorIs(t, pipe.ConnectNamedPipe(bg, p, c), kernel.ERROR_INVALID_FUNCTION, "a client cannot listen (NP-37)")
 	require.NoError(t, p.CloseHandle(c))
 	require.NoError(t, p.CloseHandle(h))
 }
 
 // With the only instance connected, WaitNamedPipe times out with ERROR_SEM_TIMEOUT after
-// its timeout (facts §3.3 #68, #75), and another client gets ERROR_PIPE_BUSY (#69), also
-// after the first client closed (#70) and after DisconnectNamedPipe until ConnectNamedPipe
-// (#71).
+// its timeout (windows-facts.md NP-26, NP-33), and another client gets ERROR_PIPE_BUSY (NP-27), also
+// after the first client closed (NP-28) and after DisconnectNamedPipe until ConnectNamedPipe
+// (NP-29).
 func TestBusyInstanceUntilConnectNamedPipe(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -85,7 +85,7 @@ func TestBusyInstanceUntilConnectNamedPipe(t *testing.T) {
 }
 
 // Clients are given instances in the order the instances began listening, creation
-// included, not in the order ConnectNamedPipe was called (facts §3.3 #73-74,
+// included, not in the order ConnectNamedPipe was called (windows-facts.md NP-31, NP-32,
 // dlls/kernel32/tests/pipe.c test_multiple_instances).
 func TestClientsGetInstancesInListeningOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -156,7 +156,7 @@ func contains(s []int, v int) bool {
 }
 
 // A blocked WaitNamedPipe returns TRUE when a new instance is created and when a
-// disconnected instance calls ConnectNamedPipe (facts §3.3 #75, test_wait_pipe).
+// disconnected instance calls ConnectNamedPipe (windows-facts.md NP-33, test_wait_pipe).
 func TestWaitNamedPipeWokenByNewInstanceAndByConnect(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -185,7 +185,7 @@ func TestWaitNamedPipeWokenByNewInstanceAndByConnect(t *testing.T) {
 }
 
 // NMPWAIT_USE_DEFAULT_WAIT waits the pipe's default timeout, 50 ms when it was created
-// with 0 (facts §5.2, ReactOS npipe.c); NMPWAIT_WAIT_FOREVER waits until an instance is
+// with 0 (windows-facts.md DOC-4, MS docs CreateNamedPipeW); NMPWAIT_WAIT_FOREVER waits until an instance is
 // free (MS docs WaitNamedPipeW).
 func TestWaitNamedPipeDefaultAndForever(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -221,7 +221,7 @@ func TestWaitNamedPipeDefaultAndForever(t *testing.T) {
 
 // WaitNamedPipe fails with ERROR_FILE_NOT_FOUND when the pipe's last instance closes
 // while it waits (unverified on Windows: chosen because the name no longer exists,
-// which WaitNamedPipe reports as ERROR_FILE_NOT_FOUND, facts #43), and gives up when
+// which WaitNamedPipe reports as ERROR_FILE_NOT_FOUND, windows-facts.md NP-1), and gives up when
 // its context is done.
 func TestWaitNamedPipeEndsWhenPipeGoesOrContextDone(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -251,7 +251,7 @@ func TestWaitNamedPipeEndsWhenPipeGoesOrContextDone(t *testing.T) {
 }
 
 // A synchronous ConnectNamedPipe blocks until a client connects, also on a handle
-// created with FILE_FLAG_OVERLAPPED (facts §3.4 #87).
+// created with FILE_FLAG_OVERLAPPED (windows-facts.md NP-45).
 func TestConnectNamedPipeBlocksUntilClient(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -271,9 +271,9 @@ func TestConnectNamedPipeBlocksUntilClient(t *testing.T) {
 }
 
 // ConnectNamedPipe after the client connected and closed fails with ERROR_NO_DATA, in
-// blocking and PIPE_NOWAIT mode (facts §3.4 #82, §3.11 #153); DisconnectNamedPipe then
-// succeeds and the next ConnectNamedPipe listens again and a new client connects (#85,
-// §3.9 #141).
+// blocking and PIPE_NOWAIT mode (windows-facts.md NP-40, NP-111); DisconnectNamedPipe then
+// succeeds and the next ConnectNamedPipe listens again and a new client connects (NP-43,
+// windows-facts.md NP-99).
 func TestConnectNamedPipeAfterClientLeftIsNoData(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -301,7 +301,7 @@ func TestConnectNamedPipeAfterClientLeftIsNoData(t *testing.T) {
 }
 
 // In PIPE_NOWAIT mode ConnectNamedPipe does not wait: ERROR_PIPE_LISTENING, and the
-// instance listens (facts §3.11 #153).
+// instance listens (windows-facts.md NP-111).
 func TestConnectNamedPipeNoWaitIsPipeListening(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -314,8 +314,8 @@ func TestConnectNamedPipeNoWaitIsPipeListening(t *testing.T) {
 	require.NoError(t, p.CloseHandle(h))
 }
 
-// DisconnectNamedPipe discards unread data in both directions (facts §3.4 #83); a second
-// one fails with ERROR_PIPE_NOT_CONNECTED (#84); on a client it is ERROR_INVALID_FUNCTION.
+// DisconnectNamedPipe discards unread data in both directions (windows-facts.md NP-41); a second
+// one fails with ERROR_PIPE_NOT_CONNECTED (NP-42); on a client it is ERROR_INVALID_FUNCTION.
 func TestDisconnectNamedPipeDiscardsDataAndTwiceIsNotConnected(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -345,7 +345,7 @@ func TestDisconnectNamedPipeDiscardsDataAndTwiceIsNotConnected(t *testing.T) {
 // DisconnectNamedPipe on a listening server stops it listening and fails a blocked
 // ConnectNamedPipe with ERROR_PIPE_NOT_CONNECTED (ReactOS's npfs implementation,
 // unverified on Windows: NpSetDisconnectedPipeState completes listens with STATUS_PIPE_DISCONNECTED; see
-// docs/pipes.md for why this is not Wine's ERROR_PIPE_LISTENING, facts §3.4 #86).
+// docs/pipes.md for why this is not Wine's ERROR_PIPE_LISTENING, windows-facts.md NP-44).
 func TestDisconnectNamedPipeWhileListening(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -364,9 +364,9 @@ func TestDisconnectNamedPipeWhileListening(t *testing.T) {
 
 // A blocked ConnectNamedPipe gives up when its context is done or its process exits
 // (ERROR_OPERATION_ABORTED; a synchronous connect cancelled by CancelSynchronousIo fails
-// so, facts §3.13 #180, and a cancelled overlapped one with the same code, §3.4 #89), and
+// so, windows-facts.md NP-138, and a cancelled overlapped one with the same code, windows-facts.md NP-47), and
 // the instance keeps listening; closing the server end's last handle under it ends it
-// with ERROR_BROKEN_PIPE (an overlapped one's event is signalled then, §3.3 #76).
+// with ERROR_BROKEN_PIPE (an overlapped one's event is signalled then, windows-facts.md NP-34).
 func TestConnectNamedPipeCancellation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)

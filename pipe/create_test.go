@@ -29,7 +29,7 @@ func TestInstallIsIdempotent(t *testing.T) {
 }
 
 // WaitNamedPipe on a name no pipe has fails at once with ERROR_FILE_NOT_FOUND, with any
-// timeout (facts §3.1 #43, dlls/kernel32/tests/pipe.c test_CreateNamedPipe, test_wait_pipe).
+// timeout (windows-facts.md NP-1, dlls/kernel32/tests/pipe.c test_CreateNamedPipe, test_wait_pipe).
 func TestWaitNamedPipeNoSuchPipeIsFileNotFound(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -40,8 +40,7 @@ func TestWaitNamedPipeNoSuchPipeIsFileNotFound(t *testing.T) {
 	assert.ErrorIs(t, pipe.WaitNamedPipe(bg, p, "", 0), kernel.ERROR_PATH_NOT_FOUND)
 }
 
-// Names that are not \\.\pipe\ names are refused with ERROR_INVALID_NAME (facts §3.1
-// #44); a "" name (NULL) with ERROR_PATH_NOT_FOUND (#46). A server cannot create a pipe
+// Names that are not \\.\pipe\ names are refused with ERROR_INVALID_NAME (windows-facts.md NP-2); a "" name (NULL) with ERROR_PATH_NOT_FOUND (NP-4). A server cannot create a pipe
 // on another computer (MS docs, Pipe Names).
 func TestCreateNamedPipeBadNames(t *testing.T) {
 	m := newMachine(t)
@@ -55,7 +54,7 @@ func TestCreateNamedPipeBadNames(t *testing.T) {
 }
 
 // An NT name of MAX_PATH characters or more is refused with ERROR_FILENAME_EXCED_RANGE
-// (facts §3.1 #51, Wine kernelbase CreateNamedPipeW); one shorter is fine.
+// (windows-facts.md NP-9, Wine kernelbase CreateNamedPipeW); one shorter is fine.
 func TestCreateNamedPipeLongNameIsFilenameExcedRange(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -67,8 +66,8 @@ func TestCreateNamedPipeLongNameIsFilenameExcedRange(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_FILENAME_EXCED_RANGE)
 }
 
-// Message read mode on a byte-type pipe is refused (facts §3.1 #45), as is an open mode
-// without a direction (#52) and an instance count of 0 or above 255 (facts §3.8 #130,
+// Message read mode on a byte-type pipe is refused (windows-facts.md NP-3), as is an open mode
+// without a direction (NP-10) and an instance count of 0 or above 255 (windows-facts.md NP-88,
 // MS docs CreateNamedPipeW).
 func TestCreateNamedPipeInvalidParameters(t *testing.T) {
 	m := newMachine(t)
@@ -90,8 +89,7 @@ func TestCreateNamedPipeInvalidParameters(t *testing.T) {
 	assert.ErrorIs(t, pipe.WaitNamedPipe(bg, p, name, 0), kernel.ERROR_FILE_NOT_FOUND, "nothing was created")
 }
 
-// PIPE_UNLIMITED_INSTANCES lifts the limit; GetNamedPipeInfo reports 255 (facts §3.8
-// #130, MS docs GetNamedPipeInfo).
+// PIPE_UNLIMITED_INSTANCES lifts the limit; GetNamedPipeInfo reports 255 (windows-facts.md NP-88, MS docs GetNamedPipeInfo).
 func TestCreateNamedPipeUnlimitedInstances(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -113,8 +111,7 @@ func TestCreateNamedPipeUnlimitedInstances(t *testing.T) {
 	}
 }
 
-// With no server, CreateFile of a pipe name fails with ERROR_FILE_NOT_FOUND (facts §3.1
-// #47; a client racing a server not yet created sees it too, §3.3 #72).
+// With no server, CreateFile of a pipe name fails with ERROR_FILE_NOT_FOUND (windows-facts.md NP-5; a client racing a server not yet created sees it too, windows-facts.md NP-30).
 func TestCreateFileWithoutServerIsFileNotFound(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -122,8 +119,8 @@ func TestCreateFileWithoutServerIsFileNotFound(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_FILE_NOT_FOUND)
 }
 
-// Pipe names may contain < > * ? | " / (facts §3.1 #48), are compared case-insensitively,
-// and the pipe prefix is case-insensitive too (§3 "\\.\PiPe\", #51).
+// Pipe names may contain < > * ? | " / (windows-facts.md NP-6), are compared case-insensitively,
+// and the pipe prefix is case-insensitive too (Wine test_CreateNamedPipe opens "\\.\PiPe\"; windows-facts.md NP-9).
 func TestPipeNamesSpecialCharactersAndCase(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -136,8 +133,8 @@ func TestPipeNamesSpecialCharactersAndCase(t *testing.T) {
 	}
 }
 
-// A trailing backslash is part of the name (facts §3.1 #49), and names after the device
-// are exact strings: a verbatim \\?\ name keeps '/', which \\.\ turns into '\' (#50).
+// A trailing backslash is part of the name (windows-facts.md NP-7), and names after the device
+// are exact strings: a verbatim \\?\ name keeps '/', which \\.\ turns into '\' (NP-8).
 func TestPipeNamesAreExactStrings(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -155,8 +152,8 @@ func TestPipeNamesAreExactStrings(t *testing.T) {
 	}
 }
 
-// Two instances with the same parameters both succeed (facts §3.2 #53); a third beyond
-// the limit fails with ERROR_PIPE_BUSY (#54).
+// Two instances with the same parameters both succeed (windows-facts.md NP-11); a third beyond
+// the limit fails with ERROR_PIPE_BUSY (NP-12).
 func TestCreateNamedPipeInstanceLimit(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -174,9 +171,8 @@ func TestCreateNamedPipeInstanceLimit(t *testing.T) {
 	}
 }
 
-// A later instance must have the first one's direction (ERROR_ACCESS_DENIED, facts §3.2
-// #55); its type, limit, buffer sizes and timeout may differ, and the pipe keeps the
-// first instance's type and limit (#56).
+// A later instance must have the first one's direction (ERROR_ACCESS_DENIED, windows-facts.md NP-13); its type, limit, buffer sizes and timeout may differ, and the pipe keeps the
+// first instance's type and limit (NP-14).
 func TestCreateNamedPipeLaterInstanceParameters(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -196,7 +192,7 @@ func TestCreateNamedPipeLaterInstanceParameters(t *testing.T) {
 }
 
 // FILE_FLAG_FIRST_PIPE_INSTANCE succeeds for a new pipe and fails with
-// ERROR_ACCESS_DENIED for an existing one (facts §3.2 #57, MS docs CreateNamedPipeW).
+// ERROR_ACCESS_DENIED for an existing one (windows-facts.md NP-15, MS docs CreateNamedPipeW).
 func TestCreateNamedPipeFirstPipeInstance(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -216,7 +212,7 @@ func TestCreateNamedPipeFirstPipeInstance(t *testing.T) {
 
 // While an instance exists, the limit is checked before the direction (ERROR_PIPE_BUSY);
 // once every instance has closed the name is free for any configuration, even while an
-// old client handle is open (facts §3.2 #64, ntdll/tests/pipe.c test_pipe_local_info).
+// old client handle is open (windows-facts.md NP-22, ntdll/tests/pipe.c test_pipe_local_info).
 func TestCreateNamedPipeLimitBeforeDirectionAndNameFreedByLastClose(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -228,7 +224,7 @@ func TestCreateNamedPipeLimitBeforeDirectionAndNameFreedByLastClose(t *testing.T
 	require.NoError(t, p.CloseHandle(h))
 	var cur uint32
 	require.NoError(t, pipe.GetNamedPipeHandleState(p, c, nil, &cur, nil, nil, nil))
-	assert.Zero(t, cur, "a client whose server closed reports 0 instances (§3.8 #128)")
+	assert.Zero(t, cur, "a client whose server closed reports 0 instances (windows-facts.md NP-86)")
 	h2, err := pipe.CreateNamedPipe(p, name, inbound, pipe.PIPE_TYPE_MESSAGE, 1, 100, 200, 0, nil)
 	assert.NoError(t, err)
 	require.NoError(t, p.CloseHandle(h2))
@@ -236,7 +232,7 @@ func TestCreateNamedPipeLimitBeforeDirectionAndNameFreedByLastClose(t *testing.T
 }
 
 // The server handle's access follows the direction: 0x12019F duplex, 0x120089 inbound,
-// 0x120116 outbound (facts §3.2 #59-61).
+// 0x120116 outbound (windows-facts.md NP-17 to NP-19).
 func TestServerHandleAccessFollowsDirection(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -251,8 +247,8 @@ func TestServerHandleAccessFollowsDirection(t *testing.T) {
 }
 
 // A client asking for no access still opens, with SYNCHRONIZE|FILE_READ_ATTRIBUTES
-// (facts §3.2 #62); one asking for a direction the pipe lacks is refused with
-// ERROR_ACCESS_DENIED (#63, ntdll/tests/pipe.c test_create).
+// (windows-facts.md NP-20); one asking for a direction the pipe lacks is refused with
+// ERROR_ACCESS_DENIED (NP-21, ntdll/tests/pipe.c test_create).
 func TestClientAccessMustMatchDirection(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -289,7 +285,7 @@ func TestClientAccessMustMatchDirection(t *testing.T) {
 }
 
 // Pipe ends are File objects named \Device\NamedPipe\<name>; CreateFile of \\.\pipe
-// opens the device itself, named \Device\NamedPipe, which does no I/O (facts §3.2 #66,
+// opens the device itself, named \Device\NamedPipe, which does no I/O (windows-facts.md NP-24,
 // ntdll/tests/om.c test_query_object).
 func TestPipeObjectNamesAndDeviceHandle(t *testing.T) {
 	m := newMachine(t)
@@ -320,7 +316,7 @@ func TestPipeObjectNamesAndDeviceHandle(t *testing.T) {
 }
 
 // Pipe calls on handles that are not pipe ends give Windows' errors: a bad handle or
-// the pseudo-handle -1 is ERROR_INVALID_HANDLE (facts §4 #198), an event is
+// the pseudo-handle -1 is ERROR_INVALID_HANDLE (windows-facts.md HD-2), an event is
 // ERROR_INVALID_HANDLE (STATUS_OBJECT_TYPE_MISMATCH).
 func TestPipeCallsOnOtherHandles(t *testing.T) {
 	m := newMachine(t)

@@ -63,7 +63,7 @@ func TestConnReadDeadlinePassesWhileWaiting(t *testing.T) {
 
 // TestConnPastDeadlineFailsAtOnceAndConsumesNothing: with a deadline in the past, Read
 // and Write fail at once, and the data waiting is still there afterwards (net.Conn: "a
-// deadline in the past" times out I/O; Windows cancels without consuming, facts §3.13).
+// deadline in the past" times out I/O; Windows cancels without consuming, docs/windows-facts.md#np-overlapped).
 func TestConnPastDeadlineFailsAtOnceAndConsumesNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := newAdEnv(t)
@@ -132,8 +132,7 @@ func TestConnDeadlineMovedWhileWaiting(t *testing.T) {
 }
 
 // TestConnWriteDeadlineWithdrawsBlockedWrite: a Write blocked on a full pipe fails at
-// its deadline, and its bytes are withdrawn: the reader never sees them (facts §3.13
-// #172; dlls/ntdll/tests/pipe.c, a cancelled pending write takes its unread data out).
+// its deadline, and its bytes are withdrawn: the reader never sees them (windows-facts.md NP-130; dlls/ntdll/tests/pipe.c, a cancelled pending write takes its unread data out).
 // The read deadline is untouched by it.
 func TestConnWriteDeadlineWithdrawsBlockedWrite(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -165,7 +164,7 @@ func TestConnWriteDeadlineWithdrawsBlockedWrite(t *testing.T) {
 }
 
 // TestConnFlushWaitsForReaderWithinWriteDeadline: Flush waits until the other end has
-// read everything (FlushFileBuffers, facts §3.10 #143; test_blocking_rw), and gives up at
+// read everything (FlushFileBuffers, windows-facts.md NP-101; test_blocking_rw), and gives up at
 // the write deadline.
 func TestConnFlushWaitsForReaderWithinWriteDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

@@ -109,12 +109,12 @@ func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, in
 
 // Open implements kernel.Device: CreateFile of \\.\pipe\name (a client end),
 // \\HOST\pipe\name (a client end on another machine's pipe) or \\.\pipe (the device
-// itself, facts §3.2 #66).
+// itself, windows-facts.md NP-24).
 //
-// Errors: ERROR_FILE_NOT_FOUND when no pipe has the name (facts §3.1 #47),
-// ERROR_PIPE_BUSY when no instance is listening (#69-71), ERROR_ACCESS_DENIED when the
-// access asks for a direction the pipe does not have (#63) or a remote client meets
-// PIPE_REJECT_REMOTE_CLIENTS, ERROR_BAD_NETPATH for an unknown host.
+// Errors: ERROR_FILE_NOT_FOUND when no pipe has the name (windows-facts.md NP-5),
+// ERROR_PIPE_BUSY when no instance is listening (NP-27 to NP-29), ERROR_ACCESS_DENIED when the
+// access asks for a direction the pipe does not have (NP-21) or a remote client meets
+// PIPE_REJECT_REMOTE_CLIENTS, ERROR_BAD_NETPATH for an unknown or unreachable host.
 func (d *device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, error) {
 	if req.Host != "" {
 		target := d.remote(req.Host)
@@ -135,10 +135,11 @@ func (d *device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, e
 }
 
 // remote returns the named-pipe file system of the machine host names on this machine's
-// network, or nil.
+// network, or nil: also while the network is partitioned between the two machines
+// (Network.Partition), as an unreachable server is on Windows (ERROR_BAD_NETPATH).
 func (d *device) remote(host string) *device {
 	n := d.m.Network()
-	if n == nil {
+	if n == nil || n.Partitioned(d.m.Name(), host) {
 		return nil
 	}
 	m := n.Machine(host)
@@ -247,12 +248,12 @@ func resolve(p *kernel.Process, name string) (*device, string, error) {
 // CreateFile can connect (WaitNamedPipeW). timeout is in milliseconds, or
 // NMPWAIT_USE_DEFAULT_WAIT (the pipe's default timeout) or NMPWAIT_WAIT_FOREVER. It
 // returns as soon as an instance listens: one being created, or ConnectNamedPipe on a
-// disconnected one (facts §3.3 #75). Success does not reserve the instance: another
+// disconnected one (windows-facts.md NP-33). Success does not reserve the instance: another
 // client may take it first.
 //
 // Errors: ERROR_FILE_NOT_FOUND when no pipe has the name, at once or when its last
-// instance closes during the wait (#43); ERROR_SEM_TIMEOUT when the time runs out
-// (#68, #75); ERROR_PATH_NOT_FOUND for a name that is not a pipe name; ERROR_BAD_NETPATH
+// instance closes during the wait (NP-1); ERROR_SEM_TIMEOUT when the time runs out
+// (NP-26, NP-33); ERROR_PATH_NOT_FOUND for a name that is not a pipe name; ERROR_BAD_NETPATH
 // for an unknown host; an *AbortError when ctx is done or p exits.
 func WaitNamedPipe(ctx context.Context, p *kernel.Process, name string, timeout uint32) error {
 	d, pipeName, err := resolve(p, name)

@@ -42,8 +42,8 @@
 //	      kernel: Process.reqMu, census and trace locks; the dispatcher lock
 //
 // At most one of each is held at a time. The two ends of an instance share its lock, so
-// no order between a server end and a client end is needed (the "server before client"
-// rule of STYLE.md becomes "one lock per instance"). Waiters are woken, and blocked
+// no order between a server end and a client end is needed (a rule "server end before
+// client end" is not needed: there is one lock per instance). Waiters are woken, and blocked
 // operations signalled, only after every pipe lock is released (wakeList). Kernel objects
 // are created with pipe locks held only in device.openClient, and NewObject takes only
 // the census and trace locks.

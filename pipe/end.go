@@ -142,7 +142,7 @@ func (e *end) canWrite() bool {
 }
 
 // readStateErrLocked is what ReadFile (and PeekNamedPipe's data path) gives in the end's
-// current state, or nil when data can be read (facts §5 state table, §3.9 #140).
+// current state, or nil when data can be read (docs/windows-facts.md#state-table, NP-98).
 // Preconditions: inst.mu is held.
 func (e *end) readStateErrLocked(b *buffer) error {
 	switch e.stateLocked() {
@@ -179,13 +179,12 @@ func (e *end) writeStateErrLocked() error {
 
 // Read implements kernel.Reader: ReadFile on a pipe end.
 //
-// It returns what is queued, up to len(p), without waiting to fill p (facts §2 #36,
-// §3.5 #92-93); in message read mode one message or the next part of one, with
-// ERROR_MORE_DATA while it is unfinished (#94-98). On an empty pipe it blocks until data
+// It returns what is queued, up to len(p), without waiting to fill p (windows-facts.md AP-3, NP-50, NP-51); in message read mode one message or the next part of one, with
+// ERROR_MORE_DATA while it is unfinished (NP-52 to NP-56). On an empty pipe it blocks until data
 // arrives, the other end closes (ERROR_BROKEN_PIPE, once everything queued is read), the
 // server disconnects (ERROR_PIPE_NOT_CONNECTED), c.Ctx is done or the caller's process
-// exits (an *AbortError); in PIPE_NOWAIT mode it fails at once with ERROR_NO_DATA (#146).
-// A listening server gets ERROR_PIPE_LISTENING (#136).
+// exits (an *AbortError); in PIPE_NOWAIT mode it fails at once with ERROR_NO_DATA (NP-104).
+// A listening server gets ERROR_PIPE_LISTENING (NP-94).
 func (e *end) Read(c kernel.Call, p []byte) (int, error) {
 	if !e.canRead() {
 		return 0, kernel.ERROR_ACCESS_DENIED
@@ -235,15 +234,15 @@ func (e *end) Read(c kernel.Call, p []byte) (int, error) {
 // The data goes first to reads blocked on the other end, then into the pipe. A write
 // whose end would lie beyond the reader's quota (nInBufferSize for client writes,
 // nOutBufferSize for server writes) blocks until the reader has taken enough; its bytes
-// are visible to the reader meanwhile (facts §3.7 #114-116). A zero-length write is a
+// are visible to the reader meanwhile (windows-facts.md NP-72 to NP-74). A zero-length write is a
 // no-op on a byte-type pipe and an empty message on a message-type pipe, and never blocks
-// (#117-118). In PIPE_NOWAIT mode a write that does not fit returns at once: on a byte
-// pipe with the bytes pending reads took, on a message pipe with 0 (#148-152).
+// (NP-75, NP-76). In PIPE_NOWAIT mode a write that does not fit returns at once: on a byte
+// pipe with the bytes pending reads took, on a message pipe with 0 (NP-106 to NP-110).
 //
 // Errors: ERROR_NO_DATA once the reader has closed, ERROR_PIPE_NOT_CONNECTED after a
 // disconnect, ERROR_PIPE_LISTENING on a listening server, ERROR_BROKEN_PIPE if the
 // reader closes while the write is blocked, an *AbortError on cancellation (the write's
-// unread bytes are withdrawn and 0 is reported, facts §3.13 #172, #174).
+// unread bytes are withdrawn and 0 is reported, windows-facts.md NP-130, NP-132).
 func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 	if !e.canWrite() {
 		return 0, kernel.ERROR_ACCESS_DENIED
@@ -262,7 +261,7 @@ func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 		return 0, nil
 	}
 	if e.nowait && b.message && len(p) > 0 && len(p)-min(b.readerCapacityLocked(), len(p))+b.unread > b.quota {
-		// A message is accepted whole or not at all (facts §3.11 #151).
+		// A message is accepted whole or not at all (windows-facts.md NP-109).
 		in.mu.Unlock()
 		e.ioDone()
 		return 0, nil
@@ -276,7 +275,7 @@ func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 		case b.unread <= b.quota || len(p) == 0:
 			b.settleRecordLocked(r, &wl)
 		case e.nowait:
-			// Byte pipe: only what pending reads took is written (facts §3.11 #151).
+			// Byte pipe: only what pending reads took is written (windows-facts.md NP-109).
 			n = len(p) - r.rem
 			b.unread -= r.rem
 			*r = record{}
@@ -309,12 +308,11 @@ func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 }
 
 // Flush implements kernel.Flusher: FlushFileBuffers on a pipe end. It waits until the
-// other end has read everything this end wrote, blocked writes included (facts §3.10
-// #142-143). It returns at once where nothing can be read any more: on a server that is
+// other end has read everything this end wrote, blocked writes included (windows-facts.md NP-100, NP-101). It returns at once where nothing can be read any more: on a server that is
 // listening, disconnected or whose client closed, and on a client whose server closed
-// (#140, #145). A client cut off by DisconnectNamedPipe gets ERROR_PIPE_NOT_CONNECTED.
+// (NP-98, NP-103). A client cut off by DisconnectNamedPipe gets ERROR_PIPE_NOT_CONNECTED.
 // A blocked flush fails with ERROR_BROKEN_PIPE when the other end closes and with
-// ERROR_PIPE_NOT_CONNECTED when the server disconnects (#144).
+// ERROR_PIPE_NOT_CONNECTED when the server disconnects (NP-102).
 func (e *end) Flush(c kernel.Call) error {
 	in := e.inst
 	b := e.writeBuf()
@@ -388,7 +386,7 @@ func (e *end) Delete(*kernel.Object) {}
 func (e *end) Header() *kernel.DispatchHeader { return &e.hdr }
 
 // Signaled implements kernel.Signaler: a pipe end is signalled unless its last I/O
-// failed or is still blocked, or the server disconnected (facts §3.14 #183-189).
+// failed or is still blocked, or the server disconnected (windows-facts.md NP-141 to NP-147).
 func (e *end) Signaled() bool { return e.sig.Load() }
 
 // Acquire implements kernel.Signaler: a file object is a notification (manual-reset)
@@ -408,12 +406,11 @@ func (e *end) ioDone() {
 	}
 }
 
-// ioFailed marks an I/O that failed at once: NT leaves the file object reset (facts
-// §3.14 #187, #137).
+// ioFailed marks an I/O that failed at once: NT leaves the file object reset (windows-facts.md NP-145, NP-95).
 func (e *end) ioFailed() { e.sig.Store(false) }
 
 // ioPending marks an I/O that blocks: the file object is reset until it completes
-// (facts §3.14 #185-186).
+// (windows-facts.md NP-143, NP-144).
 func (e *end) ioPending() { e.sig.Store(false) }
 
 // ioFinished marks the end of blocked I/O with its result. ERROR_MORE_DATA is a warning

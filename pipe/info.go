@@ -10,21 +10,21 @@ import (
 // its pipe's info, and who is at either end.
 
 // GetNamedPipeHandleState reports the end h's state (GetNamedPipeHandleStateW). Each
-// non-nil pointer is filled in; all nil just checks h (facts §3.8 #121).
+// non-nil pointer is filled in; all nil just checks h (windows-facts.md NP-79).
 //
 //   - state: PIPE_READMODE_MESSAGE if the end reads messages, | PIPE_NOWAIT if it is
-//     non-blocking (#91, #154).
+//     non-blocking (NP-49, NP-112).
 //   - curInstances: the pipe's current number of instances; 0 on a client whose server
-//     closed (#128).
+//     closed (NP-86).
 //   - maxCollectionCount, collectDataTimeout: the remote client's values from
 //     SetNamedPipeHandleState; only a client end of a pipe on another machine has them,
-//     every other end gets ERROR_INVALID_PARAMETER (#122).
+//     every other end gets ERROR_INVALID_PARAMETER (NP-80).
 //   - userName: winsim has no user accounts; asking for it gives ERROR_INVALID_PARAMETER
 //     (see docs/deviations.md).
 //
-// It needs FILE_READ_ATTRIBUTES to report state or curInstances (#126). It keeps working
-// after the other end has closed (#123). Errors: ERROR_PIPE_NOT_CONNECTED on a client
-// cut off by DisconnectNamedPipe (#127); ERROR_ACCESS_DENIED; ERROR_INVALID_FUNCTION on a
+// It needs FILE_READ_ATTRIBUTES to report state or curInstances (NP-84). It keeps working
+// after the other end has closed (NP-81). Errors: ERROR_PIPE_NOT_CONNECTED on a client
+// cut off by DisconnectNamedPipe (NP-85); ERROR_ACCESS_DENIED; ERROR_INVALID_FUNCTION on a
 // file that is not a pipe.
 func GetNamedPipeHandleState(p *kernel.Process, h kernel.Handle, state, curInstances, maxCollectionCount, collectDataTimeout *uint32, userName *string) error {
 	c, e, err := callEnd(context.Background(), p, h, 0)
@@ -80,14 +80,14 @@ func GetNamedPipeHandleState(p *kernel.Process, h kernel.Handle, state, curInsta
 // collectDataTimeout apply only to a client end of a pipe on another machine; they are
 // stored and reported back, winsim sends every write at once.
 //
-// It needs FILE_WRITE_ATTRIBUTES (facts §3.8 #125; MS docs: a client must open the pipe
+// It needs FILE_WRITE_ATTRIBUTES (windows-facts.md NP-83; MS docs: a client must open the pipe
 // with it to change the read mode). It keeps working after the other end has closed
-// (#123).
+// (NP-81).
 //
 // Errors: ERROR_INVALID_PARAMETER for other bits in mode, for message read mode on a
-// byte-type pipe (#119), for collection parameters on a local pipe or a server end;
+// byte-type pipe (NP-77), for collection parameters on a local pipe or a server end;
 // ERROR_ACCESS_DENIED; ERROR_PIPE_NOT_CONNECTED on a client cut off by
-// DisconnectNamedPipe (#127); ERROR_INVALID_FUNCTION on a file that is not a pipe.
+// DisconnectNamedPipe (NP-85); ERROR_INVALID_FUNCTION on a file that is not a pipe.
 func SetNamedPipeHandleState(p *kernel.Process, h kernel.Handle, mode, maxCollectionCount, collectDataTimeout *uint32) error {
 	if mode != nil && *mode&^(PIPE_READMODE_MESSAGE|PIPE_NOWAIT) != 0 {
 		return kernel.ERROR_INVALID_PARAMETER // kernelbase checks before calling NT
@@ -125,11 +125,11 @@ func SetNamedPipeHandleState(p *kernel.Process, h kernel.Handle, mode, maxCollec
 // GetNamedPipeInfo reports the pipe of the end h (GetNamedPipeInfo): flags is
 // PIPE_SERVER_END or PIPE_CLIENT_END, | PIPE_TYPE_MESSAGE for a message-type pipe;
 // outSize and inSize are the instance's buffer sizes as created, the same on both ends
-// (facts §3.8 #124, §2 #34, #40); maxInstances is the pipe's limit (255 for
+// (windows-facts.md NP-82, AP-1, AP-7); maxInstances is the pipe's limit (255 for
 // PIPE_UNLIMITED_INSTANCES, 1 for an anonymous pipe). It needs FILE_READ_ATTRIBUTES
-// (#126).
+// (NP-84).
 //
-// Errors: ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (#127);
+// Errors: ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (NP-85);
 // ERROR_ACCESS_DENIED; ERROR_INVALID_FUNCTION on a file that is not a pipe.
 func GetNamedPipeInfo(p *kernel.Process, h kernel.Handle) (flags, outSize, inSize, maxInstances uint32, err error) {
 	c, e, err := callEnd(context.Background(), p, h, kernel.FILE_READ_ATTRIBUTES)
@@ -156,10 +156,10 @@ func GetNamedPipeInfo(p *kernel.Process, h kernel.Handle) (flags, outSize, inSiz
 // GetNamedPipeClientProcessId returns the PID of the process that opened the client
 // end connected to h's instance (GetNamedPipeClientProcessId; for a client on another
 // machine, that machine's PID). Both ends answer, and keep answering after either end
-// closes (facts §3.15 #190, #192, #194).
+// closes (windows-facts.md NP-148, NP-150, NP-152).
 //
-// Errors: ERROR_NOT_FOUND on a server with no client since its last disconnect (#193);
-// ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (#193);
+// Errors: ERROR_NOT_FOUND on a server with no client since its last disconnect (NP-151);
+// ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (NP-151);
 // ERROR_INVALID_FUNCTION on a file that is not a pipe.
 func GetNamedPipeClientProcessId(p *kernel.Process, h kernel.Handle) (uint32, error) {
 	return peer(p, h, true)
@@ -167,9 +167,9 @@ func GetNamedPipeClientProcessId(p *kernel.Process, h kernel.Handle) (uint32, er
 
 // GetNamedPipeServerProcessId returns the PID of the process that created h's instance
 // (GetNamedPipeServerProcessId). It answers on both ends, on a disconnected server too,
-// and after either end closes (facts §3.15 #190, #192-194).
+// and after either end closes (windows-facts.md NP-148, NP-150 to NP-152).
 //
-// Errors: ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (#193);
+// Errors: ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (NP-151);
 // ERROR_INVALID_FUNCTION on a file that is not a pipe.
 func GetNamedPipeServerProcessId(p *kernel.Process, h kernel.Handle) (uint32, error) {
 	return peer(p, h, false)

@@ -13,8 +13,8 @@ import (
 )
 
 // GetNamedPipeHandleState with every pointer nil succeeds; a new server reports state 0
-// (byte read mode, PIPE_WAIT) and 1 instance (facts §3.8 #121); the remote-only values
-// are refused on a local pipe with ERROR_INVALID_PARAMETER (#122).
+// (byte read mode, PIPE_WAIT) and 1 instance (windows-facts.md NP-79); the remote-only values
+// are refused on a local pipe with ERROR_INVALID_PARAMETER (NP-80).
 func TestGetNamedPipeHandleStateOfLocalServer(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -32,7 +32,7 @@ func TestGetNamedPipeHandleStateOfLocalServer(t *testing.T) {
 }
 
 // GetNamedPipeInfo reports the end, the type, the buffer sizes as given (0 stays 0,
-// 0xF000 stays 0xF000) and the instance limit (facts §3.8 #124, test_GetNamedPipeInfo).
+// 0xF000 stays 0xF000) and the instance limit (windows-facts.md NP-82, test_GetNamedPipeInfo).
 func TestGetNamedPipeInfoReportsCreationValues(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -53,8 +53,7 @@ func TestGetNamedPipeInfoReportsCreationValues(t *testing.T) {
 	}
 }
 
-// Both ends report the same quotas: nOutBufferSize as out, nInBufferSize as in (facts
-// §3.8 #128, ntdll test_pipe_local_info: InboundQuota 100, OutboundQuota 200).
+// Both ends report the same quotas: nOutBufferSize as out, nInBufferSize as in (windows-facts.md NP-86, ntdll test_pipe_local_info: InboundQuota 100, OutboundQuota 200).
 func TestGetNamedPipeInfoSameOnBothEnds(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -67,9 +66,8 @@ func TestGetNamedPipeInfoSameOnBothEnds(t *testing.T) {
 	assert.Equal(t, []uint32{pipe.PIPE_SERVER_END | pipe.PIPE_TYPE_MESSAGE, 200, 100}, []uint32{flags, out, in})
 }
 
-// Changing the state needs FILE_WRITE_ATTRIBUTES: an inbound server lacks it (facts §3.8
-// #125); a client opened GENERIC_READ lacks it unless it asks for it (MS docs, Named Pipe
-// Type, Read, and Wait Modes). Querying needs FILE_READ_ATTRIBUTES (#126).
+// Changing the state needs FILE_WRITE_ATTRIBUTES: an inbound server lacks it (windows-facts.md NP-83); a client opened GENERIC_READ lacks it unless it asks for it (MS docs, Named Pipe
+// Type, Read, and Wait Modes). Querying needs FILE_READ_ATTRIBUTES (NP-84).
 func TestPipeStateAccessRights(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -102,7 +100,7 @@ func TestPipeStateAccessRights(t *testing.T) {
 }
 
 // A client cut off by DisconnectNamedPipe cannot be queried or changed
-// (ERROR_PIPE_NOT_CONNECTED); the server in the same state can (facts §3.8 #127).
+// (ERROR_PIPE_NOT_CONNECTED); the server in the same state can (windows-facts.md NP-85).
 func TestDisconnectedClientCannotBeQueried(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -122,10 +120,10 @@ func TestDisconnectedClientCannotBeQueried(t *testing.T) {
 }
 
 // Both ends of an in-process pair report the process's PID as client and server PID
-// (facts §3.15 #190, test_namedpipe_process_id); after either end closes the other still
-// reports both (#192); after DisconnectNamedPipe the server reports ERROR_NOT_FOUND for
+// (windows-facts.md NP-148, test_namedpipe_process_id); after either end closes the other still
+// reports both (NP-150); after DisconnectNamedPipe the server reports ERROR_NOT_FOUND for
 // the client and still its own PID, and the cut-off client ERROR_PIPE_NOT_CONNECTED
-// (#193).
+// (NP-151).
 func TestNamedPipeProcessIds(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -168,7 +166,7 @@ func TestNamedPipeProcessIds(t *testing.T) {
 }
 
 // A child connecting to its parent's pipe sees itself as the client and the parent as
-// the server (facts §3.15 #194, child_process_check_pid).
+// the server (windows-facts.md NP-152, child_process_check_pid).
 func TestNamedPipeProcessIdsAcrossProcesses(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -217,10 +215,10 @@ func TestGetNamedPipeClientComputerNameLocal(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_NOT_FOUND)
 }
 
-// Pipe ends are signalled when new (facts §3.14 #183-184), unsignalled while a
-// ConnectNamedPipe or a read blocks on them and signalled when it completes (#185-186),
-// unsignalled after I/O that failed at once (#187) and after DisconnectNamedPipe (#137,
-// #189).
+// Pipe ends are signalled when new (windows-facts.md NP-141, NP-142), unsignalled while a
+// ConnectNamedPipe or a read blocks on them and signalled when it completes (NP-143, NP-144),
+// unsignalled after I/O that failed at once (NP-145) and after DisconnectNamedPipe (NP-95,
+// NP-147).
 func TestPipeEndSignalState(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)

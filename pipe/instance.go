@@ -163,7 +163,7 @@ func (in *instance) connectLocked(c *end, pid uint32, host string, wl *wakeList)
 
 // disconnectLocked is DisconnectNamedPipe on the server end: every queued byte is
 // discarded, blocked calls on both ends fail with ERROR_PIPE_NOT_CONNECTED, and the
-// client end is disconnected for good (facts §3.4 #83, §3.9 #137, #140, #144). It
+// client end is disconnected for good (windows-facts.md NP-41, NP-95, NP-98, NP-102). It
 // returns the client end that was cut off, if any.
 // Preconditions: in.fcb.mu and in.mu are held; in is listening, connected or closing.
 func (in *instance) disconnectLocked(wl *wakeList) (cut *end) {
@@ -189,7 +189,7 @@ func (in *instance) disconnectLocked(wl *wakeList) (cut *end) {
 // clientClosedLocked handles the last handle of the connected client end c closing:
 // the server sees the closing state. What the client wrote and completed stays readable;
 // its blocked writes are withdrawn; everything else blocked fails with ERROR_BROKEN_PIPE
-// (facts §3.9 #132-135, §5 "pending operations").
+// (windows-facts.md NP-90 to NP-93 "pending operations").
 // Preconditions: in.mu is held; c is in.client.
 func (in *instance) clientClosedLocked(wl *wakeList) {
 	err := kernel.ERROR_BROKEN_PIPE

@@ -22,7 +22,7 @@ import (
 // (go-winio issues #281, #357, #85) and leaves nothing running behind it.
 //
 // Instances and clients: a new instance is listening from its creation, and a client's
-// CreateFile takes the instance that has been listening longest (facts §3.3 #67, #73).
+// CreateFile takes the instance that has been listening longest (windows-facts.md NP-25, NP-31).
 // The listener keeps a queue of listening instances in creation order, never empty
 // between Accepts (the backlog of go-winio PR #291, so a client dialling between two
 // Accepts is not told ERROR_PIPE_BUSY). Accept takes the oldest, creates a successor
@@ -158,7 +158,7 @@ func (l *listener) opErr(op string, err error) error {
 // Accept implements net.Listener: it waits for a client and returns its connection, a
 // PipeConn. A client that connected and closed again before being accepted is passed
 // over (ERROR_NO_DATA; go-winio does the same); one that connected before Accept was
-// called is accepted at once (ERROR_PIPE_CONNECTED is success, facts §3.4 #78, #82).
+// called is accepted at once (ERROR_PIPE_CONNECTED is success, windows-facts.md NP-36, NP-40).
 //
 // Errors, in a *net.OpError: net.ErrClosed once Close has been called, also for an
 // Accept blocked at the time; otherwise what the pipe calls reported, for example an
@@ -184,7 +184,7 @@ func (l *listener) Accept() (net.Conn, error) {
 			return newConn(l.p, h, l.name, l.cfg.MessageMode), nil
 		case errors.Is(err, kernel.ERROR_NO_DATA):
 			// The client came and went. Re-listening would put this instance behind
-			// the others, so take the next one instead (facts §3.3 #73).
+			// the others, so take the next one instead (windows-facts.md NP-31).
 			_ = l.p.CloseHandle(h)
 			continue
 		}
@@ -343,10 +343,10 @@ func waitMillis(d time.Duration) uint32 {
 }
 
 // clientConn wraps a client end just opened: a message-type pipe is switched to
-// message read mode (a CreateFile client starts in byte read mode, facts §3.5 #90), so
+// message read mode (a CreateFile client starts in byte read mode, windows-facts.md NP-48), so
 // its Reads never run a message into the next one; if the handle lacks the access to
-// switch (FILE_WRITE_ATTRIBUTES, facts §3.8 #125), it stays in byte read mode, where an
-// empty message still reads as one (#118).
+// switch (FILE_WRITE_ATTRIBUTES, windows-facts.md NP-83), it stays in byte read mode, where an
+// empty message still reads as one (NP-76).
 func clientConn(p *kernel.Process, h kernel.Handle, name string) (net.Conn, error) {
 	flags, _, _, _, err := GetNamedPipeInfo(p, h)
 	if err != nil {

@@ -58,7 +58,7 @@ func roundTrip(t *testing.T, c net.Conn, msg string) {
 
 // TestListenerCloseWithoutAcceptReturns: closing a listener nobody ever called Accept
 // on returns at once and releases its instance (go-winio issue #281: Close hangs if
-// nobody calls Accept). The pipe name is free again afterwards (facts §3.2 #64).
+// nobody calls Accept). The pipe name is free again afterwards (windows-facts.md NP-22).
 func TestListenerCloseWithoutAcceptReturns(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := newAdEnv(t)
@@ -116,7 +116,7 @@ func TestListenerAfterClose(t *testing.T) {
 
 // TestListenPipeExistingNameIsAccessDenied: the pipe must not already exist, as
 // go-winio's doc says; the first instance is created with FILE_FLAG_FIRST_PIPE_INSTANCE,
-// which fails with ERROR_ACCESS_DENIED on an existing pipe (facts §3.2 #57, MS docs for
+// which fails with ERROR_ACCESS_DENIED on an existing pipe (windows-facts.md NP-15, MS docs for
 // CreateNamedPipe).
 func TestListenPipeExistingNameIsAccessDenied(t *testing.T) {
 	e := newAdEnv(t)
@@ -130,7 +130,7 @@ func TestListenPipeExistingNameIsAccessDenied(t *testing.T) {
 }
 
 // TestListenPipeBadInput: bad arguments get Win32 errors in an *os.PathError, never a
-// panic: a name that is not a pipe name (ERROR_INVALID_NAME, facts §3.1 #44), a
+// panic: a name that is not a pipe name (ERROR_INVALID_NAME, windows-facts.md NP-2), a
 // negative buffer size, a malformed SDDL string or a nil process
 // (ERROR_INVALID_PARAMETER).
 func TestListenPipeBadInput(t *testing.T) {
@@ -157,9 +157,8 @@ func TestListenPipeBadInput(t *testing.T) {
 }
 
 // TestListenerKeepsAnInstanceListening: between Accepts an instance is listening, so a
-// client's plain CreateFile succeeds instead of failing with ERROR_PIPE_BUSY (facts
-// §3.3 #67, #69; go-winio PR #291 asks for this backlog), and the next Accept returns
-// that client at once (ConnectNamedPipe's ERROR_PIPE_CONNECTED is success, #78).
+// client's plain CreateFile succeeds instead of failing with ERROR_PIPE_BUSY (windows-facts.md NP-25, NP-27; go-winio PR #291 asks for this backlog), and the next Accept returns
+// that client at once (ConnectNamedPipe's ERROR_PIPE_CONNECTED is success, NP-36).
 func TestListenerKeepsAnInstanceListening(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := newAdEnv(t)
@@ -194,7 +193,7 @@ func TestListenerKeepsAnInstanceListening(t *testing.T) {
 
 // TestListenerAcceptsClientsInArrivalOrder: clients that connect while nobody accepts
 // are accepted in the order they came, each on its own instance: a client takes the
-// instance that has been listening longest (facts §3.3 #73), and Accept takes
+// instance that has been listening longest (windows-facts.md NP-31), and Accept takes
 // instances oldest first.
 func TestListenerAcceptsClientsInArrivalOrder(t *testing.T) {
 	e := newAdEnv(t)
@@ -228,7 +227,7 @@ func TestListenerAcceptsClientsInArrivalOrder(t *testing.T) {
 }
 
 // TestListenerSkipsClientThatLeft: a client that connected and closed before Accept is
-// passed over (ConnectNamedPipe fails with ERROR_NO_DATA, facts §3.4 #82; go-winio
+// passed over (ConnectNamedPipe fails with ERROR_NO_DATA, windows-facts.md NP-40; go-winio
 // retries), and Accept returns the next client.
 func TestListenerSkipsClientThatLeft(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -262,7 +261,7 @@ func TestListenerSkipsClientThatLeft(t *testing.T) {
 
 // TestListenerCloseDropsUnacceptedClients: closing the listener closes the instances
 // not accepted, so a client connected to one reads io.EOF (the server's handle closed,
-// facts §3.9 #132); an accepted conn lives on.
+// windows-facts.md NP-90); an accepted conn lives on.
 func TestListenerCloseDropsUnacceptedClients(t *testing.T) {
 	e := newAdEnv(t)
 	name := adName()
@@ -289,7 +288,7 @@ func TestListenerCloseDropsUnacceptedClients(t *testing.T) {
 
 // TestListenerProcessExitEndsAccept: the listener's calls are its process's, so the
 // process exiting ends a blocked Accept with an error matching ERROR_OPERATION_ABORTED
-// (Windows ends a thread's I/O when it exits; facts §3.13 #174-175), and Close then
+// (Windows ends a thread's I/O when it exits; windows-facts.md NP-132, NP-133), and Close then
 // returns without error: the exit already closed the instances.
 func TestListenerProcessExitEndsAccept(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -312,7 +311,7 @@ func TestListenerProcessExitEndsAccept(t *testing.T) {
 }
 
 // busyPipe creates a pipe of one instance with a client connected, so that dialling it
-// meets ERROR_PIPE_BUSY (facts §3.3 #69). It returns the server and client handles.
+// meets ERROR_PIPE_BUSY (windows-facts.md NP-27). It returns the server and client handles.
 func busyPipe(t *testing.T, e *adEnv, name string) (srv, cli kernel.Handle) {
 	t.Helper()
 	srv, err := pipe.CreateNamedPipe(e.srv, name, pipe.PIPE_ACCESS_DUPLEX, pipe.PIPE_TYPE_BYTE, 1, 64, 64, 0, nil)
@@ -328,7 +327,7 @@ func busyPipe(t *testing.T, e *adEnv, name string) (srv, cli kernel.Handle) {
 
 // TestDialPipeBusyTimesOut: while every instance is busy DialPipe waits, and fails with
 // ErrTimeout when its timeout passes: exactly then, on the machine's clock (go-winio's
-// DialPipe; WaitNamedPipe times out with ERROR_SEM_TIMEOUT, facts §3.3 #68). A nil
+// DialPipe; WaitNamedPipe times out with ERROR_SEM_TIMEOUT, windows-facts.md NP-26). A nil
 // timeout is 2 s, as in go-winio.
 func TestDialPipeBusyTimesOut(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -355,7 +354,7 @@ func TestDialPipeBusyTimesOut(t *testing.T) {
 
 // TestDialPipeBusyWaitsForAnInstance: a DialPipe waiting on a busy pipe connects as soon
 // as an instance listens: a new one, or the busy one after DisconnectNamedPipe and
-// ConnectNamedPipe (WaitNamedPipe is woken by both, facts §3.3 #75; test_wait_pipe).
+// ConnectNamedPipe (WaitNamedPipe is woken by both, windows-facts.md NP-33; test_wait_pipe).
 func TestDialPipeBusyWaitsForAnInstance(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := newAdEnv(t)
@@ -423,8 +422,7 @@ func TestDialPipeContext(t *testing.T) {
 
 // TestDialPipeOtherErrorsAtOnce: errors other than ERROR_PIPE_BUSY are returned at once
 // in an *os.PathError{Op: "open"}, as go-winio does (it does not retry
-// ERROR_FILE_NOT_FOUND either, issue #93): no such pipe (ERROR_FILE_NOT_FOUND, facts
-// §3.1 #47), an unknown host (ERROR_BAD_NETPATH), and a nil process
+// ERROR_FILE_NOT_FOUND either, issue #93): no such pipe (ERROR_FILE_NOT_FOUND, windows-facts.md NP-5), an unknown host (ERROR_BAD_NETPATH), and a nil process
 // (ERROR_INVALID_PARAMETER).
 func TestDialPipeOtherErrorsAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -447,7 +445,7 @@ func TestDialPipeOtherErrorsAtOnce(t *testing.T) {
 }
 
 // TestDialPipeRemoteClients: by default the listener refuses clients on other machines,
-// as go-winio's does (PIPE_REJECT_REMOTE_CLIENTS, facts §5.2; the open fails with
+// as go-winio's does (PIPE_REJECT_REMOTE_CLIENTS, windows-facts.md DOC-6; the open fails with
 // ERROR_ACCESS_DENIED); with AcceptRemoteClients a client on another machine dials
 // \\HOST\pipe\name and talks to it.
 func TestDialPipeRemoteClients(t *testing.T) {
@@ -476,8 +474,7 @@ func TestDialPipeRemoteClients(t *testing.T) {
 }
 
 // TestDialPipeMessageModeFromPipeType: a dialled conn is a message conn when the pipe is
-// message-type, as go-winio decides from GetNamedPipeInfo's PIPE_TYPE_MESSAGE (facts
-// §3.8 #124), whoever created the pipe: here a plain CreateNamedPipe.
+// message-type, as go-winio decides from GetNamedPipeInfo's PIPE_TYPE_MESSAGE (windows-facts.md NP-82), whoever created the pipe: here a plain CreateNamedPipe.
 func TestDialPipeMessageModeFromPipeType(t *testing.T) {
 	e := newAdEnv(t)
 	for _, tc := range []struct {

@@ -12,17 +12,17 @@ import (
 
 // PeekNamedPipe copies what is queued for the end h into buf without consuming it
 // (PeekNamedPipe). It returns the bytes copied, the bytes available in the pipe (blocked
-// writes included, facts §3.7 #115), and the bytes left in the head message after the
+// writes included, windows-facts.md NP-73), and the bytes left in the head message after the
 // copy. On a message-type pipe the copy stops at the end of the head message, whatever
-// the read mode (#108-109); on a byte-type pipe the message length is 0, so
+// the read mode (NP-66, NP-67); on a byte-type pipe the message length is 0, so
 // leftThisMessage is 0 minus the bytes copied, wrapped as a DWORD (0xFFFFFFFC after
-// copying 4, #107). A nil or empty buf just reports the counts (#105-106). An empty
-// message shows as 0/0/0 (#118). It works on anonymous pipes (#41). It needs
+// copying 4, NP-65). A nil or empty buf just reports the counts (NP-63, NP-64). An empty
+// message shows as 0/0/0 (NP-76). It works on anonymous pipes (AP-8). It needs
 // FILE_READ_DATA.
 //
-// Errors: ERROR_BAD_PIPE on a server that is listening or disconnected (#104, #111);
-// ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (#111);
-// ERROR_BROKEN_PIPE once the other end has closed and nothing is left (#112);
+// Errors: ERROR_BAD_PIPE on a server that is listening or disconnected (NP-62, NP-69);
+// ERROR_PIPE_NOT_CONNECTED on a client cut off by DisconnectNamedPipe (NP-69);
+// ERROR_BROKEN_PIPE once the other end has closed and nothing is left (NP-70);
 // ERROR_INVALID_FUNCTION on a file that is not a pipe.
 func PeekNamedPipe(p *kernel.Process, h kernel.Handle, buf []byte) (read, avail, leftThisMessage uint32, err error) {
 	c, e, err := callEnd(context.Background(), p, h, kernel.FILE_READ_DATA)
@@ -63,18 +63,18 @@ func PeekNamedPipe(p *kernel.Process, h kernel.Handle, buf []byte) (read, avail,
 // TransactNamedPipe writes in as one message to the other end of h and waits for one
 // message back, which it reads into out (TransactNamedPipe without OVERLAPPED). The pipe
 // must be message-type and h in message read mode. The request never waits for quota:
-// it is queued whole, behind any blocked write (facts §3.12 #159). A reply longer than
+// it is queued whole, behind any blocked write (windows-facts.md NP-117). A reply longer than
 // out gives ERROR_MORE_DATA with len(out) bytes; the rest stays in the pipe for ReadFile
-// (#160). Empty requests and replies are messages like any other (#162). It needs
+// (NP-118). Empty requests and replies are messages like any other (NP-120). It needs
 // FILE_READ_DATA and FILE_WRITE_DATA.
 //
-// Errors: ERROR_BAD_PIPE on a byte-type pipe (#155), in byte read mode (#156), or when
-// not connected (listening, closing, a disconnected server; #140); ERROR_PIPE_BUSY when
-// data is already waiting to be read on h (#158); ERROR_PIPE_NOT_CONNECTED on a client
+// Errors: ERROR_BAD_PIPE on a byte-type pipe (NP-113), in byte read mode (NP-114), or when
+// not connected (listening, closing, a disconnected server; NP-98); ERROR_PIPE_BUSY when
+// data is already waiting to be read on h (NP-116); ERROR_PIPE_NOT_CONNECTED on a client
 // cut off by DisconnectNamedPipe; ERROR_BROKEN_PIPE or ERROR_PIPE_NOT_CONNECTED if the
 // other end closes or disconnects while waiting for the reply; an error matching
 // ERROR_OPERATION_ABORTED when ctx is done or p exits, in which case the request stays
-// in the pipe (#164).
+// in the pipe (NP-122).
 func TransactNamedPipe(ctx context.Context, p *kernel.Process, h kernel.Handle, in, out []byte) (int, error) {
 	return TransactNamedPipeOverlapped(ctx, p, h, in, out, nil)
 }

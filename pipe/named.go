@@ -64,15 +64,15 @@ const (
 const ERROR_PIPE_LOCAL = kernel.ERROR_PIPE_LOCAL
 
 // DefaultTimeout is the default timeout a pipe created with nDefaultTimeOut 0 gets
-// (facts §5.2: ReactOS and go-winio use 50 ms).
+// (windows-facts.md DOC-4: CreateNamedPipeW documents 50 ms).
 const DefaultTimeout = 50 * time.Millisecond
 
 // maxPath is MAX_PATH: CreateNamedPipe refuses an NT name of this many UTF-16 units or
-// more with ERROR_FILENAME_EXCED_RANGE (facts §3.1 #51, Wine kernelbase CreateNamedPipeW;
+// more with ERROR_FILENAME_EXCED_RANGE (windows-facts.md NP-9, Wine kernelbase CreateNamedPipeW;
 // the docs allow 256 characters for the whole \\.\pipe\ name).
 const maxPath = 260
 
-// Access the server handle of each direction gets (facts §3.2 #59-61,
+// Access the server handle of each direction gets (windows-facts.md NP-17 to NP-19,
 // dlls/kernel32/tests/pipe.c test_CreateNamedPipe).
 const (
 	serverAccessDuplex   = kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.FILE_WRITE_ATTRIBUTES | kernel.FILE_READ_ATTRIBUTES | kernel.FILE_WRITE_EA | kernel.FILE_READ_EA | kernel.FILE_APPEND_DATA | kernel.FILE_WRITE_DATA | kernel.FILE_READ_DATA // 0x12019F
@@ -83,11 +83,11 @@ const (
 // A namedPipe is one pipe name and its instances (NT's NPFS FCB, Wine's struct
 // named_pipe). The first CreateNamedPipe of a name fixes its direction, type, instance
 // limit, default timeout and remote-client policy; later instances must agree on the
-// direction and fit in the limit (facts §3.2 #53-57, #64).
+// direction and fit in the limit (windows-facts.md NP-11 to NP-15, NP-22).
 //
 // Lifetime: created by the first CreateNamedPipe of its name and entered in the device's
 // table; leaves the table when its last server end closes (then WaitNamedPipe callers
-// get ERROR_FILE_NOT_FOUND and the name may be created afresh, #64). Instances and client
+// get ERROR_FILE_NOT_FOUND and the name may be created afresh, NP-22). Instances and client
 // ends keep pointing at it. Anonymous pipes have one too, never in a table.
 type namedPipe struct {
 	// Immutable after creation.
@@ -106,7 +106,7 @@ type namedPipe struct {
 	// +checklocks:mu
 	instances int
 	// listeners are the listening instances in the order they began listening; a client
-	// gets the first (facts §3.3 #73-74).
+	// gets the first (windows-facts.md NP-31, NP-32).
 	// +checklocks:mu
 	listeners []*instance
 	// deleted is set when the last instance closed.
@@ -191,7 +191,7 @@ func (fcb *namedPipe) instanceClosedLocked(wl *wakeList) {
 // CreateNamedPipe creates an instance of the named pipe name, creating the pipe with its
 // first instance (CreateNamedPipeW), and returns a handle to the instance's server end.
 // The new instance is listening: a client can connect before ConnectNamedPipe is called
-// (facts §3.3 #67).
+// (windows-facts.md NP-25).
 //
 // name is \\.\pipe\pipename (pipename may contain anything but is compared
 // case-insensitively; `\\?\pipe\...` keeps it verbatim). openMode is one of
@@ -206,18 +206,18 @@ func (fcb *namedPipe) instanceClosedLocked(wl *wakeList) {
 // applies to the handle.
 //
 // The handle's access follows the direction: 0x12019F duplex, 0x120089 inbound, 0x120116
-// outbound (facts §3.2 #59-61).
+// outbound (windows-facts.md NP-17 to NP-19).
 //
-// Errors (facts §3.1-3.2):
-//   - ERROR_PATH_NOT_FOUND: name is "" (#46).
-//   - ERROR_INVALID_NAME: not a \\.\pipe\ name (#44), a remote name, or no pipe name.
-//   - ERROR_FILENAME_EXCED_RANGE: the NT name is MAX_PATH characters or longer (#51).
-//   - ERROR_INVALID_PARAMETER: no direction in openMode (#52), maxInstances 0 or over
-//     255 (#130), PIPE_READMODE_MESSAGE on a byte pipe (#45).
-//   - ERROR_PIPE_BUSY: the pipe already has maxInstances instances (#54, #64).
+// Errors (windows-facts.md NP-1 to NP-24):
+//   - ERROR_PATH_NOT_FOUND: name is "" (NP-4).
+//   - ERROR_INVALID_NAME: not a \\.\pipe\ name (NP-2), a remote name, or no pipe name.
+//   - ERROR_FILENAME_EXCED_RANGE: the NT name is MAX_PATH characters or longer (NP-9).
+//   - ERROR_INVALID_PARAMETER: no direction in openMode (NP-10), maxInstances 0 or over
+//     255 (NP-88), PIPE_READMODE_MESSAGE on a byte pipe (NP-3).
+//   - ERROR_PIPE_BUSY: the pipe already has maxInstances instances (NP-12, NP-22).
 //   - ERROR_ACCESS_DENIED: the pipe exists and FILE_FLAG_FIRST_PIPE_INSTANCE was given
-//     (#57), or its direction differs (#55). A different type, limit, buffer size or
-//     timeout is accepted and the first instance's type, limit and timeout stay (#56).
+//     (NP-15), or its direction differs (NP-13). A different type, limit, buffer size or
+//     timeout is accepted and the first instance's type, limit and timeout stay (NP-14).
 func CreateNamedPipe(p *kernel.Process, name string, openMode, pipeMode, maxInstances, outSize, inSize, defaultTimeout uint32, sa *kernel.SecurityAttributes) (kernel.Handle, error) {
 	if name == "" {
 		return 0, kernel.ERROR_PATH_NOT_FOUND
@@ -301,7 +301,7 @@ func newEndHandle(p *kernel.Process, m *kernel.Machine, e *end, inherit bool, gr
 		o.SetName(n)
 	}
 	e.obj = o
-	e.sig.Store(true) // a new pipe end is signalled (facts §3.14 #183)
+	e.sig.Store(true) // a new pipe end is signalled (windows-facts.md NP-141)
 	in.mu.Lock()
 	if e.server {
 		in.server = e

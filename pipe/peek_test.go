@@ -20,7 +20,7 @@ func peek(t testing.TB, p *kernel.Process, h kernel.Handle, size int) (data stri
 	return string(buf[:n]), avail, left
 }
 
-// PeekNamedPipe on a server still listening fails with ERROR_BAD_PIPE (facts §3.6 #104).
+// PeekNamedPipe on a server still listening fails with ERROR_BAD_PIPE (windows-facts.md NP-62).
 func TestPeekListeningServerIsBadPipe(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -30,7 +30,7 @@ func TestPeekListeningServerIsBadPipe(t *testing.T) {
 }
 
 // Without a buffer, peek reports the bytes available and 0 left in the message for a
-// byte pipe, the message's length for a message pipe (facts §3.6 #105-106).
+// byte pipe, the message's length for a message pipe (windows-facts.md NP-63, NP-64).
 func TestPeekWithoutBuffer(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -49,7 +49,7 @@ func TestPeekWithoutBuffer(t *testing.T) {
 }
 
 // Peeking 4 of 10 bytes copies 4; the bytes left in the message are 6 in a message pipe
-// and 0-4 = 0xFFFFFFFC in a byte pipe, whose message length is 0 (facts §3.6 #107).
+// and 0-4 = 0xFFFFFFFC in a byte pipe, whose message length is 0 (windows-facts.md NP-65).
 func TestPeekLeftThisMessageArithmetic(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -68,7 +68,7 @@ func TestPeekLeftThisMessageArithmetic(t *testing.T) {
 
 // With two writes (11 + 10) queued, a 32-byte peek copies 21 bytes of a byte pipe
 // (left = (DWORD)-21) but stops at the first message of a message pipe (11, left 0);
-// both report 21 available (facts §3.6 #108). Peek does not consume (#110).
+// both report 21 available (windows-facts.md NP-66). Peek does not consume (NP-68).
 func TestPeekStopsAtMessageBoundaryOnlyInMessagePipes(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -91,8 +91,7 @@ func TestPeekStopsAtMessageBoundaryOnlyInMessagePipes(t *testing.T) {
 }
 
 // Whether peek stops at a message boundary depends on the pipe type, not the reader's
-// read mode: a byte-read-mode client of a message pipe peeks one message (facts §3.6
-// #109).
+// read mode: a byte-read-mode client of a message pipe peeks one message (windows-facts.md NP-67).
 func TestPeekFollowsPipeTypeNotReadMode(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -105,14 +104,14 @@ func TestPeekFollowsPipeTypeNotReadMode(t *testing.T) {
 	assert.Equal(t, uint32(11), avail)
 	assert.Zero(t, left)
 	// A peek buffer shorter than the message gives a truncated, successful result
-	// (facts §3.6 #113).
+	// (windows-facts.md NP-71).
 	data, _, left = peek(t, p, cli, 2)
 	assert.Equal(t, "fi", data)
 	assert.Equal(t, uint32(3), left)
 }
 
 // After DisconnectNamedPipe, peek on the client fails with ERROR_PIPE_NOT_CONNECTED and
-// on the server with ERROR_BAD_PIPE (facts §3.6 #111).
+// on the server with ERROR_BAD_PIPE (windows-facts.md NP-69).
 func TestPeekAfterDisconnect(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -126,7 +125,7 @@ func TestPeekAfterDisconnect(t *testing.T) {
 }
 
 // After the other end closed, peek still reports queued data; once it is read, peek
-// fails with ERROR_BROKEN_PIPE (facts §3.6 #112, test_CloseHandle).
+// fails with ERROR_BROKEN_PIPE (windows-facts.md NP-70, test_CloseHandle).
 func TestPeekAfterPeerClosed(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -142,8 +141,7 @@ func TestPeekAfterPeerClosed(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_BROKEN_PIPE)
 }
 
-// The bytes of a write blocked on the quota are visible to peek at once (facts §3.7
-// #115), in a byte pipe as data too.
+// The bytes of a write blocked on the quota are visible to peek at once (windows-facts.md NP-73), in a byte pipe as data too.
 func TestPeekSeesBlockedWrites(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)

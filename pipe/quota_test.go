@@ -31,14 +31,14 @@ func drain(t testing.TB, p *kernel.Process, h kernel.Handle, n int) []byte {
 	return out
 }
 
-// The quota rules of dlls/kernel32/tests/pipe.c test_blocking_rw (facts §3.7), with the
+// The quota rules of dlls/kernel32/tests/pipe.c test_blocking_rw (docs/windows-facts.md#np-quota), with the
 // server's nOutBufferSize Q = 5000:
 //   - with a read of 1000 pending, a write of 4000 completes at once; the read gets 1000
-//     and 3000 stay (#114);
-//   - a write of Q on top pends, and its bytes are visible at once: 8000 (#115);
+//     and 3000 stay (NP-72);
+//   - a write of Q on top pends, and its bytes are visible at once: 8000 (NP-73);
 //   - it completes once the unread bytes up to its end are <= Q; a 1-byte write behind it
 //     waits for one more byte to be read; a write of Q+2000 waits until 2000 bytes of it
-//     are read (#116).
+//     are read (NP-74).
 func TestWriteQuotaRules(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -91,7 +91,7 @@ func TestWriteQuotaRules(t *testing.T) {
 }
 
 // A zero-length write never blocks, even with the pipe full and writes pending, and
-// leaves them pending (facts §3.7 #117).
+// leaves them pending (windows-facts.md NP-75).
 func TestZeroLengthWriteNeverBlocks(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -111,7 +111,7 @@ func TestZeroLengthWriteNeverBlocks(t *testing.T) {
 }
 
 // A client's writes are limited by the server's nInBufferSize and the server's by its
-// nOutBufferSize (facts §3.7 setup, §3.8 #128).
+// nOutBufferSize (docs/windows-facts.md#np-quota setup, windows-facts.md NP-86).
 func TestQuotaPerDirection(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -130,8 +130,7 @@ func TestQuotaPerDirection(t *testing.T) {
 	})
 }
 
-// FlushFileBuffers returns at once when the other end has read everything (facts §3.10
-// #142) and otherwise waits until it has, blocked writes included (#143).
+// FlushFileBuffers returns at once when the other end has read everything (windows-facts.md NP-100) and otherwise waits until it has, blocked writes included (NP-101).
 func TestFlushWaitsUntilPeerReadEverything(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -152,7 +151,7 @@ func TestFlushWaitsUntilPeerReadEverything(t *testing.T) {
 }
 
 // A blocked FlushFileBuffers fails with ERROR_BROKEN_PIPE when the other end closes and
-// with ERROR_PIPE_NOT_CONNECTED when the server disconnects (facts §3.10 #144); it gives
+// with ERROR_PIPE_NOT_CONNECTED when the server disconnects (windows-facts.md NP-102); it gives
 // up when its context is done.
 func TestFlushEndsWithPeerCloseOrDisconnect(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -203,9 +202,9 @@ func TestFlushEndsWithPeerCloseOrDisconnect(t *testing.T) {
 }
 
 // FlushFileBuffers succeeds where nothing can be read any more: on a server whose client
-// closed (facts §3.10 #145), on a listening or disconnected server and on a client whose
-// server closed (§3.9 #140); a client cut off by DisconnectNamedPipe gets
-// ERROR_PIPE_NOT_CONNECTED (#140).
+// closed (windows-facts.md NP-103), on a listening or disconnected server and on a client whose
+// server closed (windows-facts.md NP-98); a client cut off by DisconnectNamedPipe gets
+// ERROR_PIPE_NOT_CONNECTED (NP-98).
 func TestFlushInEachState(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -234,21 +233,21 @@ func TestFlushInEachState(t *testing.T) {
 }
 
 // PIPE_NOWAIT, for both pipe types with 512-byte buffers (dlls/kernel32/tests/pipe.c
-// test_nowait, facts §3.11):
-//   - a read of an empty pipe fails with ERROR_NO_DATA (#146); with data it reads (#147);
-//   - a write that does not fit returns TRUE with 0 written and queues nothing (#148);
-//   - pending reads count: read(32768) pending takes a 513-byte write whole (#149);
-//     read(1) pending and 513 bytes: 1 to the read, 512 queued (#150);
+// test_nowait, docs/windows-facts.md#np-nowait):
+//   - a read of an empty pipe fails with ERROR_NO_DATA (NP-104); with data it reads (NP-105);
+//   - a write that does not fit returns TRUE with 0 written and queues nothing (NP-106);
+//   - pending reads count: read(32768) pending takes a 513-byte write whole (NP-107);
+//     read(1) pending and 513 bytes: 1 to the read, 512 queued (NP-108);
 //   - read(1) pending and 514 bytes: a byte pipe writes 1, a message pipe 0 and leaves
-//     the read pending (#151);
-//   - a write of exactly the quota fits (#152).
+//     the read pending (NP-109);
+//   - a write of exactly the quota fits (NP-110).
 func TestNoWaitMode(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
 		p := newProc(t, m, "a.exe")
 		for _, typ := range []uint32{pipe.PIPE_TYPE_BYTE, pipe.PIPE_TYPE_MESSAGE} {
 			srv, cli, _ := pair(t, p, typ|pipe.PIPE_NOWAIT, 512, 512)
-			assert.Equal(t, pipe.PIPE_NOWAIT, handleState(t, p, srv), "§3.11 #154")
+			assert.Equal(t, pipe.PIPE_NOWAIT, handleState(t, p, srv), "windows-facts.md NP-112")
 			assert.Zero(t, handleState(t, p, cli))
 
 			_, err := read(p, srv, 32)
@@ -307,7 +306,7 @@ func TestNoWaitMode(t *testing.T) {
 }
 
 // A client switched to PIPE_NOWAIT reads ERROR_NO_DATA on an empty pipe, and back in
-// PIPE_WAIT it blocks (facts §3.11 #154, SetNamedPipeHandleState).
+// PIPE_WAIT it blocks (windows-facts.md NP-112, SetNamedPipeHandleState).
 func TestClientNoWaitMode(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)

@@ -68,7 +68,7 @@ func TestOwnMachineNameIsLocal(t *testing.T) {
 }
 
 // PIPE_REJECT_REMOTE_CLIENTS refuses clients from other machines with
-// ERROR_ACCESS_DENIED and accepts local ones (MS docs CreateNamedPipeW; facts §5.2).
+// ERROR_ACCESS_DENIED and accepts local ones (MS docs CreateNamedPipeW; windows-facts.md DOC-6).
 func TestRejectRemoteClients(t *testing.T) {
 	_, alpha, beta := twoMachines(t)
 	sp := newProc(t, beta, "server.exe")

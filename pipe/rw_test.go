@@ -26,7 +26,7 @@ func setMode(t testing.TB, p *kernel.Process, h kernel.Handle, mode uint32) {
 }
 
 // A client opened with CreateFile reads in byte mode even on a message pipe, so its
-// reads cross message boundaries: 11 + 10 bytes come back as 21 (facts §3.5 #90, #96;
+// reads cross message boundaries: 11 + 10 bytes come back as 21 (windows-facts.md NP-48, NP-54;
 // dlls/kernel32/tests/pipe.c test_CreateNamedPipe).
 func TestClientReadsMessagePipeInByteMode(t *testing.T) {
 	m := newMachine(t)
@@ -49,7 +49,7 @@ func TestClientReadsMessagePipeInByteMode(t *testing.T) {
 }
 
 // A message pipe created without PIPE_READMODE_MESSAGE is in byte read mode: state 0
-// (facts §3.5 #91, test_NamedPipeHandleState).
+// (windows-facts.md NP-49, test_NamedPipeHandleState).
 func TestMessagePipeWithoutReadModeIsByteMode(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -58,7 +58,7 @@ func TestMessagePipeWithoutReadModeIsByteMode(t *testing.T) {
 }
 
 // Data goes both ways, and a byte-mode read returns as soon as some data is there, in
-// pieces of any size (facts §3.5 #92-93).
+// pieces of any size (windows-facts.md NP-50, NP-51).
 func TestByteModeReadsBothWaysAndPartially(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -79,7 +79,7 @@ func TestByteModeReadsBothWaysAndPartially(t *testing.T) {
 }
 
 // In message read mode a buffer shorter than the message gives ERROR_MORE_DATA with the
-// bytes that fit, and the next read continues the message (facts §3.5 #94,
+// bytes that fit, and the next read continues the message (windows-facts.md NP-52,
 // test_CreateNamedPipe, test_ReadFile).
 func TestMessageReadModeShortBufferIsMoreData(t *testing.T) {
 	m := newMachine(t)
@@ -121,7 +121,7 @@ func TestMessageReadModeShortBufferIsMoreData(t *testing.T) {
 }
 
 // The unread rest of a message belongs to the pipe, not to the reader: a read from
-// another goroutine continues it and then starts the next message (facts §3.5 #95).
+// another goroutine continues it and then starts the next message (windows-facts.md NP-53).
 func TestMessageRemainderIsPipeState(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -144,8 +144,8 @@ func TestMessageRemainderIsPipeState(t *testing.T) {
 	})
 }
 
-// A message-read-mode reader gets one message per read (facts §3.5 #97), and a client
-// switched to message read mode does too (#98).
+// A message-read-mode reader gets one message per read (windows-facts.md NP-55), and a client
+// switched to message read mode does too (NP-56).
 func TestMessageReadModeOneMessagePerRead(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -169,7 +169,7 @@ func TestMessageReadModeOneMessagePerRead(t *testing.T) {
 }
 
 // The read mode can change between the parts of a message: what is left stays in the
-// pipe, and a byte-mode read then crosses into the next message (facts §3.5 #103).
+// pipe, and a byte-mode read then crosses into the next message (windows-facts.md NP-61).
 func TestReadModeChangeBetweenPartialReads(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -190,8 +190,8 @@ func TestReadModeChangeBetweenPartialReads(t *testing.T) {
 }
 
 // A zero-size read in message read mode reports ERROR_MORE_DATA with 0 bytes and does
-// not consume the message, whether the message was there (Win8+, facts §3.9 #134) or
-// arrived while the read was pending; a second pending read then receives it (#102).
+// not consume the message, whether the message was there (Win8+, windows-facts.md NP-92) or
+// arrived while the read was pending; a second pending read then receives it (NP-60).
 func TestZeroSizeMessageModeReadDoesNotConsume(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -221,7 +221,7 @@ func TestZeroSizeMessageModeReadDoesNotConsume(t *testing.T) {
 
 // A zero-length write on a message pipe is a message: it wakes exactly one pending read,
 // which completes with 0 bytes; a byte-read-mode reader must read it explicitly too;
-// peek shows it as 0/0/0 (facts §3.7 #118, test_blocking_rw).
+// peek shows it as 0/0/0 (windows-facts.md NP-76, test_blocking_rw).
 func TestZeroLengthMessageWakesOneRead(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -285,8 +285,8 @@ func TestByteModeReadAndEmptyMessages(t *testing.T) {
 }
 
 // A byte-type pipe cannot be read in message mode: PIPE_READMODE_MESSAGE is refused on
-// either end with ERROR_INVALID_PARAMETER, byte mode is accepted (facts §3.8 #119); a
-// message pipe can switch either end both ways (#120).
+// either end with ERROR_INVALID_PARAMETER, byte mode is accepted (windows-facts.md NP-77); a
+// message pipe can switch either end both ways (NP-78).
 func TestReadModeRulesByPipeType(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -329,7 +329,7 @@ func TestWritesAreMessagesOnlyOnMessagePipes(t *testing.T) {
 	_ = srv
 }
 
-// A listening server can neither read nor write: ERROR_PIPE_LISTENING (facts §3.9 #136).
+// A listening server can neither read nor write: ERROR_PIPE_LISTENING (windows-facts.md NP-94).
 func TestListeningServerReadWriteIsPipeListening(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -341,7 +341,7 @@ func TestListeningServerReadWriteIsPipeListening(t *testing.T) {
 }
 
 // The direction is enforced through access: the server of an inbound pipe cannot write
-// and its client cannot read, and the reverse for outbound pipes (facts §3.2 #60-61).
+// and its client cannot read, and the reverse for outbound pipes (windows-facts.md NP-18, NP-19).
 func TestDirectionLimitsReadsAndWrites(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")

@@ -91,7 +91,7 @@ func TestPipeEndsDescribeThemselves(t *testing.T) {
 
 // A blocked write of the end whose last handle another goroutine closes fails with
 // ERROR_BROKEN_PIPE and is withdrawn, while what that end wrote before stays readable
-// by the other end (NT cleanup; facts §3.9: nothing written before a close is lost).
+// by the other end (NT cleanup; docs/windows-facts.md#np-close: nothing written before a close is lost).
 func TestClosingOwnLastHandleWithdrawsBlockedWrite(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)

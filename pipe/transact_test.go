@@ -29,8 +29,7 @@ func msgPair(t testing.TB, p *kernel.Process, out, in uint32) (srv, cli kernel.H
 	return srv, cli
 }
 
-// TransactNamedPipe needs a message pipe (ERROR_BAD_PIPE on a byte pipe, facts §3.12
-// #155) and a caller in message read mode (ERROR_BAD_PIPE, #156).
+// TransactNamedPipe needs a message pipe (ERROR_BAD_PIPE on a byte pipe, windows-facts.md NP-113) and a caller in message read mode (ERROR_BAD_PIPE, NP-114).
 func TestTransactNeedsMessagePipeAndReadMode(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -47,8 +46,7 @@ func TestTransactNeedsMessagePipeAndReadMode(t *testing.T) {
 	assert.Zero(t, avail, "nothing was sent")
 }
 
-// A transaction writes its request and waits for the reply, both ways round (facts
-// §3.12 #157, test_transact).
+// A transaction writes its request and waits for the reply, both ways round (windows-facts.md NP-115, test_transact).
 func TestTransactRoundTrip(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -70,7 +68,7 @@ func TestTransactRoundTrip(t *testing.T) {
 }
 
 // A transaction with data already waiting for the caller fails with ERROR_PIPE_BUSY and
-// leaves the data (facts §3.12 #158).
+// leaves the data (windows-facts.md NP-116).
 func TestTransactWithUnreadDataIsPipeBusy(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "a.exe")
@@ -87,7 +85,7 @@ func TestTransactWithUnreadDataIsPipeBusy(t *testing.T) {
 }
 
 // A transaction does not wait for the caller's earlier blocked write: its request queues
-// behind it and the callee reads the big message first (facts §3.12 #159).
+// behind it and the callee reads the big message first (windows-facts.md NP-117).
 func TestTransactQueuesBehindBlockedWrite(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -111,7 +109,7 @@ func TestTransactQueuesBehindBlockedWrite(t *testing.T) {
 }
 
 // A reply longer than the read buffer gives ERROR_MORE_DATA with what fits; the rest is
-// read with ReadFile (facts §3.12 #160).
+// read with ReadFile (windows-facts.md NP-118).
 func TestTransactShortReplyBufferIsMoreData(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -130,7 +128,7 @@ func TestTransactShortReplyBufferIsMoreData(t *testing.T) {
 }
 
 // A read already pending on the callee is satisfied by the transaction's request while
-// the transaction waits (facts §3.12 #161).
+// the transaction waits (windows-facts.md NP-119).
 func TestTransactSatisfiesPendingReadOfCallee(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -147,7 +145,7 @@ func TestTransactSatisfiesPendingReadOfCallee(t *testing.T) {
 }
 
 // Empty messages work both ways: a transaction reading 0 bytes completes on an empty
-// reply; an empty request is a message the callee reads as 0 bytes (facts §3.12 #162).
+// reply; an empty request is a message the callee reads as 0 bytes (windows-facts.md NP-120).
 func TestTransactEmptyMessages(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -177,7 +175,7 @@ func TestTransactEmptyMessages(t *testing.T) {
 }
 
 // A transaction can be answered by another transaction: the first completes with the
-// second's request, the second with the caller's next write (facts §3.12 #163).
+// second's request, the second with the caller's next write (windows-facts.md NP-121).
 func TestTransactAnsweredByTransact(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -197,7 +195,7 @@ func TestTransactAnsweredByTransact(t *testing.T) {
 }
 
 // A cancelled transaction fails with ERROR_OPERATION_ABORTED, and its request stays in
-// the pipe for the callee (facts §3.12 #164).
+// the pipe for the callee (windows-facts.md NP-122).
 func TestTransactCancelledKeepsRequest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newMachine(t)
@@ -295,7 +293,7 @@ func TestCallNamedPipe(t *testing.T) {
 		assert.ErrorIs(t, err, kernel.ERROR_FILE_NOT_FOUND)
 		bsrv := server(t, srvP, name, duplex, bytePipe, 1, 1024, 1024)
 		_, err = pipe.CallNamedPipe(bg, cliP, name, []byte("q"), nil, 20)
-		assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER, "a byte pipe cannot be read in message mode (§3.3 #77)")
+		assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER, "a byte pipe cannot be read in message mode (windows-facts.md NP-35)")
 		require.NoError(t, srvP.CloseHandle(bsrv))
 	})
 }

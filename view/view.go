@@ -1,7 +1,8 @@
 // Package view renders what a winsim machine's kernel holds, the way Windows tools
 // show it: the object directory (like Sysinternals WinObj), every object with its
-// counts, each process's handle table (like handle.exe), and a picture (Graphviz DOT
-// or Mermaid) of processes, handles and objects.
+// counts, each process's handle table (like handle.exe), the processes, and pictures
+// (Graphviz DOT, Mermaid, SVG) of processes, handles and objects on one machine or a
+// whole network (network.go).
 package view
 
 import (
@@ -33,6 +34,9 @@ func describe(v any) string {
 	case *namespace.Directory:
 		return "[Directory]"
 	case *namespace.Symlink:
+		if x.Target == "" {
+			return `[SymbolicLink] -> \ (the root)` // \GLOBAL??\GLOBALROOT: an empty target is the root
+		}
 		return "[SymbolicLink] -> " + x.Target
 	case *kernel.Object:
 		return fmt.Sprintf("[%s] handles=%d pointers=%d", x.Type().Name, x.HandleCount(), x.PointerCount())
@@ -56,25 +60,62 @@ func Objects(w io.Writer, m *kernel.Machine) {
 	tw.Flush()
 }
 
-// Handles writes each process's handle table, like handle.exe -a.
+// Handles writes each process's handle table, like handle.exe -a: a line for the
+// process, a header row, and one row per handle with its value, type, object ID, granted
+// access, attributes and object name.
 func Handles(w io.Writer, m *kernel.Machine) {
-	c := m.Census()
-	for _, p := range c.Processes {
-		state := p.State.String()
-		if p.State == kernel.ProcessExited {
-			state += fmt.Sprintf(", exit code %d", p.ExitCode)
-		}
-		fmt.Fprintf(w, "%s pid: %d (parent %d, %s)\n", p.Name, p.PID, p.ParentPID, state)
-		if len(p.Handles) == 0 {
-			fmt.Fprintln(w, "    (no handles)")
-			continue
-		}
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for _, h := range p.Handles {
-			fmt.Fprintf(tw, "    %#x:\t%s\tobj %d\t%#08x\t%s\t%s\n", uintptr(h.Handle), h.Type, h.ObjectID, uint32(h.Granted), flags(h), dash(h.Name))
-		}
-		tw.Flush()
+	for _, p := range m.Census().Processes {
+		processHandles(w, p)
 	}
+}
+
+// ProcessHandles writes the handle table of the process pid of m, as Handles does for
+// every process; nothing when m has no such process.
+func ProcessHandles(w io.Writer, m *kernel.Machine, pid uint32) {
+	for _, p := range m.Census().Processes {
+		if p.PID == pid {
+			processHandles(w, p)
+		}
+	}
+}
+
+func processHandles(w io.Writer, p kernel.ProcessInfo) {
+	fmt.Fprintf(w, "%s pid: %d (parent %d, %s)\n", p.Name, p.PID, p.ParentPID, processState(p))
+	if len(p.Handles) == 0 {
+		fmt.Fprintln(w, "    (no handles)")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "    HANDLE\tTYPE\tOBJECT\tACCESS\tATTRIBUTES\tNAME")
+	for _, h := range p.Handles {
+		fmt.Fprintf(tw, "    %#x:\t%s\tobj %d\t%#08x\t%s\t%s\n", uintptr(h.Handle), h.Type, h.ObjectID, uint32(h.Granted), flags(h), dash(h.Name))
+	}
+	tw.Flush()
+}
+
+func processState(p kernel.ProcessInfo) string {
+	if p.State == kernel.ProcessExited {
+		return fmt.Sprintf("%s, exit code %d", p.State, p.ExitCode)
+	}
+	return p.State.String()
+}
+
+// Processes writes m's processes, like a task list: PID, parent, image name, state,
+// exit code and how many handles each holds. Exited processes are listed while
+// something still holds their process object.
+func Processes(w io.Writer, m *kernel.Machine) {
+	c := m.Census()
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Processes on %s (domain %s):\n", c.Machine, c.Domain)
+	fmt.Fprintln(tw, "PID\tPARENT\tNAME\tSTATE\tEXIT CODE\tHANDLES")
+	for _, p := range c.Processes {
+		code := "-"
+		if p.State == kernel.ProcessExited {
+			code = fmt.Sprint(p.ExitCode)
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\n", p.PID, p.ParentPID, p.Name, p.State, code, len(p.Handles))
+	}
+	tw.Flush()
 }
 
 func flags(h kernel.HandleView) string {
@@ -98,50 +139,12 @@ func dash(s string) string {
 	return s
 }
 
-// Dot writes a Graphviz DOT picture of m: processes on the left, their handles as
-// edges labelled with the handle value, objects on the right with their counts.
-func Dot(w io.Writer, m *kernel.Machine) {
-	c := m.Census()
-	fmt.Fprintf(w, "digraph %q {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n", c.Machine)
-	for _, p := range c.Processes {
-		fmt.Fprintf(w, "  p%d [shape=box, label=\"%s\\npid %d\\n%s\"];\n", p.PID, esc(p.Name), p.PID, p.State)
-	}
-	for _, o := range c.Objects {
-		label := fmt.Sprintf("%s #%d", o.Type, o.ID)
-		if o.Name != "" {
-			label += "\\n" + esc(o.Name)
-		}
-		label += fmt.Sprintf("\\nhandles %d, pointers %d", o.Handles, o.Pointers)
-		fmt.Fprintf(w, "  o%d [shape=ellipse, label=\"%s\"];\n", o.ID, label)
-	}
-	for _, p := range c.Processes {
-		for _, h := range p.Handles {
-			fmt.Fprintf(w, "  p%d -> o%d [label=\"%#x\"];\n", p.PID, h.ObjectID, uintptr(h.Handle))
-		}
-	}
-	fmt.Fprintln(w, "}")
-}
+// Dot writes a Graphviz DOT picture of m alone: NetworkDot's picture of the one
+// machine, with the links between its own objects.
+func Dot(w io.Writer, m *kernel.Machine) { NetworkDot(w, machineCensus(m)) }
 
 // Mermaid writes the same picture as a Mermaid flowchart.
-func Mermaid(w io.Writer, m *kernel.Machine) {
-	c := m.Census()
-	fmt.Fprintln(w, "flowchart LR")
-	for _, p := range c.Processes {
-		fmt.Fprintf(w, "  p%d[\"%s<br/>pid %d<br/>%s\"]\n", p.PID, mesc(p.Name), p.PID, p.State)
-	}
-	for _, o := range c.Objects { // Census lists them by ID
-		label := fmt.Sprintf("%s #%d", o.Type, o.ID)
-		if o.Name != "" {
-			label += "<br/>" + mesc(o.Name)
-		}
-		fmt.Fprintf(w, "  o%d([\"%s<br/>handles %d, pointers %d\"])\n", o.ID, label, o.Handles, o.Pointers)
-	}
-	for _, p := range c.Processes {
-		for _, h := range p.Handles {
-			fmt.Fprintf(w, "  p%d -- \"%#x\" --> o%d\n", p.PID, uintptr(h.Handle), h.ObjectID)
-		}
-	}
-}
+func Mermaid(w io.Writer, m *kernel.Machine) { NetworkMermaid(w, machineCensus(m)) }
 
 func esc(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
