@@ -87,28 +87,31 @@ func (ms *mailslot) write(pid uint32, b []byte) error {
 	}
 	m := make([]byte, len(b)) // the message: the one allocation of a local write
 	copy(m, b)
-	if !ms.enqueue(m) {
+	ok, done := ms.enqueue(m)
+	if !ok {
 		return kernel.ERROR_HANDLE_EOF
 	}
 	if ms.dev.m.Tracing() {
 		ms.trace(pid, "message queued "+strconv.Itoa(len(b))+" bytes")
 	}
+	ms.notifyAll(done)
 	return nil
 }
 
 // enqueue appends m (which the queue now shares and never modifies) unless the mailslot
-// has closed, and wakes the readers. It reports whether m was queued.
-func (ms *mailslot) enqueue(m []byte) bool {
+// has closed, and hands it to a pending read if one waits. It reports whether m was
+// queued, and the reads it completed, which the caller notifies (notifyAll) after
+// tracing the arrival, so the trace shows the message queued before it is read.
+func (ms *mailslot) enqueue(m []byte) (bool, []*kernel.Request) {
 	ms.mu.Lock()
 	if ms.closed.Load() {
 		ms.mu.Unlock()
-		return false
+		return false, nil
 	}
 	ms.q.push(m)
 	done := ms.serveReadersLocked()
 	ms.mu.Unlock()
-	ms.notifyAll(done)
-	return true
+	return true, done
 }
 
 // deliver queues a message that arrived from the network (a remote or broadcast write,
@@ -121,9 +124,11 @@ func (ms *mailslot) deliver(m []byte, from string) {
 		}
 		return
 	}
-	if ms.enqueue(m) && ms.dev.m.Tracing() {
+	ok, done := ms.enqueue(m)
+	if ok && ms.dev.m.Tracing() {
 		ms.trace(0, "datagram from "+from+" queued "+strconv.Itoa(len(m))+" bytes")
 	}
+	ms.notifyAll(done)
 }
 
 // info returns GetMailslotInfo's values.

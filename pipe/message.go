@@ -125,7 +125,7 @@ func (e *end) transact(c kernel.Call, in, out []byte) (int, error) {
 	r := c.NewRequest(&e.reqs)
 	r.Buf, r.Flags = out, reqRead|reqMsgMode
 	if err := e.pend(r); err != nil {
-		// The process is exiting; the request message stays in the pipe (#164).
+		// The process is exiting; the request message stays in the pipe (windows-facts.md NP-122).
 		inst.mu.Unlock()
 		wl.run()
 		return 0, err
