@@ -88,9 +88,6 @@ func TestNetworkPictureLinksAcrossMachines(t *testing.T) {
 
 // SVG is rendered in-process from the DOT picture, without a Graphviz installation.
 func TestNetworkSVGRendersInProcess(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Graphviz compiled to WebAssembly; skipped with -short")
-	}
 	n := twoMachineNetwork(t)
 	var svg bytes.Buffer
 	require.NoError(t, view.NetworkSVG(context.Background(), &svg, view.Snapshot(n.Network)))

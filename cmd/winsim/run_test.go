@@ -106,9 +106,6 @@ func TestRunViewsAndPictures(t *testing.T) {
 
 // -svg renders the picture in-process.
 func TestRunSVG(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Graphviz compiled to WebAssembly; skipped with -short")
-	}
 	svg := filepath.Join(t.TempDir(), "n.svg")
 	code, _, errOut := winsim(t, "", "run", "-q", "-svg", svg, "../../testdata/scenarios/broadcast.txt")
 	require.Equal(t, 0, code, errOut)
