@@ -1,0 +1,109 @@
+package kernel_test
+
+import (
+	"context"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/winsim/winsim/kernel"
+	"github.com/winsim/winsim/kerneltest"
+)
+
+// PostQueuedCompletionStatus queues a packet that GetQueuedCompletionStatus returns
+// unchanged, oldest first; an empty port gives WAIT_TIMEOUT after the timeout, exactly
+// on the clock; closing the port's last handle ends a waiting call with
+// ERROR_ABANDONED_WAIT_0 (MS docs PostQueuedCompletionStatus, GetQueuedCompletionStatus).
+func TestCompletionPortPostWaitTimeoutAndClose(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := kerneltest.NewMachine(t)
+		p := kerneltest.NewProcess(t, m, "a.exe")
+		defer p.Terminate(0)
+		port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
+		require.NoError(t, err)
+		ov := &kernel.Overlapped{}
+		require.NoError(t, p.PostQueuedCompletionStatus(port, 5, 9, ov))
+		require.NoError(t, p.PostQueuedCompletionStatus(port, 6, 10, nil))
+		st, err := p.GetQueuedCompletionStatus(context.Background(), port, 0)
+		require.NoError(t, err)
+		assert.Equal(t, kernel.CompletionStatus{Bytes: 5, Key: 9, Overlapped: ov}, st)
+		st, err = p.GetQueuedCompletionStatus(context.Background(), port, 0)
+		require.NoError(t, err)
+		assert.Equal(t, kernel.CompletionStatus{Bytes: 6, Key: 10}, st)
+
+		start := time.Now()
+		_, err = p.GetQueuedCompletionStatus(context.Background(), port, 250)
+		assert.ErrorIs(t, err, kernel.WAIT_TIMEOUT)
+		assert.Equal(t, 250*time.Millisecond, time.Since(start))
+
+		done := make(chan error, 1)
+		go func() {
+			_, err := p.GetQueuedCompletionStatus(context.Background(), port, kernel.INFINITE)
+			done <- err
+		}()
+		synctest.Wait()
+		assert.Equal(t, 1, p.PendingRequests())
+		require.NoError(t, p.CloseHandle(port))
+		assert.ErrorIs(t, <-done, kernel.ERROR_ABANDONED_WAIT_0)
+		assert.Zero(t, p.PendingRequests())
+	})
+}
+
+// A waiting GetQueuedCompletionStatus is released by a packet posted later, and gives
+// up with ERROR_OPERATION_ABORTED when its context is done.
+func TestCompletionPortWaitWakesAndCancels(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := kerneltest.NewMachine(t)
+		p := kerneltest.NewProcess(t, m, "a.exe")
+		defer p.Terminate(0)
+		port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
+		require.NoError(t, err)
+		defer p.CloseHandle(port)
+		got := make(chan kernel.CompletionStatus, 1)
+		go func() {
+			st, err := p.GetQueuedCompletionStatus(context.Background(), port, kernel.INFINITE)
+			assert.NoError(t, err)
+			got <- st
+		}()
+		synctest.Wait()
+		require.NoError(t, p.PostQueuedCompletionStatus(port, 1, 2, nil))
+		assert.Equal(t, kernel.CompletionStatus{Bytes: 1, Key: 2}, <-got)
+
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() {
+			_, err := p.GetQueuedCompletionStatus(ctx, port, kernel.INFINITE)
+			errc <- err
+		}()
+		synctest.Wait()
+		cancel()
+		err = <-errc
+		assert.ErrorIs(t, err, kernel.ERROR_OPERATION_ABORTED)
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+}
+
+// Bad arguments get Win32 errors: an existing port with no file, a bad handle, flags
+// SetFileCompletionNotificationModes does not know.
+func TestCompletionPortBadInput(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	p := kerneltest.NewProcess(t, m, "a.exe")
+	defer p.Terminate(0)
+	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
+	require.NoError(t, err)
+	defer p.CloseHandle(port)
+	_, err = p.CreateIoCompletionPort(kernel.InvalidHandle, port, 0, 0)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
+	_, err = p.CreateIoCompletionPort(0x1234, 0, 0, 0)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE)
+	_, err = p.GetQueuedCompletionStatus(context.Background(), 0x1234, 0)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE)
+	f := newFile(t, p, &testFile{}, kernel.FILE_ALL_ACCESS)
+	defer p.CloseHandle(f)
+	assert.ErrorIs(t, p.SetFileCompletionNotificationModes(f, 0x80), kernel.ERROR_INVALID_PARAMETER)
+	_, err = p.GetOverlappedResult(context.Background(), f, nil, false)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
+}
