@@ -210,25 +210,35 @@ type CompletionStatus struct {
 // timeout gives WAIT_TIMEOUT with no packet; a port whose handle is closed during the
 // wait ERROR_ABANDONED_WAIT_0.
 func (p *Process) GetQueuedCompletionStatus(ctx context.Context, port Handle, timeoutMs uint32) (CompletionStatus, error) {
+	pk, ok, err := p.dequeue(ctx, port, timeoutMs)
+	if !ok {
+		return CompletionStatus{}, err
+	}
+	return CompletionStatus{Bytes: pk.n, Key: pk.key, Overlapped: pk.ov}, pk.err
+}
+
+// dequeue takes the oldest packet of port, waiting up to timeoutMs for one. ok reports
+// whether it got one; err is then nil, else why not.
+func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32) (pk completionPacket, ok bool, err error) {
 	o, granted, err := p.Reference(port, IO_COMPLETION_MODIFY_STATE, IoCompletionType)
 	if err != nil {
-		return CompletionStatus{}, err
+		return pk, false, err
 	}
 	c := Call{Ctx: ctx, Process: p, Object: o, Handle: port, Granted: granted}
 	cp := o.body.(*completionPort)
 	cp.mu.Lock()
 	if len(cp.packets) > 0 {
-		pk := cp.packets[0]
+		pk = cp.packets[0]
 		cp.packets[0] = completionPacket{}
 		cp.packets = cp.packets[1:]
 		cp.mu.Unlock()
 		o.DecRef()
-		return CompletionStatus{Bytes: pk.n, Key: pk.key, Overlapped: pk.ov}, pk.err
+		return pk, true, nil
 	}
 	if timeoutMs == 0 {
 		cp.mu.Unlock()
 		o.DecRef()
-		return CompletionStatus{}, WAIT_TIMEOUT
+		return pk, false, WAIT_TIMEOUT
 	}
 	r := c.NewRequest(nil)
 	r.Timeout = Millis(timeoutMs)
@@ -236,15 +246,15 @@ func (p *Process) GetQueuedCompletionStatus(ctx context.Context, port Handle, ti
 	if err := r.Pend(cp); err != nil {
 		cp.mu.Unlock()
 		o.DecRef()
-		return CompletionStatus{}, err
+		return pk, false, err
 	}
 	cp.waiters = append(cp.waiters, r)
 	cp.mu.Unlock()
 	n, err := c.Finish(0, r)
-	if r.pov == nil && err != nil {
-		return CompletionStatus{}, err
+	if !r.gotPacket {
+		return pk, false, err
 	}
-	return CompletionStatus{Bytes: n, Key: r.key, Overlapped: r.pov}, err
+	return completionPacket{n: n, key: r.key, ov: r.pov, err: err}, true, nil
 }
 
 // PostQueuedCompletionStatus queues a packet of the caller's making to port
@@ -279,4 +289,47 @@ func (p *Process) SetFileCompletionNotificationModes(h Handle, flags uint8) erro
 // SkipSetEventOnHandle reports FILE_SKIP_SET_EVENT_ON_HANDLE on the file object.
 func (o *Object) SkipSetEventOnHandle() bool {
 	return o.ioMode.Load()&FILE_SKIP_SET_EVENT_ON_HANDLE != 0
+}
+
+// OverlappedEntry is one packet GetQueuedCompletionStatusEx returns (Win32's
+// OVERLAPPED_ENTRY, with x/sys/windows' field names). Internal is the operation's
+// NTSTATUS.
+type OverlappedEntry struct {
+	CompletionKey            uintptr
+	Overlapped               *Overlapped
+	Internal                 uintptr
+	NumberOfBytesTransferred uint32
+}
+
+// GetQueuedCompletionStatusEx dequeues up to len(entries) packets at once, waiting up to
+// timeoutMs for the first (GetQueuedCompletionStatusEx), and returns how many it
+// filled. An empty port after the timeout gives WAIT_TIMEOUT; an empty entries slice
+// ERROR_INVALID_PARAMETER. winsim queues no APCs, so alertable changes nothing
+// (docs/deviations.md).
+func (p *Process) GetQueuedCompletionStatusEx(ctx context.Context, port Handle, entries []OverlappedEntry, timeoutMs uint32, alertable bool) (int, error) {
+	if len(entries) == 0 {
+		return 0, ERROR_INVALID_PARAMETER
+	}
+	pk, ok, err := p.dequeue(ctx, port, timeoutMs)
+	if !ok {
+		return 0, err
+	}
+	entries[0] = OverlappedEntry{CompletionKey: pk.key, Overlapped: pk.ov, Internal: uintptr(ntStatusOf(pk.err)), NumberOfBytesTransferred: uint32(pk.n)}
+	n := 1
+	o, _, rerr := p.Reference(port, IO_COMPLETION_MODIFY_STATE, IoCompletionType)
+	if rerr != nil {
+		return n, nil // the port was closed after the first packet
+	}
+	defer o.DecRef()
+	cp := o.body.(*completionPort)
+	cp.mu.Lock()
+	for n < len(entries) && len(cp.packets) > 0 {
+		pk := cp.packets[0]
+		cp.packets[0] = completionPacket{}
+		cp.packets = cp.packets[1:]
+		entries[n] = OverlappedEntry{CompletionKey: pk.key, Overlapped: pk.ov, Internal: uintptr(ntStatusOf(pk.err)), NumberOfBytesTransferred: uint32(pk.n)}
+		n++
+	}
+	cp.mu.Unlock()
+	return n, nil
 }

@@ -107,3 +107,30 @@ func TestCompletionPortBadInput(t *testing.T) {
 	_, err = p.GetOverlappedResult(context.Background(), f, nil, false)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
 }
+
+// GetQueuedCompletionStatusEx takes every queued packet up to the slice's length in one
+// call, each with its status in Internal (MS docs GetQueuedCompletionStatusEx).
+func TestGetQueuedCompletionStatusExTakesSeveral(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	p := kerneltest.NewProcess(t, m, "a.exe")
+	defer p.Terminate(0)
+	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
+	require.NoError(t, err)
+	defer p.CloseHandle(port)
+	for k := uintptr(1); k <= 3; k++ {
+		require.NoError(t, p.PostQueuedCompletionStatus(port, uint32(k*10), k, nil))
+	}
+	entries := make([]kernel.OverlappedEntry, 2)
+	n, err := p.GetQueuedCompletionStatusEx(context.Background(), port, entries, 0, false)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	assert.Equal(t, kernel.OverlappedEntry{CompletionKey: 1, NumberOfBytesTransferred: 10}, entries[0])
+	assert.Equal(t, kernel.OverlappedEntry{CompletionKey: 2, NumberOfBytesTransferred: 20}, entries[1])
+	n, err = p.GetQueuedCompletionStatusEx(context.Background(), port, entries, 0, false)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = p.GetQueuedCompletionStatusEx(context.Background(), port, entries, 0, false)
+	assert.ErrorIs(t, err, kernel.WAIT_TIMEOUT)
+	_, err = p.GetQueuedCompletionStatusEx(context.Background(), port, nil, 0, false)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
+}

@@ -83,12 +83,13 @@ type Request struct {
 
 	// Written by SetResult (under the owner's lock), read after Notify's wake-up or
 	// by Notify itself.
-	n    int
-	err  error
-	key  uintptr       // a port wait's packet: completion key
-	pov  *Overlapped   // and OVERLAPPED pointer
-	done atomic.Bool   // SetResult ran
-	wake chan struct{} // synchronous requests: one value at completion. Capacity 1.
+	n         int
+	err       error
+	gotPacket bool          // a port wait received a packet (rather than timing out or being cancelled)
+	key       uintptr       // a port wait's packet: completion key
+	pov       *Overlapped   // and OVERLAPPED pointer
+	done      atomic.Bool   // SetResult ran
+	wake      chan struct{} // synchronous requests: one value at completion. Capacity 1.
 
 	timer Timer // an overlapped request's Win32 timeout
 
@@ -224,7 +225,7 @@ func (r *Request) SetResult(n int, err error) {
 
 // setPacket records a port wait's packet (completion_port.go).
 func (r *Request) setPacket(n int, key uintptr, ov *Overlapped, err error) {
-	r.key, r.pov = key, ov
+	r.key, r.pov, r.gotPacket = key, ov, true
 	r.SetResult(n, err)
 }
 
