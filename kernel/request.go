@@ -133,6 +133,12 @@ func (rc *RequestCache) put(r *Request) {
 func (c Call) NewRequest(cache *RequestCache) *Request {
 	var r *Request
 	switch {
+	case c.async && cache != nil:
+		// An overlapped request lives until its completion, not until the call
+		// returns; it goes back to the cache at Notify.
+		r = cache.get()
+		r.cache = cache
+		r.ov, r.event = c.Overlapped, c.event
 	case c.async:
 		r = &Request{ov: c.Overlapped, event: c.event}
 	case cache == nil:
@@ -267,6 +273,12 @@ func (r *Request) Notify() {
 		return
 	}
 	r.completeOverlapped()
+	// Nobody refers to an overlapped request after its completion (its results are
+	// in the Overlapped), unless a stale timer callback might still run: only then is
+	// it not reused.
+	if r.cache != nil && r.timer == nil {
+		r.cache.put(r)
+	}
 }
 
 // cancel asks r's owner to complete r with err.
@@ -306,7 +318,8 @@ func (c Call) Finish(n int, err error) (int, error) {
 // pended request holds c's references (object and event) and drops them at
 // completion.
 func (c Call) await(r *Request) (int, error) {
-	if r.ov != nil {
+	if c.async {
+		// r may already have completed and been reused: look no further at it.
 		return 0, ERROR_IO_PENDING
 	}
 	var ctxDone <-chan struct{}
