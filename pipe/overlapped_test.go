@@ -450,3 +450,26 @@ func TestWaitNamedPipeIsARequestWithATimeout(t *testing.T) {
 		_ = srv
 	})
 }
+
+// Closing one of two handles to a pipe end does not end a call blocked through the
+// other: only the last handle's close (NT's cleanup of the file object) does (MS docs
+// CloseHandle: the object stays while handles to it remain; Wine
+// dlls/kernel32/tests/pipe.c test_CloseHandle closes the last handle).
+func TestClosingOneOfTwoHandlesLeavesABlockedReadAlone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMachine(t)
+		p := newProc(t, m, "a.exe")
+		srv, cli, _ := pair(t, p, bytePipe, 64, 64)
+		dup, err := p.DuplicateHandle(kernel.CurrentProcess, srv, kernel.CurrentProcess, 0, false, kernel.DUPLICATE_SAME_ACCESS)
+		require.NoError(t, err)
+		ch := asyncRead(p, dup, 8)
+		requirePending(t, ch)
+		require.NoError(t, p.CloseHandle(srv))
+		requirePending(t, ch)
+		write(t, p, cli, "still")
+		res := requireDone(t, ch)
+		require.NoError(t, res.err)
+		assert.Equal(t, "still", res.s)
+		require.NoError(t, p.CloseHandle(dup))
+	})
+}
