@@ -108,3 +108,54 @@ func TestDuplicateHandleRacingCloseOfCloseSource(t *testing.T) {
 		assert.Equal(t, 0, src.HandleCount()-1, "round %d: only the process handle is left", i)
 	}
 }
+
+// Eight goroutines racing DuplicateHandle with DUPLICATE_CLOSE_SOURCE of one handle into
+// another process: exactly one succeeds, the others get ERROR_INVALID_HANDLE, as when
+// the calls run one after another (MS docs DuplicateHandle: the source handle is closed;
+// Wine server/handle.c closes it in the same request that duplicates it). The object
+// ends with exactly the one new handle.
+func TestDuplicateCloseSourceRaceHasOneWinner(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	src := kerneltest.NewProcess(t, m, "src.exe")
+	defer src.Terminate(0)
+	dst := kerneltest.NewProcess(t, m, "dst.exe")
+	defer dst.Terminate(0)
+	hDst, err := src.OpenProcess(kernel.PROCESS_DUP_HANDLE, false, dst.PID())
+	require.NoError(t, err)
+	defer src.CloseHandle(hDst)
+	for round := 0; round < 300; round++ {
+		f := &testFile{}
+		h := newFile(t, src, f, kernel.FILE_ALL_ACCESS)
+		var wg sync.WaitGroup
+		results := make(chan error, 8)
+		dups := make(chan kernel.Handle, 8)
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d, err := src.DuplicateHandle(kernel.CurrentProcess, h, hDst, 0, false, kernel.DUPLICATE_SAME_ACCESS|kernel.DUPLICATE_CLOSE_SOURCE)
+				results <- err
+				if err == nil {
+					dups <- d
+				}
+			}()
+		}
+		wg.Wait()
+		close(results)
+		close(dups)
+		wins := 0
+		for err := range results {
+			if err == nil {
+				wins++
+			} else {
+				assert.True(t, errors.Is(err, kernel.ERROR_INVALID_HANDLE), "round %d: %v", round, err)
+			}
+		}
+		require.Equal(t, 1, wins, "round %d: exactly one call consumes the handle", round)
+		for d := range dups {
+			require.NoError(t, dst.CloseHandle(d))
+		}
+		closes, _ := f.counts()
+		assert.Equal(t, 1, closes, "round %d", round)
+	}
+}

@@ -165,8 +165,10 @@ func (p *Process) DuplicateHandle(srcProcess, srcHandle, dstProcess Handle, acce
 }
 
 // duplicate makes DuplicateHandle's new handle. It returns the object of the source
-// entry (nil if the source was not found), and reused when a same-process
-// DUPLICATE_CLOSE_SOURCE turned the source entry itself into the duplicate.
+// entry (nil if the source was not found), and reused when DUPLICATE_CLOSE_SOURCE
+// already dealt with the source: a same-process duplicate turned the source entry
+// itself into the duplicate, or the source entry was taken out and its handle
+// reference moved to the duplicate.
 func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access Access, inherit bool, options uint32) (h Handle, o *Object, reused bool, err error) {
 	dstObj, _, err := p.Reference(dstProcess, PROCESS_DUP_HANDLE, ProcessType)
 	if err != nil {
@@ -209,6 +211,26 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 			}
 			return h, e.obj, true, nil
 		}
+	}
+	if options&DUPLICATE_CLOSE_SOURCE != 0 && srcHandle != CurrentProcess && e.attrs&HANDLE_FLAG_PROTECT_FROM_CLOSE == 0 {
+		// The source entry is taken out first and its handle reference becomes the
+		// duplicate's: of several calls racing to consume one handle, exactly one
+		// succeeds and the others find it gone (ERROR_INVALID_HANDLE), as when they
+		// run one after another (Wine server/handle.c: duplicate_handle closes the
+		// source in the same server request). See docs/deviations.md.
+		if _, rerr := src.handles.remove(srcHandle, e.obj); rerr != nil {
+			return 0, e.obj, true, ERROR_INVALID_HANDLE
+		}
+		m := p.machine
+		m.emit(TraceEvent{Kind: EvHandleClosed, PID: src.pid, Handle: srcHandle, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name()})
+		h, err = dst.insertRef(e.obj, granted, attrs)
+		if err != nil {
+			return 0, e.obj, true, err
+		}
+		if m.Tracing() {
+			m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + strconv.Itoa(int(src.pid)) + " handle " + "0x" + strconv.FormatUint(uint64(srcHandle), 16) + ", closed"})
+		}
+		return h, e.obj, true, nil
 	}
 	if srcHandle == CurrentProcess {
 		// A process object is kept by its pointer references; a new handle to

@@ -1,5 +1,7 @@
 package namespace
 
+import "strings"
+
 // MaxPath is Win32's MAX_PATH, in characters including the terminating NUL.
 const MaxPath = 260
 
@@ -32,6 +34,9 @@ const MaxPath = 260
 func ObjectName(name string) (string, error) {
 	if name == "" {
 		return "", nil
+	}
+	if strings.IndexByte(name, 0) >= 0 {
+		return "", pathError(ErrInvalidName, name) // see ParseWin32Path
 	}
 	if len(name) >= MaxPath && utf16Len(name) >= MaxPath {
 		return "", pathError(ErrNameTooLong, name)

@@ -79,11 +79,19 @@ type Win32Path struct {
 //     empty component, STATUS_OBJECT_NAME_INVALID. Also every name that is not a device or
 //     UNC path (`C:\x`, `name`, `\x`): there is no file system here, and CreateNamedPipe
 //     and CreateMailslot give ERROR_INVALID_NAME for such names (windows-facts.md MS-3, NP-2).
+//   - ErrInvalidName also for a name with an embedded NUL character.
 //   - ErrBadPathname: a UNC path without a server or share (`\\`, `\\HOST`, `\\HOST\`).
 //     Unverified; see docs/deviations.md.
 //   - ErrNameTooLong: the NT path would be longer than a UNICODE_STRING holds
 //     (STATUS_NAME_TOO_LONG).
 func ParseWin32Path(name string) (Win32Path, error) {
+	if strings.IndexByte(name, 0) >= 0 {
+		// A Win32 W call reads its name up to the first NUL, so a Go string with one
+		// inside cannot name what it seems to; x/sys/windows refuses to convert such a
+		// string at all. winsim refuses it too, rather than open the prefix
+		// (docs/deviations.md).
+		return Win32Path{}, pathError(ErrInvalidName, name)
+	}
 	nt, err := dosPathToNTPath(name)
 	if err != nil {
 		return Win32Path{}, pathError(err, name)
