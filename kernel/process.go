@@ -72,12 +72,12 @@ type Process struct {
 	hdr      DispatchHeader
 	signaled bool
 
-	// reqMu protects the process's pending I/O requests (request.go): a list, newest
+	// reqMu protects the process's pending I/O requests (request.go): a list, oldest
 	// first, and reqClosed, set when exit has begun cancelling them (Pend is refused
 	// from then on). Lock order: file-system locks → reqMu.
 	reqMu sync.Mutex
 	// +checklocks:reqMu
-	pending *Request
+	pending, pendingTail *Request
 	// +checklocks:reqMu
 	reqClosed bool
 

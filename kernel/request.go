@@ -170,11 +170,16 @@ func (r *Request) Pend(owner RequestOwner) error {
 			p.reqMu.Unlock()
 			return &AbortError{Cause: ErrProcessExiting}
 		}
-		r.next = p.pending
-		if p.pending != nil {
-			p.pending.prev = r
+		// Appended: cancellation walks requests in the order they were issued, which
+		// is the order file systems queue them in, so each is found at its queue's
+		// head (process exit with n pending requests is linear).
+		r.prev = p.pendingTail
+		if p.pendingTail != nil {
+			p.pendingTail.next = r
+		} else {
+			p.pending = r
 		}
-		p.pending = r
+		p.pendingTail = r
 		r.listed = true
 		p.reqMu.Unlock()
 	}
@@ -249,6 +254,8 @@ func (r *Request) unlist() {
 		}
 		if r.next != nil {
 			r.next.prev = r.prev
+		} else {
+			p.pendingTail = r.prev
 		}
 		r.prev, r.next, r.listed = nil, nil, false
 	}

@@ -2,6 +2,7 @@ package pipe_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/winsim/winsim/kernel"
@@ -56,4 +57,41 @@ func overlappedPinger(b *testing.B) pinger {
 func BenchmarkOverlappedPingPong(b *testing.B) {
 	b.Run("blocking", func(b *testing.B) { runPingPong(b, winsimPinger(b)) })
 	b.Run("overlapped", func(b *testing.B) { runPingPong(b, overlappedPinger(b)) })
+}
+
+// BenchmarkExitWithPendingRequests terminates a process with n overlapped reads pending
+// on one pipe end: exit cancels and completes every one before it closes the handles.
+// The time per request should not grow with n (exit is linear).
+func BenchmarkExitWithPendingRequests(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			net, parent := benchMachine(b)
+			defer net.Close()
+			defer parent.Terminate(0)
+			m := parent.Machine()
+			ovs := make([]kernel.Overlapped, n)
+			buf := make([]byte, 1)
+			b.ReportAllocs()
+			for b.Loop() {
+				child, err := m.NewProcess("child.exe", nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				srv, err := pipe.CreateNamedPipe(child, `\\.\pipe\bench-exit`, pipe.PIPE_ACCESS_DUPLEX|pipe.FILE_FLAG_OVERLAPPED, pipe.PIPE_TYPE_BYTE, 1, 4096, 4096, 0, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := child.CreateFile(`\\.\pipe\bench-exit`, kernel.GENERIC_READ|kernel.GENERIC_WRITE, 0, nil, kernel.OPEN_EXISTING, 0); err != nil {
+					b.Fatal(err)
+				}
+				for i := range ovs {
+					if _, err := child.ReadFileOverlapped(context.Background(), srv, buf, &ovs[i]); err != kernel.ERROR_IO_PENDING {
+						b.Fatal(err)
+					}
+				}
+				child.Terminate(0)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/request")
+		})
+	}
 }

@@ -156,7 +156,11 @@ func (q *reqQueue) pop() *kernel.Request {
 
 // remove takes r out of the queue wherever it is; it reports whether r was there.
 func (q *reqQueue) remove(r *kernel.Request) bool {
-	for i := 0; i < q.n; i++ {
+	if q.n > 0 && q.buf[q.head] == r {
+		q.pop() // the common case: cancellation walks requests oldest first
+		return true
+	}
+	for i := 1; i < q.n; i++ {
 		if q.at(i) == r {
 			for j := i; j < q.n-1; j++ {
 				q.buf[(q.head+j)&(len(q.buf)-1)] = q.at(j + 1)
