@@ -70,6 +70,7 @@ const (
 	ERROR_BAD_PATHNAME         Errno = 161
 	ERROR_BUSY                 Errno = 170
 	ERROR_ALREADY_EXISTS       Errno = 183
+	WAIT_IO_COMPLETION         Errno = 192 // an alertable wait ran APCs (the same number as ERROR_EXE_MARKED_INVALID)
 	ERROR_FILENAME_EXCED_RANGE Errno = 206
 	ERROR_PIPE_LOCAL           Errno = 229
 	ERROR_BAD_PIPE             Errno = 230

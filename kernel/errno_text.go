@@ -70,6 +70,7 @@ var errnoTable = [...]errnoEntry{
 	{ERROR_BAD_PATHNAME, "ERROR_BAD_PATHNAME", "The specified path is invalid."},
 	{ERROR_BUSY, "ERROR_BUSY", "The requested resource is in use."},
 	{ERROR_ALREADY_EXISTS, "ERROR_ALREADY_EXISTS", "Cannot create a file when that file already exists."},
+	{WAIT_IO_COMPLETION, "WAIT_IO_COMPLETION", "The operating system cannot run %1."},
 	{ERROR_FILENAME_EXCED_RANGE, "ERROR_FILENAME_EXCED_RANGE", "The filename or extension is too long."},
 	{ERROR_PIPE_LOCAL, "ERROR_PIPE_LOCAL", "The pipe is local."},
 	{ERROR_BAD_PIPE, "ERROR_BAD_PIPE", "The pipe state is invalid."},

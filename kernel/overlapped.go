@@ -168,6 +168,10 @@ func (c Call) finishOverlappedAtOnce(n int, err error) {
 		return
 	}
 	ov.setResult(n, err)
+	if c.routine != nil {
+		queueRoutine(c.Process, c.routine, n, err, ov)
+		return
+	}
 	if c.event != nil {
 		signalEvent(c.event)
 	}
@@ -182,6 +186,9 @@ func (c Call) finishOverlappedAtOnce(n int, err error) {
 // itself (only when there is no event, Request.HasEvent).
 func (r *Request) completeOverlapped() {
 	r.ov.setResult(r.n, r.err)
+	if r.routine != nil {
+		queueRoutine(r.process, r.routine, r.n, r.err, r.ov)
+	}
 	if r.event != nil {
 		signalEvent(r.event)
 		r.event.DecRef()
@@ -215,8 +222,8 @@ func (p *Process) GetOverlappedResult(ctx context.Context, h Handle, ov *Overlap
 // GetOverlappedResultEx is GetOverlappedResult with a timeout in milliseconds
 // (GetOverlappedResultEx): timeout 0 on a pending operation gives ERROR_IO_INCOMPLETE,
 // a timeout that passes WAIT_TIMEOUT (Wine dlls/kernel32/tests/pipe.c
-// test_GetOverlappedResultEx). winsim queues no APCs (docs/deviations.md), so alertable
-// changes nothing.
+// test_GetOverlappedResultEx). With alertable set, queued APCs run during the wait and
+// it returns WAIT_IO_COMPLETION.
 func (p *Process) GetOverlappedResultEx(ctx context.Context, h Handle, ov *Overlapped, timeout uint32, alertable bool) (int, error) {
 	if ov == nil {
 		return 0, ERROR_INVALID_PARAMETER
@@ -229,12 +236,15 @@ func (p *Process) GetOverlappedResultEx(ctx context.Context, h Handle, ov *Overl
 		if w == 0 {
 			w = h
 		}
-		res, err := p.WaitForSingleObject(ctx, w, timeout)
+		res, err := p.WaitForSingleObjectEx(ctx, w, timeout, alertable)
 		if err != nil {
 			return 0, err
 		}
-		if res == WAIT_TIMEOUT_ {
+		switch res {
+		case WAIT_TIMEOUT_:
 			return 0, WAIT_TIMEOUT
+		case uint32(WAIT_IO_COMPLETION):
+			return 0, WAIT_IO_COMPLETION
 		}
 		if !HasOverlappedIoCompleted(ov) {
 			// The event was set by something else; the operation is still pending.

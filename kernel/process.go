@@ -81,6 +81,12 @@ type Process struct {
 	// +checklocks:reqMu
 	reqClosed bool
 
+	// apcs are the queued APCs (apc.go), protected by apcMu; apcWake receives a value
+	// when one is queued (capacity 1), for an alertable wait to notice.
+	apcMu   sync.Mutex
+	apcs    []func()
+	apcWake chan struct{}
+
 	// published is set, once, when creation is complete; until then the process
 	// cannot be found by PID (processTable.ref), so nobody can open it, put handles in
 	// its table or end it while it inherits its parent's handles (NT inserts a process
@@ -180,7 +186,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 	if m.isRemoved() {
 		return nil, ERROR_NOT_READY
 	}
-	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{})}
+	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{}), apcWake: make(chan struct{}, 1)}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	if parent != nil {
 		p.parentPID = parent.pid

@@ -77,6 +77,8 @@ type Request struct {
 	owner   RequestOwner
 	// event is the Overlapped's event, referenced at issue; nil for none.
 	event *Object
+	// routine is a ReadFileEx/WriteFileEx completion routine, queued as an APC.
+	routine CompletionRoutine
 	// pins counts cancellers holding r between picking it off its process's list and
 	// calling its owner; a pinned request is not reused (RequestCache.put).
 	pins atomic.Int32
@@ -138,9 +140,9 @@ func (c Call) NewRequest(cache *RequestCache) *Request {
 		// returns; it goes back to the cache at Notify.
 		r = cache.get()
 		r.cache = cache
-		r.ov, r.event = c.Overlapped, c.event
+		r.ov, r.event, r.routine = c.Overlapped, c.event, c.routine
 	case c.async:
-		r = &Request{ov: c.Overlapped, event: c.event}
+		r = &Request{ov: c.Overlapped, event: c.event, routine: c.routine}
 	case cache == nil:
 		r = &Request{wake: make(chan struct{}, 1)}
 	default:

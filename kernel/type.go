@@ -107,8 +107,9 @@ type Call struct {
 	// that pends the call makes its request with NewRequest, which sees it.
 	Overlapped *Overlapped
 
-	event *Object // Overlapped.HEvent's event, referenced (overlapped.go)
-	async bool    // Overlapped given and the file opened with FILE_FLAG_OVERLAPPED
+	event   *Object           // Overlapped.HEvent's event, referenced (overlapped.go)
+	async   bool              // Overlapped given and the file opened with FILE_FLAG_OVERLAPPED
+	routine CompletionRoutine // ReadFileEx/WriteFileEx's (apc.go)
 }
 
 // Reader is the capability behind ReadFile.

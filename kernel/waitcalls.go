@@ -11,7 +11,20 @@ import (
 // (ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED without SYNCHRONIZE, or one matching
 // ERROR_OPERATION_ABORTED on cancellation).
 func (p *Process) WaitForSingleObject(ctx context.Context, h Handle, timeoutMs uint32) (uint32, error) {
-	return p.WaitForMultipleObjects(ctx, []Handle{h}, false, timeoutMs)
+	return p.WaitForMultipleObjectsEx(ctx, []Handle{h}, false, timeoutMs, false)
+}
+
+// WaitForSingleObjectEx is WaitForSingleObject with an alertable flag
+// (WaitForSingleObjectEx): an alertable wait runs the process's queued APCs and then
+// returns WAIT_IO_COMPLETION (apc.go).
+func (p *Process) WaitForSingleObjectEx(ctx context.Context, h Handle, timeoutMs uint32, alertable bool) (uint32, error) {
+	return p.WaitForMultipleObjectsEx(ctx, []Handle{h}, false, timeoutMs, alertable)
+}
+
+// WaitForMultipleObjectsEx is WaitForMultipleObjects with an alertable flag
+// (WaitForMultipleObjectsEx), as WaitForSingleObjectEx.
+func (p *Process) WaitForMultipleObjectsEx(ctx context.Context, handles []Handle, waitAll bool, timeoutMs uint32, alertable bool) (uint32, error) {
+	return p.waitForMultipleObjects(ctx, handles, waitAll, timeoutMs, alertable)
 }
 
 // WaitForMultipleObjects waits for one (waitAll false) or all (waitAll true) of the
@@ -21,6 +34,10 @@ func (p *Process) WaitForSingleObject(ctx context.Context, h Handle, timeoutMs u
 // together. 0 or more than MAXIMUM_WAIT_OBJECTS handles, or the same object twice in
 // a wait-all, give ERROR_INVALID_PARAMETER (MS docs).
 func (p *Process) WaitForMultipleObjects(ctx context.Context, handles []Handle, waitAll bool, timeoutMs uint32) (uint32, error) {
+	return p.waitForMultipleObjects(ctx, handles, waitAll, timeoutMs, false)
+}
+
+func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, waitAll bool, timeoutMs uint32, alertable bool) (uint32, error) {
 	if len(handles) == 0 || len(handles) > MAXIMUM_WAIT_OBJECTS {
 		return WAIT_FAILED, ERROR_INVALID_PARAMETER
 	}
@@ -52,6 +69,10 @@ func (p *Process) WaitForMultipleObjects(ctx context.Context, handles []Handle, 
 		sigs = append(sigs, s)
 	}
 	m := p.machine
+	// An alertable wait delivers APCs already queued before it looks at the objects.
+	if alertable && p.runAPCs() {
+		return uint32(WAIT_IO_COMPLETION), nil
+	}
 
 	m.LockDispatcher()
 	if waitAll {
@@ -94,23 +115,39 @@ func (p *Process) WaitForMultipleObjects(ctx context.Context, handles []Handle, 
 	if ctx != nil {
 		ctxDone = ctx.Done()
 	}
+	var apc <-chan struct{}
+	if alertable {
+		apc = p.apcWake
+	}
 	var why error
-	select {
-	case <-wb.done:
-	case <-timerC:
-	case <-ctxDone:
-		why = &AbortError{Cause: ctx.Err()}
-	case <-p.dying:
-		why = &AbortError{Cause: ErrProcessExiting}
+	woken := false
+	for !woken {
+		woken = true
+		select {
+		case <-wb.done:
+		case <-timerC:
+		case <-apc:
+			p.apcMu.Lock()
+			woken = len(p.apcs) > 0 // a stale wake-up: another wait ran them
+			p.apcMu.Unlock()
+		case <-ctxDone:
+			why = &AbortError{Cause: ctx.Err()}
+		case <-p.dying:
+			why = &AbortError{Cause: ErrProcessExiting}
+		}
 	}
 	m.LockDispatcher()
-	defer m.UnlockDispatcher()
 	if wb.result >= 0 { // satisfied, possibly racing the timeout: the satisfaction wins
+		m.UnlockDispatcher()
 		return WAIT_OBJECT_0 + uint32(wb.result), nil
 	}
 	dequeueLocked(wb)
+	m.UnlockDispatcher()
 	if why != nil {
 		return WAIT_FAILED, why
+	}
+	if alertable && p.runAPCs() {
+		return uint32(WAIT_IO_COMPLETION), nil
 	}
 	return WAIT_TIMEOUT_, nil
 }
