@@ -16,6 +16,7 @@ import (
 //	h handle   u DWORD (numbers, constants, A|B)   s string (NULL is empty)
 //	d data (text, bytes:N)   n buffer size   b BOOL   a SECURITY_ATTRIBUTES (NULL, INHERIT)
 //	N name of a new script process   H... any number of handles (last only)
+//	o an OVERLAPPED, named by the script (made on first use; NULL is none)
 type param struct{ kind, name string }
 
 // A callSpec describes one Win32 call a script can make.
@@ -39,6 +40,7 @@ func (a args) sa(i int) *kernel.SecurityAttributes { return a[i].(*kernel.Securi
 func (a args) hs(i int) []kernel.Handle            { return a[i].([]kernel.Handle) }
 func (a args) access(i int) kernel.Access          { return kernel.Access(a.u(i)) }
 func (a args) optU(i int) *uint32                  { v, _ := a[i].(*uint32); return v }
+func (a args) o(i int) *ovRec                      { v, _ := a[i].(*ovRec); return v }
 func ps(spec string) []param {
 	var out []param
 	for _, f := range strings.Fields(spec) {
@@ -325,6 +327,8 @@ func (r *Runner) parseArgs(name string, spec callSpec, toks []string) (args, err
 				err = usagef("%q is already a process or a command", tok)
 			}
 			v = tok
+		case "o":
+			v, err = r.overlapped(tok)
 		case "d":
 			v, err = data(tok)
 		case "n":

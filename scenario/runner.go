@@ -72,6 +72,7 @@ type Runner struct {
 	unsub  func()
 
 	names     map[string]value
+	ovs       map[string]*ovRec // OVERLAPPED structures, by the name the script gives them
 	procs     map[string]*kernel.Process
 	procOrder []string
 
@@ -90,7 +91,7 @@ type Runner struct {
 
 // New returns a runner with an empty network.
 func New(opts Options) *Runner {
-	r := &Runner{opts: opts, out: opts.Output, names: map[string]value{}, procs: map[string]*kernel.Process{}}
+	r := &Runner{opts: opts, out: opts.Output, names: map[string]value{}, procs: map[string]*kernel.Process{}, ovs: map[string]*ovRec{}}
 	if r.out == nil {
 		r.out = io.Discard
 	}
