@@ -64,10 +64,20 @@ const (
 	FILE_FLAG_WRITE_THROUGH uint32 = 0x80000000
 )
 
-// SecurityAttributes stands for SECURITY_ATTRIBUTES. Only the inherit flag has an
-// effect: winsim has no security descriptors yet (docs/deviations.md).
+// SecurityAttributes stands for SECURITY_ATTRIBUTES: whether the new handle is
+// inherited, and the descriptor the new object gets (nil: the type's default, see
+// docs/security.md).
 type SecurityAttributes struct {
-	InheritHandle bool
+	InheritHandle      bool
+	SecurityDescriptor *SecurityDescriptor
+}
+
+// Descriptor returns sa's security descriptor; a nil sa has none.
+func (sa *SecurityAttributes) Descriptor() *SecurityDescriptor {
+	if sa == nil {
+		return nil
+	}
+	return sa.SecurityDescriptor
 }
 
 // Inherit reports sa's inherit flag; a nil sa means no inheritance.

@@ -56,6 +56,7 @@ func (p *Process) CreateEvent(sa *SecurityAttributes, manualReset, initialState 
 func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name string, access Access) (Handle, error) {
 	m := p.machine
 	o := m.NewObject(EventType, &event{manual: manual, signaled: initial})
+	o.SetSecurity(p.token, sa.Descriptor())
 	defer o.DecRef()
 	if name == "" {
 		return p.NewHandle(o, access, sa.Inherit())
@@ -76,6 +77,12 @@ func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name
 	if ex.typ != EventType {
 		ex.dropHandleRef(p)
 		return 0, ERROR_INVALID_HANDLE
+	}
+	// Opening the existing event is an open like OpenEvent's, checked against its
+	// descriptor (MS docs, CreateEventW: the call requests EVENT_ALL_ACCESS).
+	if access, err = ex.openAccess(p.token, access); err != nil {
+		ex.dropHandleRef(p)
+		return 0, err
 	}
 	h, err := p.insertHandleRef(ex, access, sa.Inherit())
 	if err != nil {
@@ -99,8 +106,7 @@ func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, e
 	if err != nil {
 		return 0, Win32Error(err)
 	}
-	granted, err := EventType.grant(access)
-	if err != nil {
+	if _, err := EventType.grant(access); err != nil {
 		return 0, err
 	}
 	o, err := p.machine.openNamed(nt)
@@ -110,6 +116,11 @@ func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, e
 	if o.typ != EventType {
 		o.dropHandleRef(p)
 		return 0, ERROR_INVALID_HANDLE
+	}
+	granted, err := o.openAccess(p.token, access)
+	if err != nil {
+		o.dropHandleRef(p)
+		return 0, err
 	}
 	return p.insertHandleRef(o, granted, inherit)
 }

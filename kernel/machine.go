@@ -55,6 +55,7 @@ type Machine struct {
 	nextObjectID atomic.Uint64
 	mains        sync.WaitGroup
 	removed      atomic.Bool
+	sec          machineSecurity // accounts and standard tokens (token.go)
 }
 
 // Name returns the machine's NetBIOS name as given to AddMachine.

@@ -28,6 +28,11 @@ type Network struct {
 
 	// faults is set once, by the first SetFaults or Partition (network_faults.go).
 	faults atomic.Pointer[FaultInjector]
+
+	// domains holds the account databases of the network's domains, by upper-cased
+	// name (token.go). domainsMu is a leaf.
+	domainsMu sync.Mutex
+	domains   map[string]*accountDB
 }
 
 // NewNetwork returns an empty network.
@@ -68,7 +73,7 @@ func (n *Network) AddMachine(name, domain string, opts ...MachineOption) (*Machi
 	}
 	n.machines[key] = m
 	n.mu.Unlock()
-	sys, err := m.newProcess(nil, "System", false, nil)
+	sys, err := m.newProcess(nil, "System", false, nil, m.SystemToken())
 	if err != nil {
 		return nil, err
 	}

@@ -61,6 +61,7 @@ type Process struct {
 	cancel    context.CancelFunc
 	dying     chan struct{} // closed when the process starts exiting
 	exited    chan struct{} // closed when the process has exited
+	token     *Token        // the primary token (token.go)
 
 	mu sync.Mutex
 	// +checklocks:mu
@@ -136,11 +137,22 @@ func (p *Process) Delete(*Object) {
 }
 
 // NewProcess starts a root process on m, as if started by the system (its parent is
-// the System process, PID 4). main may be nil for a process that tests or simulators
-// drive by calling its methods; such a process runs until ExitProcess or
+// the System process, PID 4), running as the machine's default interactive user
+// (DefaultToken; docs/security.md). main may be nil for a process that tests or
+// simulators drive by calling its methods; such a process runs until ExitProcess or
 // TerminateProcess. The caller does not get a handle: use OpenProcess for one.
 func (m *Machine) NewProcess(name string, main MainFunc) (*Process, error) {
-	p, err := m.newProcess(m.system, name, false, main)
+	return m.NewProcessAs(m.DefaultToken(), name, main)
+}
+
+// NewProcessAs is NewProcess with the process running as tok (a token from
+// LogonUser, SystemToken or DefaultToken), as CreateProcessAsUser starts one. A nil
+// tok gives ERROR_INVALID_PARAMETER.
+func (m *Machine) NewProcessAs(tok *Token, name string, main MainFunc) (*Process, error) {
+	if tok == nil {
+		return nil, ERROR_INVALID_PARAMETER
+	}
+	p, err := m.newProcess(m.system, name, false, main, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +166,7 @@ func (m *Machine) NewProcess(name string, main MainFunc) (*Process, error) {
 // the same access and attributes, all or nothing. The returned *Process is the child,
 // for a caller that drives it directly; main may be nil (see NewProcess).
 func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc) (Handle, *Process, error) {
-	child, err := p.machine.newProcess(p, name, inheritHandles, main)
+	child, err := p.machine.newProcess(p, name, inheritHandles, main, p.token)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -167,11 +179,11 @@ func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc)
 	return h, child, nil
 }
 
-func (m *Machine) newProcess(parent *Process, name string, inherit bool, main MainFunc) (*Process, error) {
+func (m *Machine) newProcess(parent *Process, name string, inherit bool, main MainFunc, tok *Token) (*Process, error) {
 	if m.isRemoved() {
 		return nil, ERROR_NOT_READY
 	}
-	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{})}
+	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{}), token: tok}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	if parent != nil {
 		p.parentPID = parent.pid
@@ -181,6 +193,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 		}
 	}
 	p.obj = m.NewObject(ProcessType, p)
+	p.obj.sd.Store(tok.defaultSecurityFor(ProcessType))
 	p.obj.IncRef() // the process table's "running" reference, dropped at exit
 	m.procs.add(p)
 	if inherit && parent != nil {
@@ -228,7 +241,7 @@ func (p *Process) OpenProcess(access Access, inherit bool, pid uint32) (Handle, 
 	if target == p.machine.system {
 		return 0, ERROR_ACCESS_DENIED
 	}
-	granted, err := ProcessType.grant(access)
+	granted, err := target.obj.openAccess(p.token, access)
 	if err != nil {
 		return 0, err
 	}
