@@ -98,7 +98,13 @@ func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name
 // event (Wine dlls/ntdll/tests/om.c test_name_limits: NtOpenEvent with a zero-length
 // name gives STATUS_OBJECT_TYPE_MISMATCH). Only a NULL name, which a Go string cannot
 // express, gives ERROR_INVALID_PARAMETER (Wine dlls/kernel32/tests/sync.c test_event).
+// The event's descriptor is checked against the caller's token: ERROR_ACCESS_DENIED
+// when it does not grant the access (AccessCheck; docs/security.md).
 func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, error) {
+	return p.openEvent(p.token, access, inherit, name)
+}
+
+func (p *Process) openEvent(tok *Token, access Access, inherit bool, name string) (Handle, error) {
 	if name == "" {
 		return 0, ERROR_INVALID_HANDLE
 	}
@@ -117,7 +123,7 @@ func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, e
 		o.dropHandleRef(p)
 		return 0, ERROR_INVALID_HANDLE
 	}
-	granted, err := o.openAccess(p.token, access)
+	granted, err := o.openAccess(tok, access)
 	if err != nil {
 		o.dropHandleRef(p)
 		return 0, err

@@ -228,8 +228,13 @@ func (p *Process) runMain(main MainFunc) {
 
 // OpenProcess opens the process with the given PID (OpenProcess). An unknown PID, or
 // PID 0, gives ERROR_INVALID_PARAMETER as on Windows; the System process (PID 4) gives
-// ERROR_ACCESS_DENIED.
+// ERROR_ACCESS_DENIED, and so does a target whose descriptor (its token's default
+// DACL: its user and SYSTEM) does not grant the access to the caller.
 func (p *Process) OpenProcess(access Access, inherit bool, pid uint32) (Handle, error) {
+	return p.openProcess(p.token, access, inherit, pid)
+}
+
+func (p *Process) openProcess(tok *Token, access Access, inherit bool, pid uint32) (Handle, error) {
 	if pid == 0 {
 		return 0, ERROR_INVALID_PARAMETER
 	}
@@ -241,7 +246,7 @@ func (p *Process) OpenProcess(access Access, inherit bool, pid uint32) (Handle, 
 	if target == p.machine.system {
 		return 0, ERROR_ACCESS_DENIED
 	}
-	granted, err := target.obj.openAccess(p.token, access)
+	granted, err := target.obj.openAccess(tok, access)
 	if err != nil {
 		return 0, err
 	}

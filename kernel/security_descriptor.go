@@ -83,12 +83,26 @@ func (sd *SecurityDescriptor) mapGeneric(g GenericMapping) *SecurityDescriptor {
 	return c
 }
 
+// NewObjectSecurity returns the descriptor a new object of type t created by a caller
+// with token creator gets, for file systems that keep descriptors of their own (a
+// named pipe's belongs to the pipe, not to one file object): explicit (from
+// SECURITY_ATTRIBUTES) if given, else fallback (the file system's default, such as
+// the named-pipe default DACL), else the creator's default DACL. See assignSecurity.
+func NewObjectSecurity(t *Type, creator *Token, explicit, fallback *SecurityDescriptor) *SecurityDescriptor {
+	if explicit == nil && fallback != nil {
+		return fallback.mapGeneric(t.Generic)
+	}
+	if explicit == nil {
+		return creator.defaultSecurityFor(t)
+	}
+	return assignSecurity(t, explicit, nil, creator, false)
+}
+
 // assignSecurity builds the descriptor a new object of type t gets (SeAssignSecurity,
 // MS docs "Security Descriptors for New Objects"): the explicit descriptor if the
 // creator gave one, with the owner and group the creator's token supplies when it
 // names none; otherwise the inheritable ACEs of parent (a directory's descriptor, nil
-// when the object is not created in one); otherwise the type's default or, for types
-// without one, the token's default DACL.
+// when the object is not created in one); otherwise the token's default DACL.
 func assignSecurity(t *Type, explicit, parent *SecurityDescriptor, tok *Token, container bool) *SecurityDescriptor {
 	owner, group := tok.Owner(), tok.PrimaryGroup()
 	var sd *SecurityDescriptor
@@ -114,9 +128,6 @@ func assignSecurity(t *Type, explicit, parent *SecurityDescriptor, tok *Token, c
 		if inh := inheritACL(parent.Dacl, container, owner, group, t.Generic); inh != nil {
 			return &SecurityDescriptor{Owner: owner, Group: group, Dacl: &ACL{Entries: inh}, Control: SE_DACL_PRESENT | SE_DACL_AUTO_INHERITED}
 		}
-	}
-	if t.DefaultSecurity != nil {
-		return t.DefaultSecurity(tok)
 	}
 	return &SecurityDescriptor{Owner: owner, Group: group, Dacl: tok.DefaultDACL(), Control: SE_DACL_PRESENT | SE_DACL_DEFAULTED}
 }

@@ -1,14 +1,33 @@
 package kernel
 
+import "sync/atomic"
+
 // This file holds the object-side security calls: a process's token, an object's
 // descriptor, the access check an open makes, and GetSecurityInfo/SetSecurityInfo.
+
+// SharedSecurity is implemented by file-object bodies whose descriptor belongs to the
+// file they open rather than to the file object: every end of a named pipe, and every
+// handle of a mailslot, reads and changes the one descriptor of the pipe or mailslot
+// (MS docs, "Named Pipe Security and Access Rights": the descriptor "controls access
+// to both client and server ends").
+type SharedSecurity interface {
+	SharedSecurity() *atomic.Pointer[SecurityDescriptor]
+}
+
+// security returns where o's descriptor lives.
+func (o *Object) security() *atomic.Pointer[SecurityDescriptor] {
+	if s, ok := o.body.(SharedSecurity); ok {
+		return s.SharedSecurity()
+	}
+	return &o.sd
+}
 
 // Token returns p's primary token.
 func (p *Process) Token() *Token { return p.token }
 
 // SecurityDescriptor returns a copy of o's descriptor (nil when it has none), for
 // views and tests; Win32 callers use GetSecurityInfo.
-func (o *Object) SecurityDescriptor() *SecurityDescriptor { return o.sd.Load().Clone() }
+func (o *Object) SecurityDescriptor() *SecurityDescriptor { return o.security().Load().Clone() }
 
 // SetSecurity gives a new object o its descriptor, the way the object manager assigns
 // one at creation (MS docs, "Security Descriptors for New Objects"): explicit (from
@@ -17,16 +36,16 @@ func (o *Object) SecurityDescriptor() *SecurityDescriptor { return o.sd.Load().C
 // the objects they create before anyone can open them.
 func (o *Object) SetSecurity(creator *Token, explicit *SecurityDescriptor) {
 	if explicit == nil {
-		o.sd.Store(creator.defaultSecurityFor(o.typ))
+		o.security().Store(creator.defaultSecurityFor(o.typ))
 		return
 	}
-	o.sd.Store(assignSecurity(o.typ, explicit, nil, creator, false))
+	o.security().Store(assignSecurity(o.typ, explicit, nil, creator, false))
 }
 
 // CheckAccess runs the access check of an open of o by a caller with token tok
 // (AccessCheck against o's descriptor, mapped with o's type; see AccessCheck).
 func (o *Object) CheckAccess(tok *Token, desired Access) (Access, error) {
-	return AccessCheck(o.sd.Load(), tok, desired, o.typ.Generic)
+	return AccessCheck(o.security().Load(), tok, desired, o.typ.Generic)
 }
 
 // openAccess is the access check every open of an existing object by name or ID makes
@@ -67,7 +86,7 @@ func (p *Process) GetSecurityInfo(h Handle, info uint32) (*SecurityDescriptor, e
 		return nil, err
 	}
 	defer o.DecRef()
-	sd := o.sd.Load()
+	sd := o.security().Load()
 	out := &SecurityDescriptor{Control: SE_SELF_RELATIVE}
 	if sd == nil {
 		return out, nil
@@ -125,7 +144,7 @@ func (p *Process) SetSecurityInfo(h Handle, info uint32, sd *SecurityDescriptor)
 		return ERROR_INVALID_PARAMETER
 	}
 	for {
-		old := o.sd.Load()
+		old := o.security().Load()
 		next := old.Clone()
 		if next == nil {
 			next = &SecurityDescriptor{}
@@ -147,7 +166,7 @@ func (p *Process) SetSecurityInfo(h Handle, info uint32, sd *SecurityDescriptor)
 		} else if info&UNPROTECTED_DACL_SECURITY_INFORMATION != 0 {
 			next.Control &^= SE_DACL_PROTECTED
 		}
-		if o.sd.CompareAndSwap(old, next) {
+		if o.security().CompareAndSwap(old, next) {
 			return nil
 		}
 	}

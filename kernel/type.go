@@ -14,10 +14,6 @@ type Type struct {
 	Valid Access
 	// Generic maps GENERIC_* rights to the type's rights.
 	Generic GenericMapping
-	// DefaultSecurity, if set, gives the descriptor an object of the type gets when
-	// its creator supplies none (the named-pipe default DACL); otherwise the creator
-	// token's default DACL applies (security_descriptor.go).
-	DefaultSecurity func(creator *Token) *SecurityDescriptor
 }
 
 // grant returns the access a new handle to an object of type t grants for a request
