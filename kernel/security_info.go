@@ -10,6 +10,9 @@ import "sync/atomic"
 // handle of a mailslot, reads and changes the one descriptor of the pipe or mailslot
 // (MS docs, "Named Pipe Security and Access Rights": the descriptor "controls access
 // to both client and server ends").
+//
+// SharedSecurity may return nil when the file object has no such file (a mailslot
+// client of another machine's mailslot): the object's own descriptor is used then.
 type SharedSecurity interface {
 	SharedSecurity() *atomic.Pointer[SecurityDescriptor]
 }
@@ -17,7 +20,9 @@ type SharedSecurity interface {
 // security returns where o's descriptor lives.
 func (o *Object) security() *atomic.Pointer[SecurityDescriptor] {
 	if s, ok := o.body.(SharedSecurity); ok {
-		return s.SharedSecurity()
+		if p := s.SharedSecurity(); p != nil {
+			return p
+		}
 	}
 	return &o.sd
 }
