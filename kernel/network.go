@@ -73,7 +73,7 @@ func (n *Network) AddMachine(name, domain string, opts ...MachineOption) (*Machi
 	}
 	n.machines[key] = m
 	n.mu.Unlock()
-	sys, err := m.newProcess(nil, "System", false, nil, m.SystemToken())
+	sys, err := m.newProcess(nil, "System", false, nil, m.SystemToken(), nil)
 	if err != nil {
 		return nil, err
 	}

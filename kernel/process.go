@@ -152,7 +152,7 @@ func (m *Machine) NewProcessAs(tok *Token, name string, main MainFunc) (*Process
 	if tok == nil {
 		return nil, ERROR_INVALID_PARAMETER
 	}
-	p, err := m.newProcess(m.system, name, false, main, tok)
+	p, err := m.newProcess(m.system, name, false, main, tok, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -166,11 +166,19 @@ func (m *Machine) NewProcessAs(tok *Token, name string, main MainFunc) (*Process
 // the same access and attributes, all or nothing. The returned *Process is the child,
 // for a caller that drives it directly; main may be nil (see NewProcess).
 func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc) (Handle, *Process, error) {
-	child, err := p.machine.newProcess(p, name, inheritHandles, main, p.token)
+	return p.CreateProcessWithAttributes(name, nil, inheritHandles, main)
+}
+
+// CreateProcessWithAttributes is CreateProcess with lpProcessAttributes: sa's
+// descriptor becomes the child's process descriptor (else its token's default DACL),
+// and its inherit flag the returned handle's. The child runs with p's token, as
+// CreateProcess's children do (MS docs CreateProcessW).
+func (p *Process) CreateProcessWithAttributes(name string, sa *SecurityAttributes, inheritHandles bool, main MainFunc) (Handle, *Process, error) {
+	child, err := p.machine.newProcess(p, name, inheritHandles, main, p.token, sa.Descriptor())
 	if err != nil {
 		return 0, nil, err
 	}
-	h, err := p.NewHandle(child.obj, PROCESS_ALL_ACCESS, false)
+	h, err := p.NewHandle(child.obj, PROCESS_ALL_ACCESS, sa.Inherit())
 	child.obj.DecRef() // the creation reference; the table and the handle hold theirs
 	if err != nil {
 		child.Terminate(1)
@@ -179,7 +187,7 @@ func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc)
 	return h, child, nil
 }
 
-func (m *Machine) newProcess(parent *Process, name string, inherit bool, main MainFunc, tok *Token) (*Process, error) {
+func (m *Machine) newProcess(parent *Process, name string, inherit bool, main MainFunc, tok *Token, sd *SecurityDescriptor) (*Process, error) {
 	if m.isRemoved() {
 		return nil, ERROR_NOT_READY
 	}
@@ -193,7 +201,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 		}
 	}
 	p.obj = m.NewObject(ProcessType, p)
-	p.obj.sd.Store(tok.defaultSecurityFor(ProcessType))
+	p.obj.SetSecurity(tok, sd)
 	p.obj.IncRef() // the process table's "running" reference, dropped at exit
 	m.procs.add(p)
 	if inherit && parent != nil {

@@ -95,7 +95,19 @@ func NewObjectSecurity(t *Type, creator *Token, explicit, fallback *SecurityDesc
 	if explicit == nil {
 		return creator.defaultSecurityFor(t)
 	}
-	return assignSecurity(t, explicit, nil, creator, false)
+	return assignSecurity(t.Generic, explicit, nil, creator, false)
+}
+
+// CreatePrivateObjectSecurity computes the descriptor of a new object created in a
+// container whose descriptor is parent (CreatePrivateObjectSecurity; MS docs "ACE
+// Inheritance Rules"): an explicit descriptor's DACL is kept as given (generic rights
+// mapped by g); without one, the object inherits its parent's inheritable ACEs
+// (OBJECT_INHERIT_ACE for objects, CONTAINER_INHERIT_ACE for containers), with
+// CREATOR OWNER and CREATOR GROUP replaced by the creator's; with nothing to inherit
+// it gets the creator token's default DACL. The owner and group come from explicit or
+// else from tok.
+func CreatePrivateObjectSecurity(parent, explicit *SecurityDescriptor, container bool, tok *Token, g GenericMapping) *SecurityDescriptor {
+	return assignSecurity(g, explicit, parent, tok, container)
 }
 
 // assignSecurity builds the descriptor a new object of type t gets (SeAssignSecurity,
@@ -103,12 +115,12 @@ func NewObjectSecurity(t *Type, creator *Token, explicit, fallback *SecurityDesc
 // creator gave one, with the owner and group the creator's token supplies when it
 // names none; otherwise the inheritable ACEs of parent (a directory's descriptor, nil
 // when the object is not created in one); otherwise the token's default DACL.
-func assignSecurity(t *Type, explicit, parent *SecurityDescriptor, tok *Token, container bool) *SecurityDescriptor {
+func assignSecurity(g GenericMapping, explicit, parent *SecurityDescriptor, tok *Token, container bool) *SecurityDescriptor {
 	owner, group := tok.Owner(), tok.PrimaryGroup()
 	var sd *SecurityDescriptor
 	switch {
 	case explicit != nil:
-		sd = explicit.mapGeneric(t.Generic)
+		sd = explicit.mapGeneric(g)
 		if sd.Owner == "" {
 			sd.Owner, sd.Control = owner, sd.Control|SE_OWNER_DEFAULTED
 		}
@@ -117,19 +129,21 @@ func assignSecurity(t *Type, explicit, parent *SecurityDescriptor, tok *Token, c
 		}
 		if sd.Control&SE_DACL_PRESENT == 0 {
 			sd.Dacl, sd.Control = nil, sd.Control&^SE_DACL_DEFAULTED
-			if inh := inheritACL(parentDACL(parent), container, owner, group, t.Generic); inh != nil {
+			if inh := inheritACL(parentDACL(parent), container, owner, group, g); inh != nil {
 				sd.Dacl, sd.Control = &ACL{Entries: inh}, sd.Control|SE_DACL_PRESENT
 			} else {
 				sd.Dacl, sd.Control = tok.DefaultDACL().clone(), sd.Control|SE_DACL_PRESENT|SE_DACL_DEFAULTED
+				sd = sd.mapGeneric(g)
 			}
 		}
 		return sd
 	case parent != nil && parent.Dacl != nil:
-		if inh := inheritACL(parent.Dacl, container, owner, group, t.Generic); inh != nil {
-			return &SecurityDescriptor{Owner: owner, Group: group, Dacl: &ACL{Entries: inh}, Control: SE_DACL_PRESENT | SE_DACL_AUTO_INHERITED}
+		if inh := inheritACL(parent.Dacl, container, owner, group, g); inh != nil {
+			return &SecurityDescriptor{Owner: owner, Group: group, Dacl: &ACL{Entries: inh}, Control: SE_DACL_PRESENT}
 		}
 	}
-	return &SecurityDescriptor{Owner: owner, Group: group, Dacl: tok.DefaultDACL(), Control: SE_DACL_PRESENT | SE_DACL_DEFAULTED}
+	sd = &SecurityDescriptor{Owner: owner, Group: group, Dacl: tok.DefaultDACL(), Control: SE_DACL_PRESENT | SE_DACL_DEFAULTED}
+	return sd.mapGeneric(g)
 }
 
 func parentDACL(parent *SecurityDescriptor) *ACL {

@@ -44,7 +44,7 @@ func (o *Object) SetSecurity(creator *Token, explicit *SecurityDescriptor) {
 		o.security().Store(creator.defaultSecurityFor(o.typ))
 		return
 	}
-	o.security().Store(assignSecurity(o.typ, explicit, nil, creator, false))
+	o.security().Store(assignSecurity(o.typ.Generic, explicit, nil, creator, false))
 }
 
 // CheckAccess runs the access check of an open of o by a caller with token tok

@@ -144,7 +144,7 @@ func (tok *Token) defaultSecurityFor(t *Type) *SecurityDescriptor {
 	if v, ok := tok.defaults.Load(t); ok {
 		return v.(*SecurityDescriptor)
 	}
-	sd := assignSecurity(t, nil, nil, tok, false).mapGeneric(t.Generic)
+	sd := assignSecurity(t.Generic, nil, nil, tok, false)
 	v, _ := tok.defaults.LoadOrStore(t, sd)
 	return v.(*SecurityDescriptor)
 }
