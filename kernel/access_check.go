@@ -29,13 +29,9 @@ func AccessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMa
 		return want, nil
 	}
 	var granted, denied Access
-	ownerImplicit := sd.Owner != "" && tok.IsMember(sd.Owner)
 	for _, e := range sd.Dacl.Entries {
 		if !e.appliesToObject() {
 			continue
-		}
-		if e.SID == SIDOwnerRights {
-			ownerImplicit = false
 		}
 		if e.Type != ACCESS_ALLOWED_ACE_TYPE && e.Type != ACCESS_DENIED_ACE_TYPE {
 			continue
@@ -58,8 +54,12 @@ func AccessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMa
 			break
 		}
 	}
-	if ownerImplicit {
-		granted |= READ_CONTROL | WRITE_DAC
+	if granted&want != want || maxAllowed {
+		// The owner's implicit rights matter only when the ACEs fell short, or for
+		// MAXIMUM_ALLOWED; an OWNER RIGHTS ACE anywhere in the DACL replaces them.
+		if sd.Owner != "" && !hasOwnerRightsACE(sd.Dacl) && tok.IsMember(sd.Owner) {
+			granted |= READ_CONTROL | WRITE_DAC
+		}
 	}
 	if maxAllowed {
 		if granted == 0 || granted&want != want {
@@ -71,4 +71,15 @@ func AccessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMa
 		return 0, ERROR_ACCESS_DENIED
 	}
 	return want, nil
+}
+
+// hasOwnerRightsACE reports whether acl has an effective ACE for OWNER RIGHTS
+// (S-1-3-4), which takes away the owner's implicit rights.
+func hasOwnerRightsACE(acl *ACL) bool {
+	for _, e := range acl.Entries {
+		if e.appliesToObject() && e.SID == SIDOwnerRights {
+			return true
+		}
+	}
+	return false
 }

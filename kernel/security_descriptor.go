@@ -87,10 +87,11 @@ func (sd *SecurityDescriptor) mapGeneric(g GenericMapping) *SecurityDescriptor {
 // with token creator gets, for file systems that keep descriptors of their own (a
 // named pipe's belongs to the pipe, not to one file object): explicit (from
 // SECURITY_ATTRIBUTES) if given, else fallback (the file system's default, such as
-// the named-pipe default DACL), else the creator's default DACL. See assignSecurity.
+// the named-pipe default DACL, used as it is: its rights must already be specific),
+// else the creator's default DACL. See assignSecurity.
 func NewObjectSecurity(t *Type, creator *Token, explicit, fallback *SecurityDescriptor) *SecurityDescriptor {
 	if explicit == nil && fallback != nil {
-		return fallback.mapGeneric(t.Generic)
+		return fallback
 	}
 	if explicit == nil {
 		return creator.defaultSecurityFor(t)

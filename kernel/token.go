@@ -44,8 +44,9 @@ type Token struct {
 	level    ImpersonationLevel
 	imperson bool // an impersonation token (level applies)
 
-	// defaults caches the default descriptor per object type (defaultSecurityFor).
-	defaults sync.Map // *Type -> *SecurityDescriptor
+	// defaults caches default descriptors: per object type (defaultSecurityFor) and per
+	// file-system key (DefaultSecurity).
+	defaults sync.Map // *Type or a file system's key -> *SecurityDescriptor
 }
 
 // User returns the token's user SID.
@@ -141,11 +142,20 @@ func anonymousToken() *Token {
 // defaultSecurityFor returns the descriptor an object of type t created with tok and
 // no explicit descriptor gets, computed once per token and type.
 func (tok *Token) defaultSecurityFor(t *Type) *SecurityDescriptor {
-	if v, ok := tok.defaults.Load(t); ok {
+	return tok.DefaultSecurity(t, func(tok *Token) *SecurityDescriptor {
+		return assignSecurity(t.Generic, nil, nil, tok, false)
+	})
+}
+
+// DefaultSecurity returns the default descriptor a file system gives the objects tok
+// creates, built by build once per token and key (a comparable value private to the
+// file system), so creating objects with default descriptors allocates none. The
+// descriptor returned is shared and must not be changed.
+func (tok *Token) DefaultSecurity(key any, build func(*Token) *SecurityDescriptor) *SecurityDescriptor {
+	if v, ok := tok.defaults.Load(key); ok {
 		return v.(*SecurityDescriptor)
 	}
-	sd := assignSecurity(t.Generic, nil, nil, tok, false)
-	v, _ := tok.defaults.LoadOrStore(t, sd)
+	v, _ := tok.defaults.LoadOrStore(key, build(tok))
 	return v.(*SecurityDescriptor)
 }
 

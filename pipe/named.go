@@ -255,7 +255,7 @@ func CreateNamedPipe(p *kernel.Process, name string, openMode, pipeMode, maxInst
 		timeout:      timeout,
 		rejectRemote: pipeMode&PIPE_REJECT_REMOTE_CLIENTS != 0,
 	}
-	cfg.sd.Store(kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), defaultPipeSecurity(p.Token())))
+	cfg.sd.Store(kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), p.Token().DefaultSecurity(defaultPipeKey{}, defaultPipeSecurity)))
 	granted := serverAccessDuplex
 	switch dir {
 	case PIPE_ACCESS_INBOUND:

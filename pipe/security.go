@@ -11,6 +11,9 @@ import (
 // check of a new instance, the descriptor every end shares, and impersonation of the
 // client.
 
+// defaultPipeKey keys the named-pipe default in a token's cache (Token.DefaultSecurity).
+type defaultPipeKey struct{}
+
 // defaultPipeSecurity is the descriptor a pipe created without one gets: full control
 // for LocalSystem, Administrators and the creator owner, read access for Everyone and
 // the anonymous account (MS docs, "Named Pipe Security and Access Rights").
