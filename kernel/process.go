@@ -163,8 +163,10 @@ func (m *Machine) NewProcessAs(tok *Token, name string, main MainFunc) (*Process
 // CreateProcess creates a child process of p (CreateProcess) and returns a handle to it
 // with PROCESS_ALL_ACCESS, and its PID. With inheritHandles the child's table starts
 // with every handle of p's marked HANDLE_FLAG_INHERIT, at the same handle values with
-// the same access and attributes, all or nothing. The returned *Process is the child,
-// for a caller that drives it directly; main may be nil (see NewProcess).
+// the same access and attributes, all or nothing. The child runs with p's token and
+// gets its token's default process descriptor (CreateProcessWithAttributes takes
+// one). The returned *Process is the child, for a caller that drives it directly;
+// main may be nil (see NewProcess).
 func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc) (Handle, *Process, error) {
 	return p.CreateProcessWithAttributes(name, nil, inheritHandles, main)
 }

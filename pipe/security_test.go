@@ -107,23 +107,11 @@ func TestPipeClientAccessTable(t *testing.T) {
 		if r.err != nil {
 			assert.ErrorIs(t, err, r.err, r.source)
 		} else if assert.NoError(t, err, r.source) {
-			assert.Equal(t, r.granted, grantedOf(t, p, h), "%s: %#x", r.source, uint32(grantedOf(t, p, h)))
+			assert.Equal(t, r.granted, granted(t, p, h), "%s: %#x", r.source, uint32(granted(t, p, h)))
 			require.NoError(t, p.CloseHandle(h))
 		}
 		require.NoError(t, owner.CloseHandle(srv))
 	}
-}
-
-// grantedOf returns the access handle h of p grants.
-func grantedOf(t testing.TB, p *kernel.Process, h kernel.Handle) kernel.Access {
-	t.Helper()
-	for _, hi := range p.Handles() {
-		if hi.Handle == h {
-			return hi.Granted
-		}
-	}
-	t.Fatalf("no handle %#x", h)
-	return 0
 }
 
 // Another instance of an existing pipe needs FILE_CREATE_PIPE_INSTANCE from its DACL:
@@ -238,4 +226,33 @@ func TestRemotePipeClientsAsTheirUser(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED, "PIPE_REJECT_REMOTE_CLIENTS holds for domain accounts")
 	require.NoError(t, sp.CloseHandle(srv))
 	_ = h
+}
+
+// An anonymous pipe gets the creator token's default DACL, or the descriptor its
+// SECURITY_ATTRIBUTES carry, shared by both ends (MS docs, "Anonymous Pipe Security and
+// Access Rights": the ACLs of the default descriptor come from the creator's token).
+func TestAnonymousPipeSecurity(t *testing.T) {
+	m := newMachine(t)
+	p := newProc(t, m, "a.exe")
+	r, w, err := pipe.CreatePipe(p, nil, 0)
+	require.NoError(t, err)
+	sd, err := p.GetSecurityInfo(r, kernel.DACL_SECURITY_INFORMATION)
+	require.NoError(t, err)
+	u := string(p.Token().User())
+	assert.Equal(t, "D:(A;;FA;;;"+u+")(A;;FA;;;SY)", sd.String())
+	sd, err = p.GetSecurityInfo(w, kernel.DACL_SECURITY_INFORMATION)
+	require.NoError(t, err)
+	assert.Equal(t, "D:(A;;FA;;;"+u+")(A;;FA;;;SY)", sd.String(), "the write end shows the same descriptor")
+	require.NoError(t, p.CloseHandle(r))
+	require.NoError(t, p.CloseHandle(w))
+
+	explicit, err := kernel.ParseSDDL("D:P(A;;GA;;;SY)")
+	require.NoError(t, err)
+	r, w, err = pipe.CreatePipe(p, &kernel.SecurityAttributes{SecurityDescriptor: explicit}, 0)
+	require.NoError(t, err)
+	sd, err = p.GetSecurityInfo(w, kernel.OWNER_SECURITY_INFORMATION|kernel.DACL_SECURITY_INFORMATION)
+	require.NoError(t, err)
+	assert.Equal(t, "O:"+u+"D:P(A;;FA;;;SY)", sd.String(), "the creator's token supplies the owner")
+	require.NoError(t, p.CloseHandle(r))
+	require.NoError(t, p.CloseHandle(w))
 }
