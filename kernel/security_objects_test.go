@@ -181,3 +181,33 @@ func TestGetSetSecurityInfo(t *testing.T) {
 	require.NoError(t, owner.SetSecurityInfo(rh, kernel.DACL_SECURITY_INFORMATION, open))
 	require.NoError(t, owner.CloseHandle(rh))
 }
+
+// DuplicateHandle to more access than the source handle had is checked against the
+// object's descriptor with the caller's token (Wine server/handle.c duplicate_handle,
+// check_object_access; MS docs DuplicateHandle): the owner may widen its own handle,
+// a user the DACL lets only wait may not.
+func TestDuplicateHandleWiderAccessIsChecked(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	ps := procsAs(t, m)
+	owner, other := ps["user"], ps["other"]
+	sd, err := kernel.ParseSDDL("D:(A;;GA;;;" + string(owner.Token().User()) + ")(A;;GX;;;" + string(other.Token().User()) + ")")
+	require.NoError(t, err)
+	h, err := owner.CreateEvent(&kernel.SecurityAttributes{SecurityDescriptor: sd}, true, false, "widen")
+	require.NoError(t, err)
+	narrow, err := owner.DuplicateHandle(kernel.CurrentProcess, h, kernel.CurrentProcess, kernel.SYNCHRONIZE, false, 0)
+	require.NoError(t, err)
+	wide, err := owner.DuplicateHandle(kernel.CurrentProcess, narrow, kernel.CurrentProcess, kernel.EVENT_ALL_ACCESS, false, 0)
+	require.NoError(t, err, "the DACL grants the owner everything")
+	oh, err := other.OpenEvent(kernel.SYNCHRONIZE, false, "widen")
+	require.NoError(t, err)
+	_, err = other.DuplicateHandle(kernel.CurrentProcess, oh, kernel.CurrentProcess, kernel.EVENT_MODIFY_STATE, false, 0)
+	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED)
+	same, err := other.DuplicateHandle(kernel.CurrentProcess, oh, kernel.CurrentProcess, kernel.SYNCHRONIZE, false, 0)
+	require.NoError(t, err, "no wider than the source: no check")
+	for _, c := range []struct {
+		p *kernel.Process
+		h kernel.Handle
+	}{{owner, h}, {owner, narrow}, {owner, wide}, {other, oh}, {other, same}} {
+		require.NoError(t, c.p.CloseHandle(c.h))
+	}
+}
