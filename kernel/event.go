@@ -56,7 +56,7 @@ func (p *Process) CreateEvent(sa *SecurityAttributes, manualReset, initialState 
 func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name string, access Access) (Handle, error) {
 	m := p.machine
 	o := m.NewObject(EventType, &event{manual: manual, signaled: initial})
-	o.SetSecurity(p.token, sa.Descriptor())
+	o.setSecurity(p.token, sa.Descriptor())
 	defer o.DecRef()
 	if name == "" {
 		return p.NewHandle(o, access, sa.Inherit())

@@ -203,7 +203,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 		}
 	}
 	p.obj = m.NewObject(ProcessType, p)
-	p.obj.SetSecurity(tok, sd)
+	p.obj.setSecurity(tok, sd)
 	p.obj.IncRef() // the process table's "running" reference, dropped at exit
 	m.procs.add(p)
 	if inherit && parent != nil {

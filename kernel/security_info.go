@@ -34,12 +34,13 @@ func (p *Process) Token() *Token { return p.token }
 // views and tests; Win32 callers use GetSecurityInfo.
 func (o *Object) SecurityDescriptor() *SecurityDescriptor { return o.security().Load().Clone() }
 
-// SetSecurity gives a new object o its descriptor, the way the object manager assigns
+// setSecurity gives a new object o its descriptor, the way the object manager assigns
 // one at creation (MS docs, "Security Descriptors for New Objects"): explicit (from
 // SECURITY_ATTRIBUTES; its generic rights mapped, the creator's owner and group filled
-// in), or else the type's default for the creator's token. File systems call it for
-// the objects they create before anyone can open them.
-func (o *Object) SetSecurity(creator *Token, explicit *SecurityDescriptor) {
+// in), or else the type's default for the creator's token. Events and processes get
+// theirs before they are published; file systems keep their own (NewObjectSecurity,
+// SharedSecurity).
+func (o *Object) setSecurity(creator *Token, explicit *SecurityDescriptor) {
 	if explicit == nil {
 		o.security().Store(creator.defaultSecurityFor(o.typ))
 		return
