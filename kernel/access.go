@@ -74,8 +74,8 @@ type GenericMapping struct {
 }
 
 // Map replaces the generic bits of a with the specific rights they stand for.
-// MAXIMUM_ALLOWED is mapped to All: winsim has no security descriptors yet, so the
-// maximum allowed is everything the type defines (see docs/deviations.md).
+// MAXIMUM_ALLOWED is mapped to All, the most a type can grant; AccessCheck looks at
+// MAXIMUM_ALLOWED itself, before mapping, and grants what the descriptor allows.
 func (g GenericMapping) Map(a Access) Access {
 	out := a &^ (GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED)
 	if a&GENERIC_READ != 0 {

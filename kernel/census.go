@@ -37,6 +37,9 @@ type ObjectInfo struct {
 	Handles  int64
 	Pointers int64
 	Detail   string // from the body's Describer, if any
+	// Security is the object's owner and DACL in SDDL, with m's own SIDs written as
+	// their aliases ("" when it has no descriptor).
+	Security string
 	Object   *Object
 }
 
@@ -85,6 +88,7 @@ func (m *Machine) Census() Census {
 		if d, ok := o.body.(Describer); ok {
 			info.Detail = d.Describe()
 		}
+		info.Security = m.FormatSDDL(o.security().Load(), OWNER_SECURITY_INFORMATION|DACL_SECURITY_INFORMATION)
 		c.Objects = append(c.Objects, info)
 	}
 	for _, p := range m.procs.list() {

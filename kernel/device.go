@@ -35,7 +35,14 @@ type OpenRequest struct {
 	Host string
 	// Access is the desired access with generic rights mapped to file rights, plus
 	// SYNCHRONIZE and FILE_READ_ATTRIBUTES, which CreateFile always adds.
-	Access      Access
+	Access Access
+	// Desired is the access as the caller asked for it (generic rights and
+	// MAXIMUM_ALLOWED unmapped), plus SYNCHRONIZE and FILE_READ_ATTRIBUTES: what a
+	// device's access check (CheckOpen) takes.
+	Desired Access
+	// Token is the caller's identity on its own machine: its process's token, or
+	// the client's when the call is made while impersonating (Impersonation.CreateFile).
+	Token       *Token
 	ShareMode   uint32
 	Disposition uint32
 	Flags       uint32
@@ -64,10 +71,20 @@ const (
 	FILE_FLAG_WRITE_THROUGH uint32 = 0x80000000
 )
 
-// SecurityAttributes stands for SECURITY_ATTRIBUTES. Only the inherit flag has an
-// effect: winsim has no security descriptors yet (docs/deviations.md).
+// SecurityAttributes stands for SECURITY_ATTRIBUTES: whether the new handle is
+// inherited, and the descriptor the new object gets (nil: the type's default, see
+// docs/security.md).
 type SecurityAttributes struct {
-	InheritHandle bool
+	InheritHandle      bool
+	SecurityDescriptor *SecurityDescriptor
+}
+
+// Descriptor returns sa's security descriptor; a nil sa has none.
+func (sa *SecurityAttributes) Descriptor() *SecurityDescriptor {
+	if sa == nil {
+		return nil
+	}
+	return sa.SecurityDescriptor
 }
 
 // Inherit reports sa's inherit flag; a nil sa means no inheritance.
@@ -117,6 +134,10 @@ func Win32Error(err error) error {
 // names, ERROR_INVALID_PARAMETER for a bad disposition, ERROR_BAD_NETPATH for an
 // unknown host, and whatever the device returns.
 func (p *Process) CreateFile(name string, access Access, shareMode uint32, sa *SecurityAttributes, disposition uint32, flags uint32) (Handle, error) {
+	return p.createFile(p.token, name, access, shareMode, sa, disposition, flags)
+}
+
+func (p *Process) createFile(tok *Token, name string, access Access, shareMode uint32, sa *SecurityAttributes, disposition uint32, flags uint32) (Handle, error) {
 	if name == "" {
 		return 0, ERROR_PATH_NOT_FOUND
 	}
@@ -131,6 +152,8 @@ func (p *Process) CreateFile(name string, access Access, shareMode uint32, sa *S
 		Process:     p,
 		Machine:     p.machine,
 		Access:      FileType.Generic.Map(access) | SYNCHRONIZE | FILE_READ_ATTRIBUTES,
+		Desired:     access | SYNCHRONIZE | FILE_READ_ATTRIBUTES,
+		Token:       tok,
 		ShareMode:   shareMode,
 		Disposition: disposition,
 		Flags:       flags,

@@ -18,6 +18,11 @@
 //     p.CreateEvent, p.CloseHandle, p.DuplicateHandle, p.ReadFile, …
 //   - File systems (packages mailslot and pipe) install a Device on a machine;
 //     CreateFile resolves names to devices through package namespace.
+//   - Every process runs with a Token (a user and groups of the machine or its
+//     domain) and every object carries a SecurityDescriptor; opens by name and
+//     OpenProcess run AccessCheck, descriptors convert to and from SDDL, and a pipe
+//     server impersonates its client through an explicit Impersonation value
+//     (docs/security.md).
 //
 // # Lock order
 //

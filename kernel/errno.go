@@ -113,6 +113,22 @@ const (
 	ERROR_NOT_ENOUGH_QUOTA     Errno = 1816
 )
 
+// Win32 error codes of the security model (tokens, SIDs, ACLs, descriptors,
+// impersonation), checked against the same pages.
+const (
+	ERROR_NO_TOKEN                Errno = 1008
+	ERROR_UNKNOWN_REVISION        Errno = 1305
+	ERROR_INVALID_OWNER           Errno = 1307
+	ERROR_USER_EXISTS             Errno = 1316
+	ERROR_NO_SUCH_USER            Errno = 1317
+	ERROR_NONE_MAPPED             Errno = 1332
+	ERROR_INVALID_ACL             Errno = 1336
+	ERROR_INVALID_SID             Errno = 1337
+	ERROR_INVALID_SECURITY_DESCR  Errno = 1338
+	ERROR_BAD_IMPERSONATION_LEVEL Errno = 1346
+	ERROR_CANT_OPEN_ANONYMOUS     Errno = 1347
+)
+
 // Error returns the message Windows gives for the code, as FormatMessage with
 // FORMAT_MESSAGE_FROM_SYSTEM|FORMAT_MESSAGE_IGNORE_INSERTS returns it in US English (the text
 // Microsoft's "System Error Codes" pages list), without the trailing CR/LF. Inserts such as "%1"

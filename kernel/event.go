@@ -56,6 +56,7 @@ func (p *Process) CreateEvent(sa *SecurityAttributes, manualReset, initialState 
 func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name string, access Access) (Handle, error) {
 	m := p.machine
 	o := m.NewObject(EventType, &event{manual: manual, signaled: initial})
+	o.setSecurity(p.token, sa.Descriptor())
 	defer o.DecRef()
 	if name == "" {
 		return p.NewHandle(o, access, sa.Inherit())
@@ -77,6 +78,12 @@ func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name
 		ex.dropHandleRef(p)
 		return 0, ERROR_INVALID_HANDLE
 	}
+	// Opening the existing event is an open like OpenEvent's, checked against its
+	// descriptor (MS docs, CreateEventW: the call requests EVENT_ALL_ACCESS).
+	if access, err = ex.openAccess(p.token, access); err != nil {
+		ex.dropHandleRef(p)
+		return 0, err
+	}
 	h, err := p.insertHandleRef(ex, access, sa.Inherit())
 	if err != nil {
 		return 0, err
@@ -91,7 +98,13 @@ func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name
 // event (Wine dlls/ntdll/tests/om.c test_name_limits: NtOpenEvent with a zero-length
 // name gives STATUS_OBJECT_TYPE_MISMATCH). Only a NULL name, which a Go string cannot
 // express, gives ERROR_INVALID_PARAMETER (Wine dlls/kernel32/tests/sync.c test_event).
+// The event's descriptor is checked against the caller's token: ERROR_ACCESS_DENIED
+// when it does not grant the access (AccessCheck; docs/security.md).
 func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, error) {
+	return p.openEvent(p.token, access, inherit, name)
+}
+
+func (p *Process) openEvent(tok *Token, access Access, inherit bool, name string) (Handle, error) {
 	if name == "" {
 		return 0, ERROR_INVALID_HANDLE
 	}
@@ -99,8 +112,7 @@ func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, e
 	if err != nil {
 		return 0, Win32Error(err)
 	}
-	granted, err := EventType.grant(access)
-	if err != nil {
+	if _, err := EventType.grant(access); err != nil {
 		return 0, err
 	}
 	o, err := p.machine.openNamed(nt)
@@ -110,6 +122,11 @@ func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, e
 	if o.typ != EventType {
 		o.dropHandleRef(p)
 		return 0, ERROR_INVALID_HANDLE
+	}
+	granted, err := o.openAccess(tok, access)
+	if err != nil {
+		o.dropHandleRef(p)
+		return 0, err
 	}
 	return p.insertHandleRef(o, granted, inherit)
 }

@@ -200,6 +200,14 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 		if e.obj.typ == FileType && !e.granted.Has(granted) {
 			return 0, e.obj, false, ERROR_ACCESS_DENIED
 		}
+		if !e.granted.Has(granted) {
+			// More access than the source had is checked against the object's
+			// descriptor with the caller's token (Wine server duplicate_handle:
+			// check_object_access when the access is not a subset of the source's).
+			if _, err := e.obj.CheckAccess(p.token, granted); err != nil {
+				return 0, e.obj, false, err
+			}
+		}
 	}
 	attrs := inheritAttrs(inherit)
 	if options&DUPLICATE_CLOSE_SOURCE != 0 && dst == src && srcHandle != CurrentProcess && e.granted.Has(granted) {

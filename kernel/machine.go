@@ -28,7 +28,7 @@ import (
 //	  other machines, such as the server end of a remote pipe)
 //	    Process.reqMu (a process's pending I/O requests)
 //	leaves, taken under any of the above: tracer.mu, census.mu, FaultInjector.mu,
-//	the VirtualClock's lock
+//	the VirtualClock's lock, accountDB.mu and Network.domainsMu (token.go)
 //
 // No kernel lock is held while an object body's Close or Delete runs, or while a
 // capability method (Read, Write, Flush, Open) is called. Waiters are woken only after
@@ -55,6 +55,7 @@ type Machine struct {
 	nextObjectID atomic.Uint64
 	mains        sync.WaitGroup
 	removed      atomic.Bool
+	sec          machineSecurity // accounts and standard tokens (token.go)
 }
 
 // Name returns the machine's NetBIOS name as given to AddMachine.

@@ -34,6 +34,11 @@ type Network struct {
 
 	// faults is set once, by the first SetFaults or Partition (network_faults.go).
 	faults atomic.Pointer[FaultInjector]
+
+	// domains holds the account databases of the network's domains, by upper-cased
+	// name (token.go). domainsMu is a leaf.
+	domainsMu sync.Mutex
+	domains   map[string]*accountDB
 }
 
 // NewNetwork returns an empty network.
@@ -75,7 +80,7 @@ func (n *Network) AddMachine(name, domain string, opts ...MachineOption) (*Machi
 	}
 	n.adding[key] = struct{}{}
 	n.mu.Unlock()
-	sys, err := m.newProcess(nil, "System", false, nil)
+	sys, err := m.newProcess(nil, "System", false, nil, m.SystemToken(), nil)
 	n.mu.Lock()
 	delete(n.adding, key)
 	if err == nil {

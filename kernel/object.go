@@ -49,6 +49,11 @@ type Object struct {
 	// named for display only and never are). Set and cleared under Machine.nameMu;
 	// accessed atomically.
 	linked atomic.Bool
+
+	// sd is the object's security descriptor (nil: none, everyone may open it). It is
+	// set before the object is published and replaced whole by SetSecurityInfo; the
+	// descriptor it points to is never changed.
+	sd atomic.Pointer[SecurityDescriptor]
 }
 
 type noCopy struct{}

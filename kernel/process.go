@@ -61,6 +61,7 @@ type Process struct {
 	cancel    context.CancelFunc
 	dying     chan struct{} // closed when the process starts exiting
 	exited    chan struct{} // closed when the process has exited
+	token     *Token        // the primary token (token.go)
 
 	mu sync.Mutex
 	// +checklocks:mu
@@ -151,11 +152,22 @@ func (p *Process) Delete(*Object) {
 }
 
 // NewProcess starts a root process on m, as if started by the system (its parent is
-// the System process, PID 4). main may be nil for a process that tests or simulators
-// drive by calling its methods; such a process runs until ExitProcess or
+// the System process, PID 4), running as the machine's default interactive user
+// (DefaultToken; docs/security.md). main may be nil for a process that tests or
+// simulators drive by calling its methods; such a process runs until ExitProcess or
 // TerminateProcess. The caller does not get a handle: use OpenProcess for one.
 func (m *Machine) NewProcess(name string, main MainFunc) (*Process, error) {
-	p, err := m.newProcess(m.system, name, false, main)
+	return m.NewProcessAs(m.DefaultToken(), name, main)
+}
+
+// NewProcessAs is NewProcess with the process running as tok (a token from
+// LogonUser, SystemToken or DefaultToken), as CreateProcessAsUser starts one. A nil
+// tok gives ERROR_INVALID_PARAMETER.
+func (m *Machine) NewProcessAs(tok *Token, name string, main MainFunc) (*Process, error) {
+	if tok == nil {
+		return nil, ERROR_INVALID_PARAMETER
+	}
+	p, err := m.newProcess(m.system, name, false, main, tok, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -166,14 +178,24 @@ func (m *Machine) NewProcess(name string, main MainFunc) (*Process, error) {
 // CreateProcess creates a child process of p (CreateProcess) and returns a handle to it
 // with PROCESS_ALL_ACCESS, and its PID. With inheritHandles the child's table starts
 // with every handle of p's marked HANDLE_FLAG_INHERIT, at the same handle values with
-// the same access and attributes, all or nothing. The returned *Process is the child,
-// for a caller that drives it directly; main may be nil (see NewProcess).
+// the same access and attributes, all or nothing. The child runs with p's token and
+// gets its token's default process descriptor (CreateProcessWithAttributes takes
+// one). The returned *Process is the child, for a caller that drives it directly;
+// main may be nil (see NewProcess).
 func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc) (Handle, *Process, error) {
-	child, err := p.machine.newProcess(p, name, inheritHandles, main)
+	return p.CreateProcessWithAttributes(name, nil, inheritHandles, main)
+}
+
+// CreateProcessWithAttributes is CreateProcess with lpProcessAttributes: sa's
+// descriptor becomes the child's process descriptor (else its token's default DACL),
+// and its inherit flag the returned handle's. The child runs with p's token, as
+// CreateProcess's children do (MS docs CreateProcessW).
+func (p *Process) CreateProcessWithAttributes(name string, sa *SecurityAttributes, inheritHandles bool, main MainFunc) (Handle, *Process, error) {
+	child, err := p.machine.newProcess(p, name, inheritHandles, main, p.token, sa.Descriptor())
 	if err != nil {
 		return 0, nil, err
 	}
-	h, err := p.NewHandle(child.obj, PROCESS_ALL_ACCESS, false)
+	h, err := p.NewHandle(child.obj, PROCESS_ALL_ACCESS, sa.Inherit())
 	child.obj.DecRef() // the creation reference; the table and the handle hold theirs
 	if err != nil {
 		child.Terminate(1)
@@ -182,11 +204,11 @@ func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc)
 	return h, child, nil
 }
 
-func (m *Machine) newProcess(parent *Process, name string, inherit bool, main MainFunc) (*Process, error) {
+func (m *Machine) newProcess(parent *Process, name string, inherit bool, main MainFunc, tok *Token, sd *SecurityDescriptor) (*Process, error) {
 	if m.isRemoved() {
 		return nil, ERROR_NOT_READY
 	}
-	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{}), apcWake: make(chan struct{}, 1)}
+	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{}), apcWake: make(chan struct{}, 1), token: tok}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	if parent != nil {
 		p.parentPID = parent.pid
@@ -198,6 +220,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 	// The census lists the process object only once it has its PID (views describe
 	// a process by it).
 	p.obj = m.newUnlistedObject(ProcessType, p)
+	p.obj.setSecurity(tok, sd)
 	p.obj.IncRef() // the process table's "running" reference, dropped at exit
 	m.procs.add(p)
 	m.listObject(p.obj)
@@ -233,8 +256,13 @@ func (p *Process) runMain(main MainFunc) {
 
 // OpenProcess opens the process with the given PID (OpenProcess). An unknown PID, or
 // PID 0, gives ERROR_INVALID_PARAMETER as on Windows; the System process (PID 4) gives
-// ERROR_ACCESS_DENIED.
+// ERROR_ACCESS_DENIED, and so does a target whose descriptor (its token's default
+// DACL: its user and SYSTEM) does not grant the access to the caller.
 func (p *Process) OpenProcess(access Access, inherit bool, pid uint32) (Handle, error) {
+	return p.openProcess(p.token, access, inherit, pid)
+}
+
+func (p *Process) openProcess(tok *Token, access Access, inherit bool, pid uint32) (Handle, error) {
 	if pid == 0 {
 		return 0, ERROR_INVALID_PARAMETER
 	}
@@ -246,7 +274,7 @@ func (p *Process) OpenProcess(access Access, inherit bool, pid uint32) (Handle, 
 	if target == p.machine.system {
 		return 0, ERROR_ACCESS_DENIED
 	}
-	granted, err := ProcessType.grant(access)
+	granted, err := target.obj.openAccess(tok, access)
 	if err != nil {
 		return 0, err
 	}

@@ -88,7 +88,8 @@ func (d *Device) remove(ms *mailslot) {
 //
 // Errors: ERROR_INVALID_PARAMETER for share-mode bits other than FILE_SHARE_* (the
 // NtCreateFile docs define no others); ERROR_ACCESS_DENIED for access rights a file does
-// not define; ERROR_FILE_NOT_FOUND when no local mailslot has the name (KB Q131493;
+// not define, and for a local client the mailslot's descriptor does not grant the access
+// (security.go); ERROR_FILE_NOT_FOUND when no local mailslot has the name (KB Q131493;
 // STATUS_OBJECT_NAME_NOT_FOUND), also when a live mailslot's name is a pseudo-directory
 // of it (`\a` lives, `\a\b` asked); ERROR_INVALID_NAME for a remote name that is not a
 // valid mailslot name.
@@ -124,6 +125,10 @@ func (d *Device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, e
 	ms := d.lookup(key)
 	if ms == nil {
 		return nil, 0, kernel.ERROR_FILE_NOT_FOUND
+	}
+	_, granted, err := req.CheckOpen(d.m, ms.sd.Load())
+	if err != nil {
+		return nil, 0, err
 	}
 	o := d.m.NewObject(kernel.FileType, &clientEnd{target: target{kind: toLocal, path: req.Path, key: key}, ms: ms})
 	o.SetName(deviceName + req.Path)

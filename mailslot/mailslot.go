@@ -34,6 +34,10 @@ type mailslot struct {
 	// closed is set under mu by close; it may be read without mu as a hint.
 	closed atomic.Bool
 
+	// sd is the mailslot's security descriptor, shared by its server and local client
+	// handles (security.go). Set before the mailslot is in the table.
+	sd atomic.Pointer[kernel.SecurityDescriptor]
+
 	// timeout is the read timeout in milliseconds, or MAILSLOT_WAIT_FOREVER
 	// (SetMailslotInfo changes it). One word read at the start of each read: atomic.
 	timeout atomic.Uint32

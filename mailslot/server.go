@@ -105,7 +105,7 @@ func CreateMailslot(p *kernel.Process, name string, maxMessageSize uint32, readT
 		// into STATUS_OBJECT_NAME_INVALID.
 		return 0, errInvalidName
 	}
-	ms, err := d.create(rest, maxMessageSize, readTimeout)
+	ms, err := d.create(rest, maxMessageSize, readTimeout, kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), nil))
 	if err != nil {
 		return 0, err
 	}
@@ -127,7 +127,7 @@ func CreateMailslot(p *kernel.Process, name string, maxMessageSize uint32, readT
 // (names.go) and not taken, in any case (CreateMailslot docs: an error occurs if a
 // mailslot of that name exists; windows-facts.md MS-20). Other live names do not matter, even
 // when one is a pseudo-directory of path or path one of theirs.
-func (d *Device) create(path string, maxSize, timeout uint32) (*mailslot, error) {
+func (d *Device) create(path string, maxSize, timeout uint32, sd *kernel.SecurityDescriptor) (*mailslot, error) {
 	if !validName(path) {
 		return nil, errInvalidName
 	}
@@ -138,6 +138,7 @@ func (d *Device) create(path string, maxSize, timeout uint32) (*mailslot, error)
 		return nil, kernel.ERROR_ALREADY_EXISTS
 	}
 	ms := newMailslot(d, path, key, maxSize, timeout)
+	ms.sd.Store(sd)
 	d.slots[key] = ms
 	return ms, nil
 }

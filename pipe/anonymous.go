@@ -34,6 +34,7 @@ func CreatePipe(p *kernel.Process, sa *kernel.SecurityAttributes, size uint32) (
 		anonymous:    true,
 		instances:    1,
 	}
+	fcb.sd.Store(kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), nil))
 	m := p.Machine()
 	in := newInstance(fcb, m, p.PID(), size, size, stateListening)
 	srv := &end{inst: in, server: true}

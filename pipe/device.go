@@ -69,7 +69,7 @@ func lookupLocal(m *kernel.Machine, nt string) (*device, string, error) {
 
 // createInstance adds an instance to the pipe cfg describes, creating the pipe if it is
 // new, and queues it as listening.
-func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, inSize uint32) (*instance, error) {
+func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, inSize uint32, tok *kernel.Token, access kernel.Access) (*instance, error) {
 	var wl wakeList
 	d.mu.Lock()
 	fcb := d.pipes[cfg.key]
@@ -87,6 +87,8 @@ func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, in
 		}
 		var err error
 		switch {
+		case !mayCreateInstance(fcb, tok, access):
+			err = kernel.ERROR_ACCESS_DENIED
 		case fcb.instances >= limit:
 			err = kernel.ERROR_PIPE_BUSY
 		case firstOnly || fcb.direction != cfg.direction:
@@ -112,9 +114,11 @@ func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, in
 // itself, windows-facts.md NP-24).
 //
 // Errors: ERROR_FILE_NOT_FOUND when no pipe has the name (windows-facts.md NP-5),
-// ERROR_PIPE_BUSY when no instance is listening (NP-27 to NP-29), ERROR_ACCESS_DENIED when the
-// access asks for a direction the pipe does not have (NP-21) or a remote client meets
-// PIPE_REJECT_REMOTE_CLIENTS, ERROR_BAD_NETPATH for an unknown or unreachable host.
+// ERROR_PIPE_BUSY when no instance is listening (NP-27 to NP-29), ERROR_ACCESS_DENIED when
+// the pipe's descriptor does not grant the access to the caller (a remote one as the
+// server's machine sees it; docs/security.md), when the access asks for a direction the
+// pipe does not have (NP-21) or a remote client meets PIPE_REJECT_REMOTE_CLIENTS,
+// ERROR_BAD_NETPATH for an unknown or unreachable host.
 func (d *device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, error) {
 	if req.Host != "" {
 		target := d.remote(req.Host)
@@ -153,34 +157,38 @@ func (d *device) remote(host string) *device {
 func (d *device) openClient(req *kernel.OpenRequest, name string, remote bool) (*kernel.Object, kernel.Access, error) {
 	var wl wakeList
 	d.mu.Lock()
-	c, err := d.openClientLocked(req, name, remote, &wl)
+	c, granted, err := d.openClientLocked(req, name, remote, &wl)
 	d.mu.Unlock()
 	if err != nil {
 		return nil, 0, err
 	}
 	wl.run()
 	c.inst.trace(c, "connected")
-	return c.obj, req.Access, nil
+	return c.obj, granted, nil
 }
 
 // openClientLocked does openClient's work. Preconditions: d.mu is held.
-func (d *device) openClientLocked(req *kernel.OpenRequest, name string, remote bool, wl *wakeList) (*end, error) {
+func (d *device) openClientLocked(req *kernel.OpenRequest, name string, remote bool, wl *wakeList) (*end, kernel.Access, error) {
 	fcb := d.pipes[namespace.Fold(name)]
 	if fcb == nil {
-		return nil, kernel.ERROR_FILE_NOT_FOUND
+		return nil, 0, kernel.ERROR_FILE_NOT_FOUND
+	}
+	tok, granted, err := req.CheckOpen(d.m, fcb.sd.Load())
+	if err != nil {
+		return nil, 0, err
 	}
 	fcb.mu.Lock()
 	defer fcb.mu.Unlock()
 	if len(fcb.listeners) == 0 {
-		return nil, kernel.ERROR_PIPE_BUSY
+		return nil, 0, kernel.ERROR_PIPE_BUSY
 	}
 	// The direction check of Wine's named_pipe_open_file and NT's share access.
 	if (req.Access&kernel.FILE_READ_DATA != 0 && fcb.direction&PIPE_ACCESS_OUTBOUND == 0) ||
 		(req.Access&kernel.FILE_WRITE_DATA != 0 && fcb.direction&PIPE_ACCESS_INBOUND == 0) {
-		return nil, kernel.ERROR_ACCESS_DENIED
+		return nil, 0, kernel.ERROR_ACCESS_DENIED
 	}
 	if remote && fcb.rejectRemote {
-		return nil, kernel.ERROR_ACCESS_DENIED
+		return nil, 0, kernel.ERROR_ACCESS_DENIED
 	}
 	in := fcb.listeners[0]
 	fcb.removeListenerLocked(in)
@@ -194,8 +202,9 @@ func (d *device) openClientLocked(req *kernel.OpenRequest, name string, remote b
 	c.sig.Store(true)
 	in.mu.Lock()
 	in.connectLocked(c, req.Process.PID(), c.host, wl)
+	in.clientToken, in.clientLevel, in.clientSeq = tok, kernel.RequestedLevel(req.Flags), in.toServer.seq
 	in.mu.Unlock()
-	return c, nil
+	return c, granted, nil
 }
 
 // deviceFile is the body of a handle to \Device\NamedPipe itself (CreateFile of

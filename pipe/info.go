@@ -19,8 +19,9 @@ import (
 //   - maxCollectionCount, collectDataTimeout: the remote client's values from
 //     SetNamedPipeHandleState; only a client end of a pipe on another machine has them,
 //     every other end gets ERROR_INVALID_PARAMETER (NP-80).
-//   - userName: winsim has no user accounts; asking for it gives ERROR_INVALID_PARAMETER
-//     (see docs/deviations.md).
+//   - userName: on a server end, the connected client's user name (security.go
+//     clientUserName: ERROR_CANNOT_IMPERSONATE before the client has written); a
+//     client end gives ERROR_INVALID_PARAMETER.
 //
 // It needs FILE_READ_ATTRIBUTES to report state or curInstances (NP-84). It keeps working
 // after the other end has closed (NP-81). Errors: ERROR_PIPE_NOT_CONNECTED on a client
@@ -39,7 +40,11 @@ func GetNamedPipeHandleState(p *kernel.Process, h kernel.Handle, state, curInsta
 		}
 	}
 	if userName != nil {
-		return kernel.ERROR_INVALID_PARAMETER
+		name, err := clientUserName(p, h, e.server)
+		if err != nil {
+			return err
+		}
+		*userName = name
 	}
 	if (state != nil || curInstances != nil) && !c.Granted.Has(kernel.FILE_READ_ATTRIBUTES) {
 		return kernel.ERROR_ACCESS_DENIED

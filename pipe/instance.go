@@ -92,6 +92,16 @@ type instance struct {
 	clientHost string
 	// +checklocks:mu
 	hasClient bool
+	// clientToken is the last client's identity as the server's machine sees it, and
+	// clientLevel the impersonation level its CreateFile allowed; clientSeq is
+	// toServer.seq when it connected, so ImpersonateNamedPipeClient can tell whether
+	// it has written since (security.go). Valid while hasClient.
+	// +checklocks:mu
+	clientToken *kernel.Token
+	// +checklocks:mu
+	clientLevel kernel.ImpersonationLevel
+	// +checklocks:mu
+	clientSeq uint64
 	// connects are the pending ConnectNamedPipe requests of the server end: they
 	// complete when a client connects and fail when the instance is disconnected or
 	// its server end closes.

@@ -37,8 +37,9 @@ const defaultDialTimeout = 2 * time.Second
 // byte-type pipe with 0-byte buffers that refuses remote clients, as go-winio's is.
 type PipeConfig struct {
 	// SecurityDescriptor is the pipe's security descriptor in SDDL form (go-winio's
-	// field). winsim has no security descriptors yet: it is checked for SDDL's shape
-	// and otherwise not enforced (docs/deviations.md).
+	// field), as kernel.Machine.ParseSDDL reads it; "" gives the named-pipe default
+	// (docs/security.md). Clients whose token it does not grant the access they dial
+	// with fail with ERROR_ACCESS_DENIED.
 	SecurityDescriptor string
 
 	// MessageMode makes the pipe message-type (PIPE_TYPE_MESSAGE). Both ends read in
@@ -74,16 +75,25 @@ type PipeConfig struct {
 //
 // Errors are *os.PathError{Op: "open"} around the kernel.Errno CreateNamedPipe gave
 // (ERROR_INVALID_NAME, ERROR_ACCESS_DENIED, ...), as in go-winio; a nil p or a negative
-// buffer size gives ERROR_INVALID_PARAMETER, a malformed SecurityDescriptor
-// ERROR_INVALID_PARAMETER too.
+// buffer size gives ERROR_INVALID_PARAMETER, and so does a SecurityDescriptor that
+// does not parse (whatever SDDL error the parser reports; go-winio returns that error
+// itself).
 func ListenPipe(p *kernel.Process, name string, cfg *PipeConfig) (net.Listener, error) {
 	if cfg == nil {
 		cfg = &PipeConfig{}
 	}
-	if p == nil || cfg.InputBufferSize < 0 || cfg.OutputBufferSize < 0 || !validSDDL(cfg.SecurityDescriptor) {
+	if p == nil || cfg.InputBufferSize < 0 || cfg.OutputBufferSize < 0 {
 		return nil, &os.PathError{Op: "open", Path: name, Err: kernel.ERROR_INVALID_PARAMETER}
 	}
-	l := &listener{p: p, name: name, cfg: *cfg, sem: make(chan struct{}, 1)}
+	var sa *kernel.SecurityAttributes
+	if cfg.SecurityDescriptor != "" {
+		sd, err := p.Machine().ParseSDDL(cfg.SecurityDescriptor)
+		if err != nil {
+			return nil, &os.PathError{Op: "open", Path: name, Err: kernel.ERROR_INVALID_PARAMETER}
+		}
+		sa = &kernel.SecurityAttributes{SecurityDescriptor: sd}
+	}
+	l := &listener{p: p, name: name, cfg: *cfg, sa: sa, sem: make(chan struct{}, 1)}
 	l.ctx, l.cancel = context.WithCancelCause(context.Background())
 	h, err := l.newInstance(true)
 	if err != nil {
@@ -105,6 +115,7 @@ type listener struct {
 	p    *kernel.Process
 	name string
 	cfg  PipeConfig
+	sa   *kernel.SecurityAttributes // the parsed SecurityDescriptor, or nil
 	// ctx is cancelled with cause net.ErrClosed by Close; Accept waits with it.
 	ctx    context.Context
 	cancel context.CancelCauseFunc
@@ -141,7 +152,7 @@ func (l *listener) newInstance(first bool) (kernel.Handle, error) {
 		open |= FILE_FLAG_FIRST_PIPE_INSTANCE
 	}
 	h, err := CreateNamedPipe(l.p, l.name, open, l.pipeMode(), PIPE_UNLIMITED_INSTANCES,
-		uint32(l.cfg.OutputBufferSize), uint32(l.cfg.InputBufferSize), uint32(DefaultTimeout/time.Millisecond), nil)
+		uint32(l.cfg.OutputBufferSize), uint32(l.cfg.InputBufferSize), uint32(DefaultTimeout/time.Millisecond), l.sa)
 	if err != nil {
 		return 0, &os.PathError{Op: "open", Path: l.name, Err: err}
 	}
@@ -267,7 +278,7 @@ func DialPipe(p *kernel.Process, name string, timeout *time.Duration) (net.Conn,
 	if p == nil {
 		return nil, &os.PathError{Op: "open", Path: name, Err: kernel.ERROR_INVALID_PARAMETER}
 	}
-	return dial(context.Background(), p, name, uint32(kernel.GENERIC_READ|kernel.GENERIC_WRITE), p.Machine().Clock().Now().Add(d))
+	return dial(context.Background(), p, name, uint32(kernel.GENERIC_READ|kernel.GENERIC_WRITE), PipeImpLevelAnonymous, p.Machine().Clock().Now().Add(d))
 }
 
 // DialPipeContext is DialPipe bounded by ctx rather than a timeout: when ctx ends
@@ -280,24 +291,43 @@ func DialPipeContext(ctx context.Context, p *kernel.Process, name string) (net.C
 // DialPipeAccess is DialPipeContext with the access mask to open the pipe with (for
 // example kernel.GENERIC_READ alone, for a pipe whose server only writes).
 func DialPipeAccess(ctx context.Context, p *kernel.Process, name string, access uint32) (net.Conn, error) {
+	return DialPipeAccessImpLevel(ctx, p, name, access, PipeImpLevelAnonymous)
+}
+
+// PipeImpLevel is the impersonation level a dialling client lets the server have
+// (go-winio's type): the SECURITY_* value passed with SECURITY_SQOS_PRESENT.
+type PipeImpLevel uint32
+
+// Impersonation levels for DialPipeAccessImpLevel. The other dialers use
+// PipeImpLevelAnonymous, as go-winio's do.
+const (
+	PipeImpLevelAnonymous      = PipeImpLevel(kernel.SECURITY_ANONYMOUS)
+	PipeImpLevelIdentification = PipeImpLevel(kernel.SECURITY_IDENTIFICATION)
+	PipeImpLevelImpersonation  = PipeImpLevel(kernel.SECURITY_IMPERSONATION)
+	PipeImpLevelDelegation     = PipeImpLevel(kernel.SECURITY_DELEGATION)
+)
+
+// DialPipeAccessImpLevel is DialPipeAccess with the impersonation level the server
+// gets (ImpersonateNamedPipeClient).
+func DialPipeAccessImpLevel(ctx context.Context, p *kernel.Process, name string, access uint32, level PipeImpLevel) (net.Conn, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if p == nil {
 		return nil, &os.PathError{Op: "open", Path: name, Err: kernel.ERROR_INVALID_PARAMETER}
 	}
-	return dial(ctx, p, name, access, time.Time{})
+	return dial(ctx, p, name, access, level, time.Time{})
 }
 
 // dial is the dial loop: CreateFile; while it reports ERROR_PIPE_BUSY, WaitNamedPipe
 // until deadline (on p's machine clock; zero: none) or ctx ends, and try again.
-func dial(ctx context.Context, p *kernel.Process, name string, access uint32, deadline time.Time) (net.Conn, error) {
+func dial(ctx context.Context, p *kernel.Process, name string, access uint32, level PipeImpLevel, deadline time.Time) (net.Conn, error) {
 	clock := p.Machine().Clock()
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		h, err := p.CreateFile(name, kernel.Access(access), 0, nil, kernel.OPEN_EXISTING, 0)
+		h, err := p.CreateFile(name, kernel.Access(access), 0, nil, kernel.OPEN_EXISTING, kernel.SECURITY_SQOS_PRESENT|uint32(level))
 		if err == nil {
 			return clientConn(p, h, name)
 		}
@@ -359,39 +389,4 @@ func clientConn(p *kernel.Process, h kernel.Handle, name string) (net.Conn, erro
 		_ = SetNamedPipeHandleState(p, h, &mode, nil, nil)
 	}
 	return newConn(p, h, name, message), nil
-}
-
-// validSDDL reports whether s has the shape of an SDDL security descriptor string:
-// empty, or a sequence of O:, G:, D: and S: components, each at most once, the owner
-// and group not empty, with balanced ACE parentheses (learn.microsoft.com, Security
-// Descriptor String Format). The SIDs and ACEs themselves are not checked.
-func validSDDL(s string) bool {
-	isTag := func(i int) bool {
-		return i+1 < len(s) && s[i+1] == ':' && (s[i] == 'O' || s[i] == 'G' || s[i] == 'D' || s[i] == 'S')
-	}
-	var seen [256]bool
-	for i := 0; i < len(s); {
-		if !isTag(i) || seen[s[i]] {
-			return false
-		}
-		tag := s[i]
-		seen[tag] = true
-		j, depth := i+2, 0
-		for ; j < len(s) && (depth > 0 || !isTag(j)); j++ {
-			switch s[j] {
-			case '(':
-				depth++
-			case ')':
-				depth--
-				if depth < 0 {
-					return false
-				}
-			}
-		}
-		if depth != 0 || ((tag == 'O' || tag == 'G') && j == i+2) {
-			return false
-		}
-		i = j
-	}
-	return true
 }

@@ -3,6 +3,7 @@ package pipe
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf16"
 
@@ -100,6 +101,10 @@ type namedPipe struct {
 	timeout      time.Duration
 	rejectRemote bool
 	anonymous    bool
+
+	// sd is the pipe's security descriptor, shared by every end (security.go). Set
+	// before the pipe is published; SetSecurityInfo replaces it whole.
+	sd atomic.Pointer[kernel.SecurityDescriptor]
 
 	mu sync.Mutex
 	// instances counts live server ends.
@@ -203,7 +208,8 @@ func (fcb *namedPipe) instanceClosedLocked(wl *wakeList) {
 // maxInstances is 1-254 or PIPE_UNLIMITED_INSTANCES. outSize and inSize are the quotas
 // of the server's and the client's writes, reported as given. defaultTimeout (ms) is what
 // WaitNamedPipe with NMPWAIT_USE_DEFAULT_WAIT waits; 0 means 50 ms. sa's inherit flag
-// applies to the handle.
+// applies to the handle, and its descriptor, if any, becomes the pipe's (else the
+// named-pipe default DACL; docs/security.md).
 //
 // The handle's access follows the direction: 0x12019F duplex, 0x120089 inbound, 0x120116
 // outbound (windows-facts.md NP-17 to NP-19).
@@ -216,8 +222,10 @@ func (fcb *namedPipe) instanceClosedLocked(wl *wakeList) {
 //     255 (NP-88), PIPE_READMODE_MESSAGE on a byte pipe (NP-3).
 //   - ERROR_PIPE_BUSY: the pipe already has maxInstances instances (NP-12, NP-22).
 //   - ERROR_ACCESS_DENIED: the pipe exists and FILE_FLAG_FIRST_PIPE_INSTANCE was given
-//     (NP-15), or its direction differs (NP-13). A different type, limit, buffer size or
-//     timeout is accepted and the first instance's type, limit and timeout stay (NP-14).
+//     (NP-15), or its direction differs (NP-13), or its descriptor does not grant the
+//     caller FILE_CREATE_PIPE_INSTANCE and the server end's access (MS docs, Named Pipe
+//     Security and Access Rights). A different type, limit, buffer size or timeout is
+//     accepted and the first instance's type, limit and timeout stay (NP-14).
 func CreateNamedPipe(p *kernel.Process, name string, openMode, pipeMode, maxInstances, outSize, inSize, defaultTimeout uint32, sa *kernel.SecurityAttributes) (kernel.Handle, error) {
 	if name == "" {
 		return 0, kernel.ERROR_PATH_NOT_FOUND
@@ -263,10 +271,7 @@ func CreateNamedPipe(p *kernel.Process, name string, openMode, pipeMode, maxInst
 		timeout:      timeout,
 		rejectRemote: pipeMode&PIPE_REJECT_REMOTE_CLIENTS != 0,
 	}
-	in, err := dev.createInstance(&cfg, openMode&FILE_FLAG_FIRST_PIPE_INSTANCE != 0, p.PID(), outSize, inSize)
-	if err != nil {
-		return 0, err
-	}
+	cfg.sd.Store(kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), p.Token().DefaultSecurity(defaultPipeKey{}, defaultPipeSecurity)))
 	granted := serverAccessDuplex
 	switch dir {
 	case PIPE_ACCESS_INBOUND:
@@ -279,6 +284,10 @@ func CreateNamedPipe(p *kernel.Process, name string, openMode, pipeMode, maxInst
 	}
 	if openMode&FILE_FLAG_FIRST_PIPE_INSTANCE != 0 {
 		granted |= kernel.WRITE_OWNER // the same bit, which kernel32 also grants
+	}
+	in, err := dev.createInstance(&cfg, openMode&FILE_FLAG_FIRST_PIPE_INSTANCE != 0, p.PID(), outSize, inSize, p.Token(), granted)
+	if err != nil {
+		return 0, err
 	}
 	srv := &end{
 		inst:    in,

@@ -1,0 +1,475 @@
+package kernel
+
+import (
+	"strconv"
+	"strings"
+)
+
+// This file converts security descriptors to and from the Security Descriptor
+// Definition Language (MS docs: "Security Descriptor String Format", "ACE Strings",
+// "SID Strings"; ConvertStringSecurityDescriptorToSecurityDescriptorW and
+// ConvertSecurityDescriptorToStringSecurityDescriptorW).
+//
+// Grammar: O:owner_sid G:group_sid D:dacl_flags(ace)(ace)... S:sacl_flags(ace)...,
+// each component at most once and in any order; dacl_flags and sacl_flags are any of
+// "P", "AR", "AI" and "NO_ACCESS_CONTROL" (a NULL ACL). An ACE is
+// (type;flags;rights;object_guid;inherit_object_guid;account_sid): type A, D, OA, OD,
+// AU, AL, OU, OL or ML; flags any of CI OI NP IO ID SA FA; rights the two-letter
+// names (GA GR GW GX RC SD WD WO RP WP CC DC LC SW LO DT CR FA FR FW FX KA KR KW KX NR
+// NW NX) or a number (0x hex, or decimal); GUIDs only on object ACEs; the SID a
+// two-letter alias or S-1-... form. Conditional and resource-attribute ACEs (XA, XD,
+// XU, ZA, RA, SP) are not supported: they give ERROR_INVALID_ACL (docs/security.md).
+//
+// Errors, as Windows gives them (Wine dlls/advapi32/tests/security.c
+// test_ConvertStringSecurityDescriptor): an unknown component tag or a malformed
+// component boundary is ERROR_INVALID_PARAMETER; anything wrong inside an ACL (an
+// unknown ACE type, flag or right, a bad GUID, an unknown or malformed SID in an ACE,
+// unbalanced parentheses) is ERROR_INVALID_ACL; a bad owner or group SID is
+// ERROR_INVALID_SID; a revision other than SDDL_REVISION_1 is ERROR_UNKNOWN_REVISION.
+
+// SDDL_REVISION_1 is the only SDDL revision.
+const SDDL_REVISION_1 uint32 = 1
+
+// ParseSDDL converts an SDDL string to a security descriptor
+// (ConvertStringSecurityDescriptorToSecurityDescriptorW with SDDL_REVISION_1). SID
+// aliases relative to a machine or domain (LA, DA, ...) need Machine.ParseSDDL.
+func ParseSDDL(s string) (*SecurityDescriptor, error) { return parseSDDL(s, nil) }
+
+// ParseSDDL is ParseSDDL with m's machine- and domain-relative aliases resolved.
+func (m *Machine) ParseSDDL(s string) (*SecurityDescriptor, error) { return parseSDDL(s, m) }
+
+// ConvertStringSecurityDescriptorToSecurityDescriptor is ParseSDDL with the revision
+// argument checked: anything but SDDL_REVISION_1 gives ERROR_UNKNOWN_REVISION.
+func ConvertStringSecurityDescriptorToSecurityDescriptor(s string, revision uint32) (*SecurityDescriptor, error) {
+	if revision != SDDL_REVISION_1 {
+		return nil, ERROR_UNKNOWN_REVISION
+	}
+	return parseSDDL(s, nil)
+}
+
+func parseSDDL(s string, m *Machine) (*SecurityDescriptor, error) {
+	sd := &SecurityDescriptor{}
+	var seen [4]bool
+	s = strings.TrimLeft(s, " ")
+	for s != "" {
+		if len(s) < 2 || s[1] != ':' {
+			return nil, ERROR_INVALID_PARAMETER
+		}
+		idx := strings.IndexByte("OGDS", s[0])
+		if idx < 0 || seen[idx] {
+			return nil, ERROR_INVALID_PARAMETER
+		}
+		seen[idx] = true
+		tag := s[0]
+		body, rest, err := splitComponent(s[2:])
+		if err != nil {
+			return nil, err
+		}
+		s = rest
+		switch tag {
+		case 'O', 'G':
+			sid, err := parseSID(strings.TrimSpace(body), m)
+			if err != nil {
+				return nil, ERROR_INVALID_SID
+			}
+			if tag == 'O' {
+				sd.Owner = sid
+			} else {
+				sd.Group = sid
+			}
+		case 'D', 'S':
+			acl, ctl, err := parseACL(body, m, tag == 'S')
+			if err != nil {
+				return nil, err
+			}
+			if tag == 'D' {
+				sd.Dacl, sd.Control = acl, sd.Control|ctl|SE_DACL_PRESENT
+			} else {
+				sd.Sacl, sd.Control = acl, sd.Control|ctl<<1|SE_SACL_PRESENT
+			}
+		}
+	}
+	return sd, nil
+}
+
+// splitComponent returns a component's body (up to the next tag outside parentheses)
+// and what follows it.
+func splitComponent(s string) (body, rest string, err error) {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth < 0 {
+				return "", "", ERROR_INVALID_ACL
+			}
+		case ':':
+			if depth == 0 && i >= 1 {
+				// s[i-1] is the next tag; NO_ACCESS_CONTROL has no colon.
+				return s[:i-1], s[i-1:], nil
+			}
+		}
+	}
+	if depth != 0 {
+		return "", "", ERROR_INVALID_ACL
+	}
+	return s, "", nil
+}
+
+// parseACL parses an ACL component's flags and ACE strings. The control bits returned
+// are the DACL ones (the caller shifts them for a SACL).
+func parseACL(s string, m *Machine, sacl bool) (*ACL, SecurityDescriptorControl, error) {
+	var ctl SecurityDescriptorControl
+	null := false
+	for s != "" && s[0] != '(' {
+		switch {
+		case strings.HasPrefix(s, "NO_ACCESS_CONTROL"):
+			null, s = true, s[len("NO_ACCESS_CONTROL"):]
+		case s[0] == 'P':
+			ctl, s = ctl|SE_DACL_PROTECTED, s[1:]
+		case strings.HasPrefix(s, "AI"):
+			ctl, s = ctl|SE_DACL_AUTO_INHERITED, s[2:]
+		case strings.HasPrefix(s, "AR"):
+			ctl, s = ctl|SE_DACL_AUTO_INHERIT_REQ, s[2:]
+		case s[0] == ' ':
+			s = s[1:]
+		default:
+			return nil, 0, ERROR_INVALID_ACL
+		}
+	}
+	acl := &ACL{}
+	for s != "" {
+		if s[0] == ' ' {
+			s = s[1:]
+			continue
+		}
+		if s[0] != '(' {
+			return nil, 0, ERROR_INVALID_ACL
+		}
+		end := strings.IndexByte(s, ')')
+		if end < 0 {
+			return nil, 0, ERROR_INVALID_ACL
+		}
+		ace, err := parseACE(s[1:end], m, sacl)
+		if err != nil {
+			return nil, 0, err
+		}
+		acl.Entries = append(acl.Entries, ace)
+		s = s[end+1:]
+	}
+	if null {
+		if len(acl.Entries) != 0 {
+			return nil, 0, ERROR_INVALID_ACL
+		}
+		acl = nil
+	}
+	return acl, ctl, nil
+}
+
+var aceTypeNames = []struct {
+	name string
+	typ  AceType
+}{
+	{"A", ACCESS_ALLOWED_ACE_TYPE},
+	{"D", ACCESS_DENIED_ACE_TYPE},
+	{"OA", ACCESS_ALLOWED_OBJECT_ACE_TYPE},
+	{"OD", ACCESS_DENIED_OBJECT_ACE_TYPE},
+	{"AU", SYSTEM_AUDIT_ACE_TYPE},
+	{"AL", SYSTEM_ALARM_ACE_TYPE},
+	{"OU", SYSTEM_AUDIT_OBJECT_ACE_TYPE},
+	{"OL", SYSTEM_ALARM_OBJECT_ACE_TYPE},
+	{"ML", SYSTEM_MANDATORY_LABEL_ACE_TYPE},
+}
+
+var aceFlagNames = []struct {
+	name string
+	flag AceFlags
+}{
+	{"OI", OBJECT_INHERIT_ACE},
+	{"CI", CONTAINER_INHERIT_ACE},
+	{"NP", NO_PROPAGATE_INHERIT_ACE},
+	{"IO", INHERIT_ONLY_ACE},
+	{"ID", INHERITED_ACE},
+	{"SA", SUCCESSFUL_ACCESS_ACE_FLAG},
+	{"FA", FAILED_ACCESS_ACE_FLAG},
+}
+
+// rightNames are the SDDL access-right strings, single bits in ascending order (the
+// order formatting writes them), then the file and registry combinations that are
+// only written when the whole mask equals one of them.
+var rightNames = []struct {
+	name string
+	mask Access
+}{
+	{"CC", 0x1}, {"DC", 0x2}, {"LC", 0x4}, {"SW", 0x8}, {"RP", 0x10}, {"WP", 0x20},
+	{"DT", 0x40}, {"LO", 0x80}, {"CR", 0x100},
+	{"SD", DELETE}, {"RC", READ_CONTROL}, {"WD", WRITE_DAC}, {"WO", WRITE_OWNER},
+	{"GA", GENERIC_ALL}, {"GX", GENERIC_EXECUTE}, {"GW", GENERIC_WRITE}, {"GR", GENERIC_READ},
+}
+
+// singleBitRights is how many leading rows of rightNames are single bits.
+var singleBitRights = len(rightNames)
+
+var combinedRightNames = []struct {
+	name string
+	mask Access
+}{
+	{"FA", FILE_ALL_ACCESS}, {"FR", FILE_GENERIC_READ}, {"FW", FILE_GENERIC_WRITE}, {"FX", FILE_GENERIC_EXECUTE},
+	{"KA", 0xF003F}, {"KR", 0x20019}, {"KW", 0x20006}, {"KX", 0x20019},
+	{"NW", 0x1}, {"NR", 0x2}, {"NX", 0x4},
+}
+
+func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
+	f := strings.Split(s, ";")
+	if len(f) != 6 {
+		// Resource attributes (a seventh field) belong to ACE types winsim lacks.
+		return ACE{}, ERROR_INVALID_ACL
+	}
+	var ace ACE
+	t := strings.TrimLeft(f[0], " ")
+	found := false
+	for _, n := range aceTypeNames {
+		if n.name == t {
+			ace.Type, found = n.typ, true
+		}
+	}
+	if !found {
+		return ACE{}, ERROR_INVALID_ACL
+	}
+	isSACLType := ace.Type == SYSTEM_AUDIT_ACE_TYPE || ace.Type == SYSTEM_ALARM_ACE_TYPE ||
+		ace.Type == SYSTEM_AUDIT_OBJECT_ACE_TYPE || ace.Type == SYSTEM_ALARM_OBJECT_ACE_TYPE ||
+		ace.Type == SYSTEM_MANDATORY_LABEL_ACE_TYPE
+	if isSACLType != sacl {
+		return ACE{}, ERROR_INVALID_ACL
+	}
+	for fl := strings.TrimLeft(f[1], " "); fl != ""; {
+		ok := false
+		for _, n := range aceFlagNames {
+			if strings.HasPrefix(fl, n.name) {
+				ace.Flags |= n.flag
+				fl, ok = fl[2:], true
+				break
+			}
+		}
+		if !ok {
+			return ACE{}, ERROR_INVALID_ACL
+		}
+	}
+	mask, ok := parseRights(strings.TrimLeft(f[2], " "))
+	if !ok {
+		return ACE{}, ERROR_INVALID_ACL
+	}
+	ace.Mask = mask
+	isObject := ace.Type == ACCESS_ALLOWED_OBJECT_ACE_TYPE || ace.Type == ACCESS_DENIED_OBJECT_ACE_TYPE ||
+		ace.Type == SYSTEM_AUDIT_OBJECT_ACE_TYPE || ace.Type == SYSTEM_ALARM_OBJECT_ACE_TYPE
+	for i, g := range []*string{&ace.ObjectType, &ace.InheritedObjectType} {
+		v := strings.TrimSpace(f[3+i])
+		if v == "" {
+			continue
+		}
+		if !isObject || !validGUID(v) {
+			return ACE{}, ERROR_INVALID_ACL
+		}
+		*g = strings.ToLower(v)
+	}
+	sid, err := parseSID(strings.TrimSpace(f[5]), m)
+	if err != nil {
+		return ACE{}, ERROR_INVALID_ACL
+	}
+	ace.SID = sid
+	return ace, nil
+}
+
+func parseRights(s string) (Access, bool) {
+	if s == "" {
+		return 0, true
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		v, err := strconv.ParseUint(s, 0, 32)
+		return Access(v), err == nil
+	}
+	var mask Access
+	for len(s) >= 2 {
+		name := s[:2]
+		ok := false
+		for _, r := range rightNames {
+			if r.name == name {
+				mask, ok = mask|r.mask, true
+				break
+			}
+		}
+		if !ok {
+			for _, r := range combinedRightNames {
+				if r.name == name {
+					mask, ok = mask|r.mask, true
+					break
+				}
+			}
+		}
+		if !ok {
+			return 0, false
+		}
+		s = s[2:]
+	}
+	return mask, s == ""
+}
+
+// validGUID checks the registry form of a GUID without braces:
+// xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.
+func validGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// String formats sd in SDDL with every component it has
+// (ConvertSecurityDescriptorToStringSecurityDescriptorW with owner, group, DACL and
+// SACL information), SIDs relative to a machine in S-1-... form. The order is O:, G:,
+// D:, S:, as Windows writes it.
+func (sd *SecurityDescriptor) String() string {
+	return sd.format(nil, OWNER_SECURITY_INFORMATION|GROUP_SECURITY_INFORMATION|DACL_SECURITY_INFORMATION|SACL_SECURITY_INFORMATION)
+}
+
+// FormatSDDL formats the parts of sd that info selects, with m's machine- and
+// domain-relative SIDs written as their aliases (LA, DA, ...).
+func (m *Machine) FormatSDDL(sd *SecurityDescriptor, info uint32) string { return sd.format(m, info) }
+
+func (sd *SecurityDescriptor) format(m *Machine, info uint32) string {
+	if sd == nil {
+		return ""
+	}
+	var b strings.Builder
+	if info&OWNER_SECURITY_INFORMATION != 0 && sd.Owner != "" {
+		b.WriteString("O:")
+		writeSID(&b, sd.Owner, m)
+	}
+	if info&GROUP_SECURITY_INFORMATION != 0 && sd.Group != "" {
+		b.WriteString("G:")
+		writeSID(&b, sd.Group, m)
+	}
+	if info&DACL_SECURITY_INFORMATION != 0 && sd.Control&SE_DACL_PRESENT != 0 {
+		b.WriteString("D:")
+		writeACL(&b, sd.Dacl, sd.Control, m)
+	}
+	if info&SACL_SECURITY_INFORMATION != 0 && sd.Control&SE_SACL_PRESENT != 0 {
+		b.WriteString("S:")
+		writeACL(&b, sd.Sacl, sd.Control>>1, m)
+	}
+	return b.String()
+}
+
+func writeSID(b *strings.Builder, sid SID, m *Machine) {
+	if a := aliasOf(sid, m); a != "" {
+		b.WriteString(a)
+		return
+	}
+	b.WriteString(string(sid))
+}
+
+// writeACL writes an ACL's flags and ACEs; ctl's DACL bits describe it.
+func writeACL(b *strings.Builder, acl *ACL, ctl SecurityDescriptorControl, m *Machine) {
+	if ctl&SE_DACL_PROTECTED != 0 {
+		b.WriteString("P")
+	}
+	if ctl&SE_DACL_AUTO_INHERIT_REQ != 0 {
+		b.WriteString("AR")
+	}
+	if ctl&SE_DACL_AUTO_INHERITED != 0 {
+		b.WriteString("AI")
+	}
+	if acl == nil {
+		b.WriteString("NO_ACCESS_CONTROL")
+		return
+	}
+	for _, e := range acl.Entries {
+		b.WriteByte('(')
+		for _, n := range aceTypeNames {
+			if n.typ == e.Type {
+				b.WriteString(n.name)
+				break
+			}
+		}
+		b.WriteByte(';')
+		for _, n := range aceFlagNames {
+			if e.Flags&n.flag != 0 {
+				b.WriteString(n.name)
+			}
+		}
+		b.WriteByte(';')
+		if e.Type == SYSTEM_MANDATORY_LABEL_ACE_TYPE {
+			writeLabelRights(b, e.Mask)
+		} else {
+			writeRights(b, e.Mask)
+		}
+		b.WriteByte(';')
+		b.WriteString(e.ObjectType)
+		b.WriteByte(';')
+		b.WriteString(e.InheritedObjectType)
+		b.WriteByte(';')
+		writeSID(b, e.SID, m)
+		b.WriteByte(')')
+	}
+}
+
+// writeLabelRights writes a mandatory label's policy bits as NW, NR, NX, in bit order
+// (SYSTEM_MANDATORY_LABEL_NO_WRITE_UP = 1, NO_READ_UP = 2, NO_EXECUTE_UP = 4), or in
+// hex when other bits are set.
+func writeLabelRights(b *strings.Builder, mask Access) {
+	if mask&^7 != 0 {
+		b.WriteString("0x")
+		b.WriteString(strconv.FormatUint(uint64(mask), 16))
+		return
+	}
+	for _, r := range combinedRightNames[len(combinedRightNames)-3:] {
+		if mask&r.mask != 0 {
+			b.WriteString(r.name)
+		}
+	}
+}
+
+// writeRights writes a mask as Windows does: a file or key combination when the mask
+// is exactly one (FA, FR, FW, FX, KA, KR, KW), else the single-bit names in ascending
+// bit order when every bit has one, else 0x-prefixed lower-case hexadecimal (Wine
+// dlls/advapi32/tests/security.c test_ConvertSecurityDescriptorToString: 0xf0000000
+// is "GAGXGWGR", 3 is "CCDC", 0x12019f is "0x12019f").
+func writeRights(b *strings.Builder, mask Access) {
+	for _, r := range combinedRightNames[:7] {
+		if mask == r.mask {
+			b.WriteString(r.name)
+			return
+		}
+	}
+	rest := mask
+	for _, r := range rightNames[:singleBitRights] {
+		rest &^= r.mask
+	}
+	if rest != 0 || mask == 0 {
+		if mask == 0 {
+			return
+		}
+		b.WriteString("0x")
+		b.WriteString(strconv.FormatUint(uint64(mask), 16))
+		return
+	}
+	for _, r := range rightNames[:singleBitRights] {
+		if mask&r.mask != 0 {
+			b.WriteString(r.name)
+		}
+	}
+}
