@@ -14,6 +14,8 @@ import (
 type NetworkCensus struct {
 	Machines []kernel.Census // by machine name
 	Links    []Link
+	// ShowSecurity adds each object's owner and DACL, in SDDL, to the pictures.
+	ShowSecurity bool
 }
 
 // An ObjectRef names an object on a machine (object IDs are per machine).
@@ -181,6 +183,9 @@ func NetworkDot(w io.Writer, nc *NetworkCensus) {
 				label += "\\n" + esc(o.Detail)
 			}
 			label += fmt.Sprintf("\\nhandles %d, pointers %d", o.Handles, o.Pointers)
+			if nc.ShowSecurity && o.Security != "" {
+				label += "\\n" + esc(o.Security)
+			}
 			fmt.Fprintf(w, "    %s [shape=ellipse, label=\"%s\"];\n", objNode(ObjectRef{c.Machine, o.ID}), label)
 		}
 		for _, p := range c.Processes {
@@ -220,7 +225,11 @@ func NetworkMermaid(w io.Writer, nc *NetworkCensus) {
 			if o.Detail != "" {
 				label += "<br/>" + mesc(o.Detail)
 			}
-			fmt.Fprintf(w, "    %s([\"%s<br/>handles %d, pointers %d\"])\n", objNode(ObjectRef{c.Machine, o.ID}), label, o.Handles, o.Pointers)
+			label += fmt.Sprintf("<br/>handles %d, pointers %d", o.Handles, o.Pointers)
+			if nc.ShowSecurity && o.Security != "" {
+				label += "<br/>" + mesc(o.Security)
+			}
+			fmt.Fprintf(w, "    %s([\"%s\"])\n", objNode(ObjectRef{c.Machine, o.ID}), label)
 		}
 		fmt.Fprintln(w, "  end")
 	}

@@ -111,3 +111,28 @@ func TestProcessesAndOneProcessHandles(t *testing.T) {
 	assert.Contains(t, b.String(), "server.exe pid: 8 (parent 4, running)")
 	assert.NotContains(t, b.String(), "System pid")
 }
+
+// With ShowSecurity the pictures carry each object's owner and DACL in SDDL (the named
+// pipe's default DACL gives full control to SYSTEM, Administrators and the creator owner:
+// MS docs "Named Pipe Security and Access Rights"); without it they do not.
+func TestNetworkPicturesShowSecurityOnRequest(t *testing.T) {
+	n := twoMachineNetwork(t)
+	nc := view.Snapshot(n.Network)
+	var sddl string
+	for _, c := range nc.Machines {
+		for _, o := range c.Objects {
+			if o.Type == "File" && o.Security != "" {
+				sddl = o.Security
+			}
+		}
+	}
+	require.NotEmpty(t, sddl, "a pipe end has a descriptor")
+	var plain, dot, mer bytes.Buffer
+	view.NetworkDot(&plain, nc)
+	assert.NotContains(t, plain.String(), "D:")
+	nc.ShowSecurity = true
+	view.NetworkDot(&dot, nc)
+	view.NetworkMermaid(&mer, nc)
+	assert.Contains(t, dot.String(), sddl)
+	assert.Contains(t, mer.String(), "D:")
+}
