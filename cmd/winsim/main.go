@@ -53,6 +53,7 @@ at the end of the last script):
   -mermaid FILE     write the same picture as a Mermaid flowchart
   -svg FILE         write the picture as SVG, rendered in-process (no Graphviz needed)
   -sequence FILE    write a Mermaid sequence diagram of the run's calls and events
+  -security         show each object's owner and DACL (SDDL) in the pictures
   -html FILE        write a self-contained step-through page of the run
   -q                print only failures
 
@@ -97,6 +98,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 type runOptions struct {
 	objects, handles, processes, quiet bool
+	security                           bool
 	dot, mermaid, svg, sequence, html  string
 }
 
@@ -109,6 +111,7 @@ func runScripts(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.handles, "handles", false, "print every handle table at the end")
 	fs.BoolVar(&o.processes, "processes", false, "print the processes at the end")
 	fs.BoolVar(&o.quiet, "q", false, "print only failures")
+	fs.BoolVar(&o.security, "security", false, "show each object's owner and DACL (SDDL) in the pictures")
 	fs.StringVar(&o.dot, "dot", "", "write a DOT picture of the network")
 	fs.StringVar(&o.mermaid, "mermaid", "", "write a Mermaid picture of the network")
 	fs.StringVar(&o.svg, "svg", "", "write an SVG picture of the network")
@@ -208,6 +211,7 @@ func writeOutputs(r *scenario.Runner, o runOptions, file string, stdout io.Write
 		}
 	}
 	nc := view.Snapshot(r.Network())
+	nc.ShowSecurity = o.security
 	write := func(path string, f func(w io.Writer) error) error {
 		if path == "" {
 			return nil

@@ -65,7 +65,7 @@ func TestHelpDocumentsEveryCommandAndOption(t *testing.T) {
 	code, out, _ := winsim(t, "", "-h")
 	assert.Equal(t, 0, code)
 	for _, s := range []string{"winsim run", "winsim calls", "winsim commands", "-objects", "-handles", "-processes",
-		"-dot FILE", "-mermaid FILE", "-svg FILE", "-sequence FILE", "-html FILE", "-q", "=> ERROR", "-> NAME", "== VALUE"} {
+		"-dot FILE", "-mermaid FILE", "-svg FILE", "-sequence FILE", "-security", "-html FILE", "-q", "=> ERROR", "-> NAME", "== VALUE"} {
 		assert.Contains(t, out, s)
 	}
 	code, out, _ = winsim(t, "", "calls")
@@ -113,4 +113,14 @@ func TestRunSVG(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "<svg")
 	assert.Contains(t, string(b), "LABBOX (domain LAB)")
+}
+
+// -security puts each object's owner and DACL, in SDDL, into the pictures.
+func TestRunSecurityInPictures(t *testing.T) {
+	dot := filepath.Join(t.TempDir(), "n.dot")
+	code, _, errOut := winsim(t, "", "run", "-q", "-security", "-dot", dot, "../../testdata/scenarios/discovery.txt")
+	require.Equal(t, 0, code, errOut)
+	b, err := os.ReadFile(dot)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "D:", "a DACL in SDDL")
 }
