@@ -97,3 +97,64 @@ func ExampleProcess_GetQueuedCompletionStatus() {
 	// Output:
 	// 16 replies, first and last: HELLO 00 / HELLO 15
 }
+
+// The other classic shape of an overlapped server: each instance has its own event, and
+// one goroutine waits on all of them with WaitForMultipleObjects, then finishes whichever
+// operation completed with GetOverlappedResult.
+func ExampleConnectNamedPipeOverlapped() {
+	net := kernel.NewNetwork()
+	defer net.Close()
+	m, _ := net.AddMachine("ALPHA", "WORKGROUP")
+	_ = pipe.Install(m)
+	ctx := context.Background()
+	const n = 2
+
+	server, _ := m.NewProcess("server.exe", nil)
+	defer server.ExitProcess(0)
+	type instance struct {
+		h       kernel.Handle
+		ov      kernel.Overlapped
+		buf     [32]byte
+		reading bool
+	}
+	inst := make([]*instance, n)
+	events := make([]kernel.Handle, n)
+	for i := range inst {
+		h, _ := pipe.CreateNamedPipe(server, `\\.\pipe\events`, pipe.PIPE_ACCESS_DUPLEX|pipe.FILE_FLAG_OVERLAPPED,
+			pipe.PIPE_TYPE_MESSAGE|pipe.PIPE_READMODE_MESSAGE, n, 512, 512, 0, nil)
+		events[i], _ = server.CreateEvent(nil, true, false, "")
+		inst[i] = &instance{h: h, ov: kernel.Overlapped{HEvent: events[i]}}
+		_ = pipe.DisconnectNamedPipe(server, h)
+		_ = pipe.ConnectNamedPipeOverlapped(ctx, server, h, &inst[i].ov)
+	}
+
+	for i := 0; i < n; i++ {
+		go func() {
+			c, _ := m.NewProcess(fmt.Sprintf("client%d.exe", i), nil)
+			defer c.ExitProcess(0)
+			h, _ := c.CreateFile(`\\.\pipe\events`, kernel.GENERIC_WRITE, 0, nil, kernel.OPEN_EXISTING, 0)
+			_, _ = c.WriteFile(ctx, h, []byte(fmt.Sprintf("client %d", i)))
+			_ = c.CloseHandle(h)
+		}()
+	}
+
+	var got []string
+	for len(got) < n {
+		r, _ := server.WaitForMultipleObjects(ctx, events, false, kernel.INFINITE)
+		in := inst[r-kernel.WAIT_OBJECT_0]
+		count, err := server.GetOverlappedResult(ctx, in.h, &in.ov, false)
+		if in.reading && err == nil {
+			got = append(got, string(in.buf[:count]))
+			_ = server.ResetEvent(in.ov.HEvent)
+			_ = pipe.DisconnectNamedPipe(server, in.h)
+			continue
+		}
+		// Connected: read the client's message (the call resets the event).
+		in.reading = true
+		_, _ = server.ReadFileOverlapped(ctx, in.h, in.buf[:], &in.ov)
+	}
+	sort.Strings(got)
+	fmt.Println(got)
+	// Output:
+	// [client 0 client 1]
+}

@@ -473,3 +473,25 @@ func TestClosingOneOfTwoHandlesLeavesABlockedReadAlone(t *testing.T) {
 		require.NoError(t, p.CloseHandle(dup))
 	})
 }
+
+// An overlapped message read into a short buffer completes with ERROR_MORE_DATA and the
+// count, reported through GetOverlappedResult; the rest of the message stays for the
+// next read (Wine dlls/kernel32/tests/pipe.c test_overlapped_transport;
+// windows-facts.md NP-52, NP-132).
+func TestPendingOverlappedMessageReadReportsMoreData(t *testing.T) {
+	m := newMachine(t)
+	p := newProc(t, m, "a.exe")
+	srv, cli := overlappedPair(t, p, msgPipe, 64, 64)
+	ov := &kernel.Overlapped{HEvent: newEvent(t, p, false)}
+	buf := make([]byte, 4)
+	_, err := p.ReadFileOverlapped(bg, srv, buf, ov)
+	require.ErrorIs(t, err, kernel.ERROR_IO_PENDING)
+	write(t, p, cli, "0123456789")
+	n, err := p.GetOverlappedResult(bg, srv, ov, true)
+	assert.ErrorIs(t, err, kernel.ERROR_MORE_DATA)
+	assert.Equal(t, 4, n)
+	assert.Equal(t, "0123", string(buf))
+	s, err := read(p, srv, 16)
+	require.NoError(t, err)
+	assert.Equal(t, "456789", s)
+}
