@@ -3,6 +3,7 @@ package pipe_test
 import (
 	"context"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/winsim/winsim/kernel"
@@ -94,4 +95,102 @@ func BenchmarkExitWithPendingRequests(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/request")
 		})
 	}
+}
+
+// BenchmarkIOCPEchoServer measures round trips through a single-goroutine echo server
+// driven by a completion port, with 1, 16 and 1,000 instances, each with its own client
+// sending 64-byte messages; one op is one round trip.
+func BenchmarkIOCPEchoServer(b *testing.B) {
+	for _, instances := range []int{1, 16, 1000} {
+		b.Run(strconv.Itoa(instances), func(b *testing.B) { runIOCPEcho(b, instances) })
+	}
+}
+
+func runIOCPEcho(b *testing.B, instances int) {
+	net, srv := benchMachine(b)
+	defer net.Close()
+	m := srv.Machine()
+	ctx := context.Background()
+	name := `\\.\pipe\bench-iocp`
+	port, err := srv.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	type inst struct {
+		h       kernel.Handle
+		ov      kernel.Overlapped
+		buf     [64]byte
+		reading bool
+	}
+	ins := make([]*inst, instances)
+	for i := range ins {
+		h, err := pipe.CreateNamedPipe(srv, name, pipe.PIPE_ACCESS_DUPLEX|pipe.FILE_FLAG_OVERLAPPED, pipe.PIPE_TYPE_MESSAGE|pipe.PIPE_READMODE_MESSAGE, uint32(min(instances, 255)), 4096, 4096, 0, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := srv.CreateIoCompletionPort(h, port, uintptr(i), 0); err != nil {
+			b.Fatal(err)
+		}
+		ins[i] = &inst{h: h}
+	}
+	// Each client connects, then does its share of the round trips.
+	per := b.N/instances + 1
+	cli, err := m.NewProcess("clients.exe", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := make([]kernel.Handle, instances)
+	for i := range hs {
+		if hs[i], err = cli.CreateFile(name, kernel.GENERIC_READ|kernel.GENERIC_WRITE, 0, nil, kernel.OPEN_EXISTING, 0); err != nil {
+			b.Fatal(err)
+		}
+		mode := pipe.PIPE_READMODE_MESSAGE
+		_ = pipe.SetNamedPipeHandleState(cli, hs[i], &mode, nil, nil)
+	}
+	for _, in := range ins {
+		in.reading = true
+		if _, err := srv.ReadFileOverlapped(ctx, in.h, in.buf[:], &in.ov); err != nil && err != kernel.ERROR_IO_PENDING {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for i := range hs {
+		wg.Go(func() {
+			msg, buf := make([]byte, 64), make([]byte, 64)
+			for range per {
+				if _, err := cli.WriteFile(ctx, hs[i], msg); err != nil {
+					b.Error(err)
+					return
+				}
+				if _, err := cli.ReadFile(ctx, hs[i], buf); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for served := 0; served < per*instances; {
+		st, err := srv.GetQueuedCompletionStatus(ctx, port, kernel.INFINITE)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := ins[st.Key]
+		if in.reading {
+			in.reading = false
+			_, err = srv.WriteFileOverlapped(ctx, in.h, in.buf[:st.Bytes], &in.ov)
+		} else {
+			served++
+			in.reading = true
+			_, err = srv.ReadFileOverlapped(ctx, in.h, in.buf[:], &in.ov)
+		}
+		if err != nil && err != kernel.ERROR_IO_PENDING {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	wg.Wait()
+	cli.Terminate(0)
+	srv.Terminate(0)
 }
