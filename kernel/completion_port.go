@@ -136,6 +136,17 @@ func (o *Object) releasePort() {
 	}
 }
 
+// popLocked takes the oldest queued packet. Preconditions: cp.mu is held.
+func (cp *completionPort) popLocked() (completionPacket, bool) {
+	if len(cp.packets) == 0 {
+		return completionPacket{}, false
+	}
+	pk := cp.packets[0]
+	cp.packets[0] = completionPacket{}
+	cp.packets = cp.packets[1:]
+	return pk, true
+}
+
 func (cp *completionPort) post(pk completionPacket) {
 	cp.mu.Lock()
 	if cp.closed {
@@ -227,10 +238,7 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32) (p
 	c := Call{Ctx: ctx, Process: p, Object: o, Handle: port, Granted: granted}
 	cp := o.body.(*completionPort)
 	cp.mu.Lock()
-	if len(cp.packets) > 0 {
-		pk = cp.packets[0]
-		cp.packets[0] = completionPacket{}
-		cp.packets = cp.packets[1:]
+	if pk, ok := cp.popLocked(); ok {
 		cp.mu.Unlock()
 		o.DecRef()
 		return pk, true, nil
@@ -323,10 +331,11 @@ func (p *Process) GetQueuedCompletionStatusEx(ctx context.Context, port Handle, 
 	defer o.DecRef()
 	cp := o.body.(*completionPort)
 	cp.mu.Lock()
-	for n < len(entries) && len(cp.packets) > 0 {
-		pk := cp.packets[0]
-		cp.packets[0] = completionPacket{}
-		cp.packets = cp.packets[1:]
+	for n < len(entries) {
+		pk, ok := cp.popLocked()
+		if !ok {
+			break
+		}
 		entries[n] = OverlappedEntry{CompletionKey: pk.key, Overlapped: pk.ov, Internal: uintptr(ntStatusOf(pk.err)), NumberOfBytesTransferred: uint32(pk.n)}
 		n++
 	}

@@ -209,13 +209,13 @@ func (r *Request) Object() *Object { return r.file }
 // Process returns the process that issued r.
 func (r *Request) Process() *Process { return r.process }
 
-// HasEvent reports whether r reports its completion through an event of its own,
-// so the file object is not signalled (NT: the handle is signalled on completion only
-// if no event was given).
-func (r *Request) HasEvent() bool { return r.event != nil }
-
-// Overlapped reports whether r is an overlapped request (the caller does not wait).
-func (r *Request) Overlapped() bool { return r.ov != nil }
+// SignalsFile reports whether r's completion signals its file object: only when the
+// call gave no event of its own and the file is not set to
+// FILE_SKIP_SET_EVENT_ON_HANDLE (Wine dlls/ntdll/tests/pipe.c test_completion). The
+// file system, which keeps the file object's signal state, asks it at completion.
+func (r *Request) SignalsFile() bool {
+	return r.event == nil && (r.file == nil || !r.file.SkipSetEventOnHandle())
+}
 
 // N returns r's result count. Preconditions: r has completed (Done).
 func (r *Request) N() int { return r.n }

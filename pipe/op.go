@@ -106,12 +106,10 @@ func (wl *wakeList) run() {
 	}
 }
 
-// notify signals the end's file object if the completed request succeeded and gave
-// no event of its own (Wine dlls/ntdll/tests/pipe.c test_completion: with an event,
-// only the event is signalled; FILE_SKIP_SET_EVENT_ON_HANDLE stops it), then notifies
-// the request.
+// notify signals the end's file object if the completed request succeeded and its
+// completion signals the file (kernel.Request.SignalsFile), then notifies the request.
 func notify(r *kernel.Request) {
-	if e, ok := r.Owner().(*end); ok && !r.HasEvent() && !e.obj.SkipSetEventOnHandle() {
+	if e, ok := r.Owner().(*end); ok && r.SignalsFile() {
 		e.ioFinished(r.Err())
 	}
 	r.Notify()

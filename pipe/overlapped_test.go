@@ -495,3 +495,24 @@ func TestPendingOverlappedMessageReadReportsMoreData(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "456789", s)
 }
+
+// With FILE_SKIP_SET_EVENT_ON_HANDLE the completion of a pending read with no event
+// leaves the handle unsignalled; without it the handle is signalled (Wine
+// dlls/ntdll/tests/pipe.c test_completion; windows-facts.md NP-144).
+func TestSkipSetEventOnHandle(t *testing.T) {
+	for _, skip := range []bool{false, true} {
+		m := newMachine(t)
+		p := newProc(t, m, "a.exe")
+		srv, cli := overlappedPair(t, p, bytePipe, 64, 64)
+		if skip {
+			require.NoError(t, p.SetFileCompletionNotificationModes(srv, uint8(kernel.FILE_SKIP_SET_EVENT_ON_HANDLE)))
+		}
+		ov := &kernel.Overlapped{}
+		_, err := p.ReadFileOverlapped(bg, srv, make([]byte, 4), ov)
+		require.ErrorIs(t, err, kernel.ERROR_IO_PENDING)
+		require.False(t, signaled(t, p, srv), "a pending read resets the handle")
+		write(t, p, cli, "x")
+		require.True(t, kernel.HasOverlappedIoCompleted(ov))
+		assert.Equal(t, !skip, signaled(t, p, srv), "skip=%v", skip)
+	}
+}
