@@ -67,13 +67,27 @@ func lookupLocal(m *kernel.Machine, nt string) (*device, string, error) {
 	return d, rest, nil
 }
 
+// instanceRequest is what createInstance needs besides the pipe's configuration.
+type instanceRequest struct {
+	disposition     uint32 // FILE_CREATE, FILE_OPEN or FILE_OPEN_IF
+	listening       bool   // the instance starts listening, else disconnected
+	pid             uint32 // the creating process
+	outSize, inSize uint32 // the quotas asked for
+	tok             *kernel.Token
+	access          kernel.Access // the server handle's access
+}
+
 // createInstance adds an instance to the pipe cfg describes, creating the pipe if it is
-// new, and queues it as listening.
-func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, inSize uint32, tok *kernel.Token, access kernel.Access) (*instance, error) {
+// new and the disposition allows, and queues it as listening if asked to.
+func (d *device) createInstance(cfg *namedPipe, req instanceRequest) (*instance, error) {
 	var wl wakeList
 	d.mu.Lock()
 	fcb := d.pipes[cfg.key]
 	if fcb == nil {
+		if req.disposition == FILE_OPEN {
+			d.mu.Unlock()
+			return nil, kernel.ERROR_FILE_NOT_FOUND
+		}
 		fcb = cfg
 		d.pipes[fcb.key] = fcb
 	}
@@ -87,11 +101,11 @@ func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, in
 		}
 		var err error
 		switch {
-		case !mayCreateInstance(fcb, tok, access):
+		case !mayCreateInstance(fcb, req.tok, req.access):
 			err = kernel.ERROR_ACCESS_DENIED
 		case fcb.instances >= limit:
 			err = kernel.ERROR_PIPE_BUSY
-		case firstOnly || fcb.direction != cfg.direction:
+		case req.disposition == FILE_CREATE || fcb.direction != cfg.direction:
 			err = kernel.ERROR_ACCESS_DENIED
 		}
 		if err != nil {
@@ -101,8 +115,14 @@ func (d *device) createInstance(cfg *namedPipe, firstOnly bool, pid, outSize, in
 		}
 	}
 	fcb.instances++
-	in := newInstance(fcb, d.m, pid, outSize, inSize, stateListening)
-	fcb.addListenerLocked(in, &wl)
+	state := stateDisconnected
+	if req.listening {
+		state = stateListening
+	}
+	in := newInstance(fcb, d.m, req.pid, req.outSize, req.inSize, state)
+	if req.listening {
+		fcb.addListenerLocked(in, &wl)
+	}
 	fcb.mu.Unlock()
 	d.mu.Unlock()
 	wl.run()

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf16"
 
 	"github.com/winsim/winsim/kernel"
 	"github.com/winsim/winsim/namespace"
@@ -227,75 +226,42 @@ func (fcb *namedPipe) instanceClosedLocked(wl *wakeList) {
 //     Security and Access Rights). A different type, limit, buffer size or timeout is
 //     accepted and the first instance's type, limit and timeout stay (NP-14).
 func CreateNamedPipe(p *kernel.Process, name string, openMode, pipeMode, maxInstances, outSize, inSize, defaultTimeout uint32, sa *kernel.SecurityAttributes) (kernel.Handle, error) {
-	if name == "" {
-		return 0, kernel.ERROR_PATH_NOT_FOUND
-	}
-	wp, err := namespace.ParseWin32Path(name)
-	if err != nil {
-		return 0, kernel.Win32Error(err)
-	}
-	if len(utf16.Encode([]rune(wp.NTPath))) >= maxPath {
-		return 0, kernel.ERROR_FILENAME_EXCED_RANGE
-	}
+	// kernel32 passes the direction as the access and the share mode, the other open
+	// flags as access bits, and FILE_FLAG_FIRST_PIPE_INSTANCE as FILE_CREATE.
 	dir := openMode & PIPE_ACCESS_DUPLEX
-	if dir == 0 || maxInstances == 0 || maxInstances > PIPE_UNLIMITED_INSTANCES {
-		return 0, kernel.ERROR_INVALID_PARAMETER
+	access := kernel.SYNCHRONIZE
+	if dir&PIPE_ACCESS_INBOUND != 0 {
+		access |= kernel.GENERIC_READ
 	}
-	if pipeMode&PIPE_TYPE_MESSAGE == 0 && pipeMode&PIPE_READMODE_MESSAGE != 0 {
-		return 0, kernel.ERROR_INVALID_PARAMETER
-	}
-	m := p.Machine()
-	if wp.Kind == namespace.KindUNC {
-		// A server cannot create a pipe on another computer (MS docs, Pipe Names), and
-		// the redirector cannot create one on this computer either.
-		return 0, kernel.ERROR_INVALID_NAME
-	}
-	dev, pipeName, err := lookupLocal(m, wp.NTPath)
-	if err != nil {
-		return 0, err
-	}
-	if pipeName == "" {
-		return 0, kernel.ERROR_INVALID_NAME
-	}
-	timeout := time.Duration(defaultTimeout) * time.Millisecond
-	if defaultTimeout == 0 {
-		timeout = DefaultTimeout
-	}
-	cfg := namedPipe{
-		dev:          dev,
-		name:         pipeName,
-		key:          namespace.Fold(pipeName),
-		direction:    dir,
-		message:      pipeMode&PIPE_TYPE_MESSAGE != 0,
-		maxInstances: maxInstances,
-		timeout:      timeout,
-		rejectRemote: pipeMode&PIPE_REJECT_REMOTE_CLIENTS != 0,
-	}
-	cfg.sd.Store(kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), p.Token().DefaultSecurity(defaultPipeKey{}, defaultPipeSecurity)))
-	granted := serverAccessDuplex
-	switch dir {
-	case PIPE_ACCESS_INBOUND:
-		granted = serverAccessInbound
-	case PIPE_ACCESS_OUTBOUND:
-		granted = serverAccessOutbound
+	if dir&PIPE_ACCESS_OUTBOUND != 0 {
+		access |= kernel.GENERIC_WRITE
 	}
 	if openMode&WRITE_DAC != 0 {
-		granted |= kernel.WRITE_DAC
+		access |= kernel.WRITE_DAC
 	}
+	disposition := FILE_OPEN_IF
 	if openMode&FILE_FLAG_FIRST_PIPE_INSTANCE != 0 {
-		granted |= kernel.WRITE_OWNER // the same bit, which kernel32 also grants
+		access |= kernel.WRITE_OWNER // the same bit, which kernel32 also grants
+		disposition = FILE_CREATE
 	}
-	in, err := dev.createInstance(&cfg, openMode&FILE_FLAG_FIRST_PIPE_INSTANCE != 0, p.PID(), outSize, inSize, p.Token(), granted)
-	if err != nil {
-		return 0, err
-	}
-	srv := &end{
-		inst:    in,
-		server:  true,
-		msgRead: pipeMode&PIPE_READMODE_MESSAGE != 0,
-		nowait:  pipeMode&PIPE_NOWAIT != 0,
-	}
-	return newEndHandle(p, m, srv, sa.Inherit(), granted, openMode&FILE_FLAG_OVERLAPPED != 0, "instance created "+in.describeConfig())
+	return createServerEnd(p, name, serverEndParams{
+		NamedPipeFileParams: NamedPipeFileParams{
+			Disposition:    disposition,
+			Synchronous:    openMode&FILE_FLAG_OVERLAPPED == 0,
+			MessageType:    pipeMode&PIPE_TYPE_MESSAGE != 0,
+			MessageRead:    pipeMode&PIPE_READMODE_MESSAGE != 0,
+			NoWait:         pipeMode&PIPE_NOWAIT != 0,
+			RejectRemote:   pipeMode&PIPE_REJECT_REMOTE_CLIENTS != 0,
+			InboundQuota:   inSize,
+			OutboundQuota:  outSize,
+			DefaultTimeout: time.Duration(defaultTimeout) * time.Millisecond,
+			Security:       sa,
+		},
+		direction:    dir,
+		maxInstances: maxInstances,
+		access:       kernel.FileType.Generic.Map(access),
+		invalid:      dir == 0 || maxInstances == 0 || maxInstances > PIPE_UNLIMITED_INSTANCES,
+	})
 }
 
 // newEndHandle creates the kernel object for e, links it to its instance and gives p a
