@@ -1,4 +1,4 @@
-package pipe
+package winio
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/winsim/winsim/kernel"
 )
 
-// This file implements the read and write deadlines of the net.Conn adapter, after
+// This file implements the read and write deadlines of a win32File, after
 // Go's net.pipeDeadline and go-winio's deadlineHandler: a point in time after which
 // operations fail with os.ErrDeadlineExceeded. A deadline in the past fires at once; a
 // deadline can be moved at any time, and moving it also moves the deadline of the

@@ -1,0 +1,30 @@
+package winio
+
+import (
+	"errors"
+	"os"
+
+	"github.com/winsim/winsim/kernel"
+)
+
+// winError is err as go-winio would return it: a Win32 error code as a bare value.
+// Errors of the kernel's calls may carry the code inside a wrapper (an abort's cause,
+// for one); the code is what go-winio's callers compare against.
+func winError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e kernel.Errno
+	if errors.As(err, &e) {
+		return e
+	}
+	return err
+}
+
+// errMoreData is ERROR_MORE_DATA as winError returns it.
+var errMoreData = winError(kernel.ERROR_MORE_DATA)
+
+// noProcess is the error of a call on a Caller bound to no process.
+func noProcess(path string) error {
+	return &os.PathError{Op: "open", Path: path, Err: winError(kernel.ERROR_INVALID_PARAMETER)}
+}
