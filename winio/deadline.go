@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/winsim/winsim/kernel"
@@ -18,30 +19,31 @@ import (
 // Where net.pipeDeadline closes a channel, a deadline here cancels a context: the
 // blocking pipe calls (ReadFile, WriteFile, FlushFileBuffers) take a context and give up
 // when it is done, so the deadline's context is what each operation is issued with. The
-// context is a child of the connection's, which Close cancels with net.ErrClosed, so one
+// context is a child of the file's, which Close cancels with ErrFileClosed, so one
 // context carries both reasons to stop, and context.Cause tells them apart. No goroutine
 // is started per operation: the only timer is the clock's AfterFunc, which runs once,
-// when the deadline passes, and is stopped when the deadline moves or the connection
+// when the deadline passes, and is stopped when the deadline moves or the file
 // closes.
 //
 // The timer reads the machine's clock (kernel.Machine.Clock), so deadlines follow a
 // VirtualClock, and inside a testing/synctest bubble the real clock is virtual too.
 
-// deadline is one direction's deadline of a connection.
+// deadline is one direction's deadline of a win32File.
 //
-// Lifetime: part of a conn, set up by init and retired by stop when the conn closes.
+// Lifetime: part of a win32File, set up by init and retired by stop when it closes.
 // A deadline must not be copied.
 type deadline struct {
 	// Immutable after init.
 	clock  kernel.Clock
-	parent context.Context // the conn's context; cancelled (cause net.ErrClosed) by Close
+	parent context.Context // the file's context; cancelled (cause ErrFileClosed) by Close
+
+	// ctx is done once the deadline has passed (cause os.ErrDeadlineExceeded) or the
+	// file has closed (cause ErrFileClosed). A passed deadline that is moved into the
+	// future, or cleared, gets a fresh ctx. Stored under mu, loaded without it: every
+	// operation reads it, so reading it takes no lock.
+	ctx atomic.Pointer[context.Context]
 
 	mu sync.Mutex
-	// ctx is done once the deadline has passed (cause os.ErrDeadlineExceeded) or the
-	// conn has closed (cause net.ErrClosed). A passed deadline that is moved into the
-	// future, or cleared, gets a fresh ctx.
-	// +checklocks:mu
-	ctx context.Context
 	// +checklocks:mu
 	cancel context.CancelCauseFunc
 	// timer fires at the deadline; nil when none is pending.
@@ -57,7 +59,7 @@ type deadline struct {
 func (d *deadline) init(clock kernel.Clock, parent context.Context) {
 	d.clock, d.parent = clock, parent
 	d.mu.Lock()
-	d.ctx, d.cancel = context.WithCancelCause(parent)
+	d.renewLocked()
 	d.mu.Unlock()
 }
 
@@ -67,7 +69,7 @@ func (d *deadline) set(t time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.disarmLocked()
-	passed := d.ctx.Err() != nil
+	passed := (*d.ctx.Load()).Err() != nil
 	if t.IsZero() {
 		if passed {
 			d.renewLocked()
@@ -93,22 +95,24 @@ func (d *deadline) set(t time.Time) {
 	})
 }
 
-// renewLocked gives d a fresh context. If the conn has closed, the fresh one is done at
-// once, which is what the conn's operations must see.
+// renewLocked gives d a fresh context. If the file has closed, the fresh one is done at
+// once, which is what the file's operations must see.
 // Preconditions: d.mu is held.
 func (d *deadline) renewLocked() {
-	d.cancel(nil)
-	d.ctx, d.cancel = context.WithCancelCause(d.parent)
+	if d.cancel != nil {
+		d.cancel(nil)
+	}
+	ctx, cancel := context.WithCancelCause(d.parent)
+	d.ctx.Store(&ctx)
+	d.cancel = cancel
 }
 
 // context returns the context an operation starting now is to be issued with.
 func (d *deadline) context() context.Context {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.ctx
+	return *d.ctx.Load()
 }
 
-// stop retires d when its conn closes: the timer is stopped and the context released.
+// stop retires d when its file closes: the timer is stopped and the context released.
 func (d *deadline) stop() {
 	d.mu.Lock()
 	defer d.mu.Unlock()

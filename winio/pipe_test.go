@@ -316,8 +316,10 @@ func TestNewOpenFile(t *testing.T) {
 	require.NoError(t, err)
 	wf, err := MakeOpenFile(w)
 	require.NoError(t, err)
-	go func() { _, _ = wf.Write([]byte("anon")); _ = wf.Close() }()
+	wrote := make(chan struct{})
+	go func() { _, _ = wf.Write([]byte("anon")); _ = wf.Close(); close(wrote) }()
 	b, err := io.ReadAll(rf)
+	<-wrote
 	require.NoError(t, err)
 	assert.Equal(t, "anon", string(b))
 	require.NoError(t, rf.Close())
