@@ -29,8 +29,11 @@
 //   - buffer (buffer.go): one direction's data: records with message boundaries, a byte
 //     ring, pending reads and the quota that blocks writers.
 //   - op (op.go): a blocked read or write, reused per end.
-//   - conn.go, listener.go, deadline.go: net.Conn and net.Listener adapters shaped like
-//     go-winio's, built on the calls above only (docs/pipe-adapters.md).
+//   - ntcreate.go: CreateNamedPipeFile (NtCreateNamedPipeFile) and the one path that
+//     creates an instance's server end, which CreateNamedPipe shares.
+//
+// go-winio's net.Conn and net.Listener API is package winio, built on this package's
+// calls (docs/winio.md).
 //
 // # Lock order
 //
@@ -47,9 +50,6 @@
 // operations signalled, only after every pipe lock is released (wakeList). Kernel objects
 // are created with pipe locks held only in device.openClient, and NewObject takes only
 // the census and trace locks.
-//
-// The adapters' locks (conn.mu before deadline.mu; listener.mu) are never held across a
-// pipe call, so they sit outside this tree.
 //
 // # Blocking
 //
