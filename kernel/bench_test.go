@@ -1,6 +1,7 @@
 package kernel_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
 
@@ -251,4 +252,54 @@ func TestHandleLookupAndCloseDoNotAllocate(t *testing.T) {
 	assert.Zero(t, closes)
 	assert.Equal(t, runs+1, next)
 	assert.Equal(t, 1, p.HandleCount())
+}
+
+// A wait that blocks allocates nothing once warm: the process keeps its waitBlock for
+// the next wait. Two processes hand the turn back and forth through two auto-reset
+// events, so every WaitForSingleObject blocks until the other side's SetEvent (the
+// dispatcher's wait path; checked with testing.AllocsPerRun, not timed).
+func TestBlockingWaitDoesNotAllocate(t *testing.T) {
+	n := kernel.NewNetwork()
+	defer n.Close()
+	m, err := n.AddMachine("ALLOCS", "WORKGROUP")
+	require.NoError(t, err)
+	p, err := m.NewProcess("a.exe", nil)
+	require.NoError(t, err)
+	defer p.Terminate(0)
+	q, err := m.NewProcess("b.exe", nil)
+	require.NoError(t, err)
+	defer q.Terminate(0)
+	ping, err := p.CreateEvent(nil, false, false, "ping")
+	require.NoError(t, err)
+	pong, err := p.CreateEvent(nil, false, false, "pong")
+	require.NoError(t, err)
+	qping, err := q.OpenEvent(kernel.EVENT_ALL_ACCESS, false, "ping")
+	require.NoError(t, err)
+	qpong, err := q.OpenEvent(kernel.EVENT_ALL_ACCESS, false, "pong")
+	require.NoError(t, err)
+	ctx := context.Background()
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if _, err := q.WaitForSingleObject(ctx, qping, kernel.INFINITE); err != nil {
+				return
+			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_ = q.SetEvent(qpong)
+		}
+	}()
+	allocs := testing.AllocsPerRun(1000, func() {
+		_ = p.SetEvent(ping)
+		_, _ = p.WaitForSingleObject(ctx, pong, kernel.INFINITE)
+	})
+	close(stop)
+	_ = p.SetEvent(ping)
+	<-done
+	assert.Zero(t, allocs)
 }

@@ -59,9 +59,10 @@ type Process struct {
 	handles   *HandleTable
 	ctx       context.Context // cancelled when the process starts exiting
 	cancel    context.CancelFunc
-	dying     chan struct{} // closed when the process starts exiting
-	exited    chan struct{} // closed when the process has exited
-	token     *Token        // the primary token (token.go)
+	dying     chan struct{}             // closed when the process starts exiting
+	spareWait atomic.Pointer[waitBlock] // a waitBlock kept for the next wait (wait.go)
+	exited    chan struct{}             // closed when the process has exited
+	token     *Token                    // the primary token (token.go)
 
 	mu sync.Mutex
 	// +checklocks:mu

@@ -100,10 +100,44 @@ type DispatchHeader struct {
 type waitBlock struct {
 	objs    []Signaler
 	all     bool
-	result  int // -1 while pending, else the satisfied index
-	done    chan struct{}
-	pid     uint32   // the waiting process, for traces
-	handles []Handle // a copy of the caller's handles, for traces
+	result  int           // -1 while pending, else the satisfied index
+	done    chan struct{} // buffered (1): receives one token when the wait is satisfied
+	pid     uint32        // the waiting process, for traces
+	handles []Handle      // a copy of the caller's handles, for traces
+}
+
+// A process keeps one spare waitBlock (Process.spareWait), with its slices and channel,
+// so that a wait that blocks allocates nothing when the process's waits do not overlap.
+// It is kept per process, not in a global pool, because a channel made inside a
+// testing/synctest bubble may be used only in that bubble, and a process belongs to the
+// bubble that created it (as RequestCache does for requests).
+//
+// Lifetime: a waitBlock is taken by a waiting call, queued on its objects' headers
+// under the dispatcher lock, and dequeued (by satisfaction or by the waiter) before the
+// call returns; only then, with no header naming it and its token drained, is it kept
+// as the spare again.
+
+// newWaitBlock returns a pending waitBlock for a wait by p on sigs (handles, for traces).
+func (p *Process) newWaitBlock(sigs []Signaler, handles []Handle, all bool) *waitBlock {
+	wb := p.spareWait.Swap(nil)
+	if wb == nil {
+		wb = &waitBlock{done: make(chan struct{}, 1)}
+	}
+	wb.objs = append(wb.objs[:0], sigs...)
+	wb.handles = append(wb.handles[:0], handles...)
+	wb.all, wb.result, wb.pid = all, -1, p.pid
+	return wb
+}
+
+// releaseWaitBlock keeps wb as p's spare. Preconditions: wb is on no header's queue.
+func (p *Process) releaseWaitBlock(wb *waitBlock) {
+	select {
+	case <-wb.done: // the token of a satisfaction the waiter did not receive
+	default:
+	}
+	clear(wb.objs)
+	wb.objs = wb.objs[:0]
+	p.spareWait.Store(wb)
 }
 
 // LockDispatcher takes the dispatcher lock (NT's dispatcher database lock), shared by
@@ -176,7 +210,7 @@ func allSignaled(objs []Signaler) bool {
 func (m *Machine) satisfyLocked(wb *waitBlock, idx int) {
 	wb.result = idx
 	dequeueLocked(wb)
-	close(wb.done)
+	wb.done <- struct{}{}
 }
 
 // Preconditions: the dispatcher lock is held.

@@ -98,7 +98,7 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 		m.UnlockDispatcher()
 		return WAIT_TIMEOUT_, nil
 	}
-	wb := &waitBlock{objs: append([]Signaler(nil), sigs...), all: waitAll, result: -1, done: make(chan struct{}), pid: p.pid, handles: append([]Handle(nil), handles...)}
+	wb := p.newWaitBlock(sigs, handles, waitAll)
 	for _, s := range wb.objs {
 		h := s.Header()
 		h.waiters = append(h.waiters, wb)
@@ -137,12 +137,14 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 		}
 	}
 	m.LockDispatcher()
-	if wb.result >= 0 { // satisfied, possibly racing the timeout: the satisfaction wins
+	if res := wb.result; res >= 0 { // satisfied, possibly racing the timeout: the satisfaction wins
 		m.UnlockDispatcher()
-		return WAIT_OBJECT_0 + uint32(wb.result), nil
+		p.releaseWaitBlock(wb)
+		return WAIT_OBJECT_0 + uint32(res), nil
 	}
 	dequeueLocked(wb)
 	m.UnlockDispatcher()
+	p.releaseWaitBlock(wb)
 	if why != nil {
 		return WAIT_FAILED, why
 	}
