@@ -331,6 +331,9 @@ func (c Call) await(r *Request) (int, error) {
 		// r may already have completed and been reused: look no further at it.
 		return 0, ERROR_IO_PENDING
 	}
+	if w, ok := c.Ctx.(RequestWatcher); ok && r.Timeout < 0 {
+		return r.awaitWatched(w)
+	}
 	var ctxDone <-chan struct{}
 	if c.Ctx != nil {
 		ctxDone = c.Ctx.Done()

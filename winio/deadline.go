@@ -10,114 +10,233 @@ import (
 	"github.com/winsim/winsim/kernel"
 )
 
-// This file implements the read and write deadlines of a win32File, after
-// Go's net.pipeDeadline and go-winio's deadlineHandler: a point in time after which
-// operations fail with os.ErrDeadlineExceeded. A deadline in the past fires at once; a
-// deadline can be moved at any time, and moving it also moves the deadline of the
-// operations already waiting; the zero time means none.
+// This file implements what ends a win32File's operations early: Close and the read and
+// write deadlines, after Go's net.pipeDeadline and go-winio's deadlineHandler. A
+// deadline is a point in time after which operations fail with ErrTimeout; one in the
+// past fires at once; it can be moved at any time, and moving it also moves the
+// deadline of the operations already waiting; the zero time means none.
 //
-// Where net.pipeDeadline closes a channel, a deadline here cancels a context: the
-// blocking pipe calls (ReadFile, WriteFile, FlushFileBuffers) take a context and give up
-// when it is done, so the deadline's context is what each operation is issued with. The
-// context is a child of the file's, which Close cancels with ErrFileClosed, so one
-// context carries both reasons to stop, and context.Cause tells them apart. No goroutine
-// is started per operation: the only timer is the clock's AfterFunc, which runs once,
-// when the deadline passes, and is stopped when the deadline moves or the file
-// closes.
+// Each operation is a blocking kernel call issued with an opContext: the file's own
+// (Flush) or its direction's deadline's, which the deadline's timer or Close ends. An
+// opContext is a kernel.RequestWatcher: it aborts the requests issued with it itself,
+// so a call that blocks waits for its request alone, not also for a Done channel. A
+// deadline that has fired is given a fresh opContext when it is moved into the future
+// or cleared; Close ends the current ones for good.
 //
-// The timer reads the machine's clock (kernel.Machine.Clock), so deadlines follow a
-// VirtualClock, and inside a testing/synctest bubble the real clock is virtual too.
+// No goroutine is started per operation: the only timer is the clock's AfterFunc,
+// which runs once, when the deadline passes, and is stopped when the deadline moves or
+// the file closes. The timer reads the machine's clock (kernel.Machine.Clock), so
+// deadlines follow a VirtualClock, and inside a testing/synctest bubble the real clock
+// is virtual too.
+//
+// Lock order: deadline.mu → opContext.mu → the file system's locks (an opContext aborts
+// its requests holding its mu; the kernel takes no opContext lock while holding its own).
+
+// Why an opContext ended.
+const (
+	opLive     int32 = iota
+	opClosed         // Close: ErrFileClosed
+	opTimedOut       // a deadline passed: ErrTimeout
+)
+
+// opContext is the context.Context a win32File's operations are issued with.
+//
+// Lifetime: made live; ended once, by end, never live again.
+type opContext struct {
+	// state is opLive until end; read without the lock on every operation.
+	state atomic.Int32
+	// slot holds the request of one blocked call without taking mu: the usual case of
+	// one call at a time per direction. end takes it under mu.
+	slot atomic.Pointer[kernel.Request]
+
+	mu sync.Mutex
+	// reqs are the requests of the other calls blocked with this context now.
+	// +checklocks:mu
+	reqs []*kernel.Request
+	// done is made by the first Done call and closed by end.
+	// +checklocks:mu
+	done chan struct{}
+}
+
+var _ kernel.RequestWatcher = (*opContext)(nil)
+
+// end ends c for why (opClosed or opTimedOut), aborting the calls blocked with it. Only
+// the first call has an effect.
+func (c *opContext) end(why int32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.state.CompareAndSwap(opLive, why) {
+		return
+	}
+	cause := error(context.Canceled)
+	if why == opTimedOut {
+		cause = os.ErrDeadlineExceeded
+	}
+	if r := c.slot.Swap(nil); r != nil {
+		r.Abort(cause)
+	}
+	for _, r := range c.reqs {
+		r.Abort(cause)
+	}
+	if c.done != nil {
+		close(c.done)
+	}
+}
+
+// reason is the error an operation stopped by c reports: ErrTimeout or ErrFileClosed.
+func (c *opContext) reason() error {
+	if c.state.Load() == opTimedOut {
+		return ErrTimeout
+	}
+	return ErrFileClosed
+}
+
+// Deadline implements context.Context: an opContext ends by end, not by a deadline the
+// kernel could see.
+func (c *opContext) Deadline() (time.Time, bool) { return time.Time{}, false }
+
+// Done implements context.Context, for the calls that wait on it (those with a Win32
+// timeout of their own).
+func (c *opContext) Done() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done == nil {
+		c.done = make(chan struct{})
+		if c.state.Load() != opLive {
+			close(c.done)
+		}
+	}
+	return c.done
+}
+
+// Err implements context.Context.
+func (c *opContext) Err() error {
+	switch c.state.Load() {
+	case opLive:
+		return nil
+	case opTimedOut:
+		return context.DeadlineExceeded
+	}
+	return context.Canceled
+}
+
+// Value implements context.Context: an opContext carries no values.
+func (c *opContext) Value(any) any { return nil }
+
+// WatchRequest implements kernel.RequestWatcher. The first request goes into slot
+// without the lock; if end ran meanwhile and did not see it, it is taken back and
+// reported unwatched (the kernel then aborts it), and if end took it, end aborts it.
+func (c *opContext) WatchRequest(r *kernel.Request) bool {
+	if c.state.Load() != opLive {
+		return false
+	}
+	if c.slot.CompareAndSwap(nil, r) {
+		if c.state.Load() != opLive && c.slot.CompareAndSwap(r, nil) {
+			return false
+		}
+		return true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state.Load() != opLive {
+		return false
+	}
+	c.reqs = append(c.reqs, r)
+	return true
+}
+
+// UnwatchRequest implements kernel.RequestWatcher. If r is no longer in slot, end took
+// it and aborts it holding mu, or it is in reqs: either way taking mu waits until no
+// Abort of r is in progress.
+func (c *opContext) UnwatchRequest(r *kernel.Request) {
+	if c.slot.CompareAndSwap(r, nil) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, q := range c.reqs {
+		if q == r {
+			last := len(c.reqs) - 1
+			c.reqs[i] = c.reqs[last]
+			c.reqs[last] = nil
+			c.reqs = c.reqs[:last]
+			return
+		}
+	}
+}
 
 // deadline is one direction's deadline of a win32File.
 //
-// Lifetime: part of a win32File, set up by init and retired by stop when it closes.
-// A deadline must not be copied.
+// Lifetime: part of a win32File, set up by init and ended by close when the file
+// closes. A deadline must not be copied.
 type deadline struct {
-	// Immutable after init.
-	clock  kernel.Clock
-	parent context.Context // the file's context; cancelled (cause ErrFileClosed) by Close
-
-	// ctx is done once the deadline has passed (cause os.ErrDeadlineExceeded) or the
-	// file has closed (cause ErrFileClosed). A passed deadline that is moved into the
-	// future, or cleared, gets a fresh ctx. Stored under mu, loaded without it: every
-	// operation reads it, so reading it takes no lock.
-	ctx atomic.Pointer[context.Context]
+	clock kernel.Clock // immutable after init
+	// ctx is the opContext operations starting now are issued with. Stored under mu,
+	// loaded without it: every operation reads it.
+	ctx atomic.Pointer[opContext]
 
 	mu sync.Mutex
-	// +checklocks:mu
-	cancel context.CancelCauseFunc
 	// timer fires at the deadline; nil when none is pending.
 	// +checklocks:mu
 	timer kernel.Timer
 	// gen counts calls to set, so a timer that fired while set replaced it does not
-	// cancel the context set left in place.
+	// end the context set left in place.
 	// +checklocks:mu
 	gen uint64
+	// closed is set by close: the deadline no longer changes.
+	// +checklocks:mu
+	closed bool
 }
 
 // init prepares d: no deadline.
-func (d *deadline) init(clock kernel.Clock, parent context.Context) {
-	d.clock, d.parent = clock, parent
-	d.mu.Lock()
-	d.renewLocked()
-	d.mu.Unlock()
+func (d *deadline) init(clock kernel.Clock) {
+	d.clock = clock
+	d.ctx.Store(&opContext{})
 }
 
-// set moves the deadline to t (the zero time: none). Operations waiting on d's context
-// see the new deadline.
+// set moves the deadline to t (the zero time: none). Operations waiting see the new
+// deadline. After close it does nothing.
 func (d *deadline) set(t time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.disarmLocked()
-	passed := (*d.ctx.Load()).Err() != nil
-	if t.IsZero() {
-		if passed {
-			d.renewLocked()
-		}
+	if d.closed {
 		return
 	}
+	d.disarmLocked()
+	if d.ctx.Load().state.Load() != opLive {
+		d.ctx.Store(&opContext{}) // it fired: operations from now on get a fresh one
+	}
+	if t.IsZero() {
+		return
+	}
+	cur := d.ctx.Load()
 	dur := t.Sub(d.clock.Now())
 	if dur <= 0 {
-		d.cancel(os.ErrDeadlineExceeded)
+		cur.end(opTimedOut)
 		return
 	}
-	if passed {
-		d.renewLocked()
-	}
-	gen, cancel := d.gen, d.cancel
+	gen := d.gen
 	d.timer = d.clock.AfterFunc(dur, func() {
 		d.mu.Lock()
+		defer d.mu.Unlock()
 		if d.gen == gen {
-			cancel(os.ErrDeadlineExceeded)
+			cur.end(opTimedOut)
 			d.timer = nil
 		}
-		d.mu.Unlock()
 	})
 }
 
-// renewLocked gives d a fresh context. If the file has closed, the fresh one is done at
-// once, which is what the file's operations must see.
-// Preconditions: d.mu is held.
-func (d *deadline) renewLocked() {
-	if d.cancel != nil {
-		d.cancel(nil)
-	}
-	ctx, cancel := context.WithCancelCause(d.parent)
-	d.ctx.Store(&ctx)
-	d.cancel = cancel
-}
-
 // context returns the context an operation starting now is to be issued with.
-func (d *deadline) context() context.Context {
-	return *d.ctx.Load()
-}
+func (d *deadline) context() *opContext { return d.ctx.Load() }
 
-// stop retires d when its file closes: the timer is stopped and the context released.
-func (d *deadline) stop() {
+// close ends d when its file closes: the timer is stopped and the operations waiting
+// end with ErrFileClosed (those after a fired deadline keep ErrTimeout).
+func (d *deadline) close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.closed = true
 	d.disarmLocked()
-	d.cancel(nil)
+	d.ctx.Load().end(opClosed)
 }
 
 // disarmLocked stops d's pending timer, if any, and bumps gen so that a timer already

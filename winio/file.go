@@ -1,7 +1,6 @@
 package winio
 
 import (
-	"context"
 	"errors"
 	"io"
 	"os"
@@ -61,9 +60,8 @@ type win32File struct {
 	// Immutable after creation.
 	p      *kernel.Process
 	handle kernel.Handle
-	// ctx is cancelled (cause ErrFileClosed) when Close starts.
-	ctx    context.Context
-	cancel context.CancelCauseFunc
+	// life is the context of operations that no deadline bounds (Flush); Close ends it.
+	life opContext
 
 	ops opGate
 
@@ -74,46 +72,37 @@ type win32File struct {
 func newWin32File(p *kernel.Process, h kernel.Handle) *win32File {
 	f := &win32File{p: p, handle: h}
 	f.ops.drained = make(chan struct{})
-	f.ctx, f.cancel = context.WithCancelCause(context.Background())
 	clock := p.Machine().Clock()
-	f.readDeadline.init(clock, f.ctx)
-	f.writeDeadline.init(clock, f.ctx)
+	f.readDeadline.init(clock)
+	f.writeDeadline.init(clock)
 	return f
 }
 
 // prepareIO admits an operation bounded by d (nil: only by Close). On success the
 // caller must call f.ops.leave when the operation has ended, and issue it with ctx.
-func (f *win32File) prepareIO(d *deadline) (ctx context.Context, err error) {
+func (f *win32File) prepareIO(d *deadline) (ctx *opContext, err error) {
 	if !f.ops.enter() {
 		return nil, ErrFileClosed
 	}
-	ctx = f.ctx
+	ctx = &f.life
 	if d != nil {
 		ctx = d.context()
 	}
-	if ctx.Err() != nil {
+	if ctx.state.Load() != opLive {
 		f.ops.leave()
-		return nil, stopReason(ctx)
+		return nil, ctx.reason()
 	}
 	return ctx, nil
 }
 
-// stopReason is why ctx, the file's or a deadline's context, is done.
-func stopReason(ctx context.Context) error {
-	if errors.Is(context.Cause(ctx), os.ErrDeadlineExceeded) {
-		return ErrTimeout
-	}
-	return ErrFileClosed
-}
-
 // ioResult translates the error of a call issued with ctx: a call the context ended is
 // ErrFileClosed or ErrTimeout; Win32 errors become windows.Errno values.
-func ioResult(ctx context.Context, err error) error {
+func ioResult(ctx *opContext, err error) error {
 	if err == nil {
 		return nil
 	}
-	if ctx.Err() != nil && errors.Is(err, kernel.ERROR_OPERATION_ABORTED) {
-		return stopReason(ctx)
+	if ctx.state.Load() != opLive && errors.Is(err, kernel.ERROR_OPERATION_ABORTED) {
+		return ctx.reason()
 	}
 	return winError(err)
 }
@@ -162,11 +151,13 @@ func (f *win32File) Flush() error {
 // Close cancels the operations in flight, waits for them to end and closes the handle.
 // It always returns nil; closing again does nothing.
 func (f *win32File) Close() error {
-	if !f.ops.close(func() { f.cancel(ErrFileClosed) }) {
+	if !f.ops.close(func() {
+		f.life.end(opClosed)
+		f.readDeadline.close()
+		f.writeDeadline.close()
+	}) {
 		return nil
 	}
-	f.readDeadline.stop()
-	f.writeDeadline.stop()
 	_ = f.p.CloseHandle(f.handle) // fails only when the process's exit closed it already
 	return nil
 }

@@ -330,3 +330,35 @@ func TestNewOpenFile(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
 	assert.True(t, errors.Is(err, kernel.ERROR_INVALID_PARAMETER))
 }
+
+// A blocked Read ends with ErrTimeout or ErrFileClosed whichever of a deadline and Close
+// comes first, however the two race with the read starting and with each other (go-winio
+// file.go, asyncIO: a cancelled operation reports the timeout or the close). Two reads
+// block at once, so both of an opContext's ways to hold a request are raced.
+func TestDeadlineAndCloseRaceBlockedReads(t *testing.T) {
+	bindTest(t)
+	for i := range 200 {
+		c, _, _ := connect(t, caller(), caller(), uniquePipe(), nil)
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				_, err := c.Read(make([]byte, 1))
+				errs <- err
+			}()
+		}
+		if i%2 == 0 {
+			time.Sleep(time.Duration(i%7) * time.Microsecond)
+		}
+		go func() { _ = c.SetReadDeadline(aLongTimeAgo) }()
+		if i%3 == 0 {
+			_ = c.Close()
+		}
+		for range 2 {
+			err := <-errs
+			if err != ErrTimeout && err != ErrFileClosed {
+				t.Fatalf("round %d: read ended with %v", i, err)
+			}
+		}
+		_ = c.Close()
+	}
+}
