@@ -201,8 +201,13 @@ func (c *Caller) dial(ctx context.Context, path string, access uint32, level Pip
 	p := c.p
 	clock := p.Machine().Clock()
 	for {
+		// As go-winio's dial loop, which looks at its context before each try: a
+		// timeout already passed fails before the first open.
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if !deadline.IsZero() && !clock.Now().Before(deadline) {
+			return nil, ErrTimeout
 		}
 		h, err := p.CreateFile(path, kernel.Access(access), 0, nil, kernel.OPEN_EXISTING,
 			kernel.FILE_FLAG_OVERLAPPED|kernel.SECURITY_SQOS_PRESENT|uint32(level))
@@ -214,11 +219,7 @@ func (c *Caller) dial(ctx context.Context, path string, access uint32, level Pip
 		}
 		wait := pipe.NMPWAIT_WAIT_FOREVER
 		if !deadline.IsZero() {
-			left := deadline.Sub(clock.Now())
-			if left <= 0 {
-				return nil, ErrTimeout
-			}
-			wait = waitMillis(left)
+			wait = waitMillis(deadline.Sub(clock.Now()))
 		}
 		// Wait for an instance to listen; whatever the wait reports, the next open
 		// says what is true then (the pipe may be gone, or another client faster).

@@ -362,3 +362,24 @@ func TestDeadlineAndCloseRaceBlockedReads(t *testing.T) {
 		_ = c.Close()
 	}
 }
+
+// A timeout of zero fails before any open, even when an instance is free: go-winio's
+// DialPipe makes a context with that deadline and its dial loop looks at the context
+// before each try (pipe.go, tryDialPipe).
+func TestDialZeroTimeoutFailsAtOnce(t *testing.T) {
+	bindTest(t)
+	path := uniquePipe()
+	l, err := ListenPipe(path, nil)
+	require.NoError(t, err)
+	defer l.Close()
+	got := accept(l)
+	zero := time.Duration(0)
+	_, err = DialPipe(path, &zero)
+	assert.Same(t, ErrTimeout, err)
+	c, err := DialPipe(path, nil)
+	require.NoError(t, err, "the instance Accept made was free all along")
+	require.NoError(t, c.Close())
+	s := <-got
+	require.NotNil(t, s)
+	require.NoError(t, s.Close())
+}
