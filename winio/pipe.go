@@ -192,6 +192,9 @@ func (c *Caller) DialPipeAccessImpLevel(ctx context.Context, path string, access
 	if c.p == nil {
 		return nil, noProcess(path)
 	}
+	if ctx == nil {
+		ctx = context.Background() // go-winio would crash; waiting without end is what nil can mean
+	}
 	return c.dial(ctx, path, access, impLevel, time.Time{})
 }
 

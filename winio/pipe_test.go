@@ -326,6 +326,9 @@ func TestNewOpenFile(t *testing.T) {
 
 	_, err = NewOpenFile(kernel.Handle(0x1234))
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE)
+	//lint:ignore SA1012 a nil context is the bad input under test
+	_, err = DialPipeContext(nil, uniquePipe()) //nolint:staticcheck
+	assert.ErrorIs(t, err, kernel.ERROR_FILE_NOT_FOUND, "a nil context is no context, not a crash")
 	_, err = On(nil).DialPipe(uniquePipe(), nil)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
 	assert.True(t, errors.Is(err, kernel.ERROR_INVALID_PARAMETER))
