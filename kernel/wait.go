@@ -102,6 +102,7 @@ type waitBlock struct {
 	all     bool
 	result  int // -1 while pending, else the satisfied index
 	done    chan struct{}
+	proc    *Process // the waiting process, for the self-check
 	pid     uint32   // the waiting process, for traces
 	handles []Handle // a copy of the caller's handles, for traces
 }

@@ -98,7 +98,7 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 		m.UnlockDispatcher()
 		return WAIT_TIMEOUT_, nil
 	}
-	wb := &waitBlock{objs: append([]Signaler(nil), sigs...), all: waitAll, result: -1, done: make(chan struct{}), pid: p.pid, handles: append([]Handle(nil), handles...)}
+	wb := &waitBlock{objs: append([]Signaler(nil), sigs...), all: waitAll, result: -1, done: make(chan struct{}), proc: p, pid: p.pid, handles: append([]Handle(nil), handles...)}
 	for _, s := range wb.objs {
 		h := s.Header()
 		h.waiters = append(h.waiters, wb)
