@@ -85,6 +85,7 @@ type InvariantChecker interface {
 // An InvariantReport collects the breaches of one Check.
 type InvariantReport struct {
 	m    *Machine
+	obj  *Object // the object whose body is checking, nil for a device
 	errs []error
 	// waiters are requests file systems reported queued; checked after the hooks run,
 	// so that no file-system lock is held while a process's state is read.
@@ -96,6 +97,9 @@ type queuedWaiter struct {
 	r              *Request
 	done           bool
 }
+
+// Object returns the object whose body is being checked, or nil when a device is.
+func (r *InvariantReport) Object() *Object { return r.obj }
 
 // Machine returns the machine being checked.
 func (r *InvariantReport) Machine() *Machine { return r.m }
@@ -289,7 +293,7 @@ func (c *checker) object(m *Machine, o *Object) {
 		c.waitQueue(m, o, s)
 	}
 	if ic, ok := o.body.(InvariantChecker); ok {
-		r := &InvariantReport{m: m}
+		r := &InvariantReport{m: m, obj: o}
 		ic.CheckInvariants(r)
 		r.checkWaiters()
 		c.errs = append(c.errs, r.errs...)
