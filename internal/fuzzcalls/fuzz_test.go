@@ -30,7 +30,7 @@ var (
 
 // watchdog is how long one input may run in real time before the run is failed as
 // hung (a livelock; a deadlock of the bubble is reported by synctest itself).
-const watchdog = 60 * time.Second
+const watchdog = 10 * time.Second
 
 // maxCalls bounds one input's calls.
 const maxCalls = 300
@@ -425,19 +425,23 @@ func (w *world) overlapped(p *kernel.Process, who string) {
 		ov.HEvent = w.handle(p)
 	}
 	op := &inflight{p: p, h: h, ov: ov}
+	// On a handle opened without FILE_FLAG_OVERLAPPED the call is synchronous and may
+	// block: the context gives up after a short virtual time.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(b>>3)*time.Millisecond)
+	defer cancel()
 	var err error
 	switch b & 3 {
 	case 0:
 		op.buf = make([]byte, int(w.next()%40))
-		_, err = p.ReadFileOverlapped(context.Background(), h, op.buf, ov)
+		_, err = p.ReadFileOverlapped(ctx, h, op.buf, ov)
 	case 1:
 		op.buf = w.buf()
-		_, err = p.WriteFileOverlapped(context.Background(), h, op.buf, ov)
+		_, err = p.WriteFileOverlapped(ctx, h, op.buf, ov)
 	case 2:
-		err = pipe.ConnectNamedPipeOverlapped(context.Background(), p, h, ov)
+		err = pipe.ConnectNamedPipeOverlapped(ctx, p, h, ov)
 	default:
 		op.buf = make([]byte, int(w.next()%40))
-		_, err = pipe.TransactNamedPipeOverlapped(context.Background(), p, h, w.buf(), op.buf, ov)
+		_, err = pipe.TransactNamedPipeOverlapped(ctx, p, h, w.buf(), op.buf, ov)
 	}
 	w.logf("%s overlapped op %d on %#x (event %#x) = %v", who, b&3, h, ov.HEvent, err)
 	if !errors.Is(err, kernel.ERROR_IO_PENDING) {
