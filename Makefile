@@ -2,9 +2,11 @@
 GO      ?= go
 PKGS    ?= ./...
 FUZZTIME ?= 10s
+FUZZLONGTIME ?= 10m
+FUZZCALLS ?= 10000000x
 BENCHTIME ?= 1s
 
-.PHONY: all test vet fmt-check race bench cover fuzz demo demo-kernel pictures tidy
+.PHONY: all test vet fmt-check race bench cover fuzz fuzz-long demo demo-kernel pictures tidy
 
 all: test
 
@@ -35,6 +37,16 @@ fuzz:
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+## fuzz-long: every fuzz target for FUZZLONGTIME, except the call-sequence fuzzer, which
+## runs FUZZCALLS executions (10^7 by default; about two hours on two cores).
+fuzz-long:
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    t=$(FUZZLONGTIME); [ "$$f" = FuzzCallSequences ] && t=$(FUZZCALLS); \
+	    echo "== $$pkg $$f ($$t)"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t $$pkg; \
 	  done; \
 	done
 

@@ -29,6 +29,26 @@ func (c *census) remove(o *Object) {
 	c.mu.Unlock()
 }
 
+// has reports whether o is listed (it has not been deleted).
+func (c *census) has(o *Object) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.objs[o]
+	return ok
+}
+
+// list returns the listed objects by ID.
+func (c *census) list() []*Object {
+	c.mu.Lock()
+	objs := make([]*Object, 0, len(c.objs))
+	for o := range c.objs {
+		objs = append(objs, o)
+	}
+	c.mu.Unlock()
+	sort.Slice(objs, func(i, j int) bool { return objs[i].id < objs[j].id })
+	return objs
+}
+
 // ObjectInfo describes one live object.
 type ObjectInfo struct {
 	ID       ObjectID
@@ -76,14 +96,7 @@ type Census struct {
 // table and per object, not across them while other goroutines run.
 func (m *Machine) Census() Census {
 	c := Census{Machine: m.name, Domain: m.Domain()}
-	m.census.mu.Lock()
-	objs := make([]*Object, 0, len(m.census.objs))
-	for o := range m.census.objs {
-		objs = append(objs, o)
-	}
-	m.census.mu.Unlock()
-	sort.Slice(objs, func(i, j int) bool { return objs[i].id < objs[j].id })
-	for _, o := range objs {
+	for _, o := range m.census.list() {
 		info := ObjectInfo{ID: o.id, Type: o.typ.Name, Name: o.Name(), Handles: o.HandleCount(), Pointers: o.PointerCount(), Object: o}
 		if d, ok := o.body.(Describer); ok {
 			info.Detail = d.Describe()

@@ -173,14 +173,21 @@ func (o *Object) addHandleRef() {
 
 // tryAddHandleRef adds a handle reference unless the handle count already reached zero
 // (the object is closing: NT's open of a name whose object is going away fails).
+//
+// The pointer reference is taken first, as addHandleRef does: were the handle count
+// raised first, a concurrent close of the last other handle could drop the last
+// pointer reference in between and delete an object that has a handle.
 func (o *Object) tryAddHandleRef() bool {
+	if !o.tryIncRef() {
+		return false
+	}
 	for {
 		n := o.handles.Load()
 		if n <= 0 {
+			o.DecRef()
 			return false
 		}
 		if o.handles.CompareAndSwap(n, n+1) {
-			o.pointers.Add(1)
 			return true
 		}
 	}

@@ -102,6 +102,7 @@ type waitBlock struct {
 	all     bool
 	result  int           // -1 while pending, else the satisfied index
 	done    chan struct{} // buffered (1): receives one token when the wait is satisfied
+	proc    *Process      // the waiting process, for the self-check
 	pid     uint32        // the waiting process, for traces
 	handles []Handle      // a copy of the caller's handles, for traces
 }
@@ -125,7 +126,7 @@ func (p *Process) newWaitBlock(sigs []Signaler, handles []Handle, all bool) *wai
 	}
 	wb.objs = append(wb.objs[:0], sigs...)
 	wb.handles = append(wb.handles[:0], handles...)
-	wb.all, wb.result, wb.pid = all, -1, p.pid
+	wb.all, wb.result, wb.proc, wb.pid = all, -1, p, p.pid
 	return wb
 }
 
@@ -136,7 +137,7 @@ func (p *Process) releaseWaitBlock(wb *waitBlock) {
 	default:
 	}
 	clear(wb.objs)
-	wb.objs = wb.objs[:0]
+	wb.objs, wb.proc = wb.objs[:0], nil
 	p.spareWait.Store(wb)
 }
 

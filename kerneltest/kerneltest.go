@@ -16,19 +16,29 @@ type Installer func(m *kernel.Machine) error
 
 var seq atomic.Uint64
 
-// NewNetwork returns a network that is closed when the test ends, after which every
-// machine on it is checked for leaks.
+// NewNetwork returns a network that is checked when the test ends: the kernel's
+// self-check (Network.Check) must find every invariant kept and every machine must
+// hold no leaked objects or handles; then the network is closed.
 func NewNetwork(t testing.TB) *kernel.Network {
 	t.Helper()
 	n := kernel.NewNetwork()
 	t.Cleanup(func() {
-		ms := n.Machines()
-		for _, m := range ms {
+		defer n.Close()
+		RequireCheck(t, n)
+		for _, m := range n.Machines() {
 			RequireNoLeaks(t, m)
 		}
-		n.Close()
 	})
 	return n
+}
+
+// RequireCheck fails the test if the kernel's self-check finds a broken invariant on n,
+// naming each breach.
+func RequireCheck(t testing.TB, n *kernel.Network) {
+	t.Helper()
+	if err := n.Check(); err != nil {
+		t.Fatalf("kerneltest: self-check failed:\n\t%s", strings.ReplaceAll(err.Error(), "\n", "\n\t"))
+	}
 }
 
 // AddMachine adds a machine to n with the installers run on it. name "" picks a unique

@@ -80,3 +80,27 @@ func TestAddMachineReportsFailures(t *testing.T) {
 	assert.Contains(t, f.fatal, "AddMachine")
 	f.runCleanups()
 }
+
+// brokenBody is an object body whose own invariant check always fails.
+type brokenBody struct{ kernel.NoOps }
+
+func (brokenBody) CheckInvariants(r *kernel.InvariantReport) {
+	r.Breach("broken body", "its rule", "kept", "broken")
+}
+
+// NewNetwork's cleanup runs the kernel's self-check and names each breach.
+func TestNewNetworkCleanupRunsSelfCheck(t *testing.T) {
+	f := &fakeTB{TB: t}
+	m := kerneltest.NewMachine(f)
+	p := kerneltest.NewProcess(f, m, "app.exe")
+	o := m.NewObject(kernel.FileType, brokenBody{})
+	h, err := p.NewHandle(o, kernel.FILE_ALL_ACCESS, false)
+	require.NoError(t, err)
+	o.DecRef()
+	kerneltest.RequireCheck(f, m.Network())
+	assert.Equal(t, "kerneltest: self-check failed:\n\tkernel check: "+m.Name()+": broken body: its rule: expected kept, found broken", f.fatal)
+	require.NoError(t, p.CloseHandle(h))
+	f.fatal = ""
+	f.runCleanups()
+	assert.Empty(t, f.fatal)
+}
