@@ -61,8 +61,12 @@ type Process struct {
 	cancel    context.CancelFunc
 	dying     chan struct{}             // closed when the process starts exiting
 	spareWait atomic.Pointer[waitBlock] // a waitBlock kept for the next wait (wait.go)
-	exited    chan struct{}             // closed when the process has exited
-	token     *Token                    // the primary token (token.go)
+	// blockedWaits are the process's dispatcher waits now blocked, and waitsAborted is
+	// set once its exit has ended them (abortWaits). Protected by the dispatcher lock.
+	blockedWaits []*waitBlock
+	waitsAborted bool
+	exited       chan struct{} // closed when the process has exited
+	token        *Token        // the primary token (token.go)
 
 	mu sync.Mutex
 	// +checklocks:mu

@@ -30,6 +30,7 @@ func (p *Process) exit(code uint32) {
 	p.mu.Unlock()
 	close(p.dying)
 	p.cancel()
+	p.abortWaits()
 
 	// Windows' order: the process's pending I/O is cancelled and completed first
 	// (so a call blocked at exit reports ERROR_OPERATION_ABORTED and no request of it

@@ -100,7 +100,7 @@ type DispatchHeader struct {
 type waitBlock struct {
 	objs    []Signaler
 	all     bool
-	result  int           // -1 while pending, else the satisfied index
+	result  int           // -1 while pending, waitAborted once the process's exit ended it, else the satisfied index
 	done    chan struct{} // buffered (1): receives one token when the wait is satisfied
 	proc    *Process      // the waiting process, for the self-check
 	pid     uint32        // the waiting process, for traces
@@ -128,6 +128,40 @@ func (p *Process) newWaitBlock(sigs []Signaler, handles []Handle, all bool) *wai
 	wb.handles = append(wb.handles[:0], handles...)
 	wb.all, wb.result, wb.proc, wb.pid = all, -1, p, p.pid
 	return wb
+}
+
+// waitAborted is the result of a wait its process's exit ended.
+const waitAborted = -2
+
+// unblockLocked takes wb off p's list of blocked waits.
+// Preconditions: the dispatcher lock is held.
+func (p *Process) unblockLocked(wb *waitBlock) {
+	for i, w := range p.blockedWaits {
+		if w == wb {
+			last := len(p.blockedWaits) - 1
+			p.blockedWaits[i] = p.blockedWaits[last]
+			p.blockedWaits[last] = nil
+			p.blockedWaits = p.blockedWaits[:last]
+			return
+		}
+	}
+}
+
+// abortWaits ends p's blocked dispatcher waits as its exit begins, and makes its later
+// waits fail at once: each gets ERROR_OPERATION_ABORTED, as Windows ends an exiting
+// process's threads. One mechanism wakes a wait, its block's token, whoever ends it.
+func (p *Process) abortWaits() {
+	m := p.machine
+	m.LockDispatcher()
+	defer m.UnlockDispatcher()
+	p.waitsAborted = true
+	for _, wb := range p.blockedWaits {
+		if wb.result < 0 {
+			wb.result = waitAborted
+			dequeueLocked(wb)
+			wb.done <- struct{}{}
+		}
+	}
 }
 
 // releaseWaitBlock keeps wb as p's spare. Preconditions: wb is on no header's queue.

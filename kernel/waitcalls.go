@@ -98,11 +98,17 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 		m.UnlockDispatcher()
 		return WAIT_TIMEOUT_, nil
 	}
+	if p.waitsAborted {
+		// The process is exiting: its calls give up (see abortWaitsLocked).
+		m.UnlockDispatcher()
+		return WAIT_FAILED, &AbortError{Cause: ErrProcessExiting}
+	}
 	wb := p.newWaitBlock(sigs, handles, waitAll)
 	for _, s := range wb.objs {
 		h := s.Header()
 		h.waiters = append(h.waiters, wb)
 	}
+	p.blockedWaits = append(p.blockedWaits, wb)
 	m.UnlockDispatcher()
 
 	var timerC <-chan time.Time
@@ -120,27 +126,37 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 		apc = p.apcWake
 	}
 	var why error
-	woken := false
-	for !woken {
-		woken = true
-		select {
-		case <-wb.done:
-		case <-timerC:
-		case <-apc:
-			p.apcMu.Lock()
-			woken = len(p.apcs) > 0 // a stale wake-up: another wait ran them
-			p.apcMu.Unlock()
-		case <-ctxDone:
-			why = &AbortError{Cause: ctx.Err()}
-		case <-p.dying:
-			why = &AbortError{Cause: ErrProcessExiting}
+	if timerC == nil && ctxDone == nil && apc == nil {
+		// Only a satisfaction or the process's exit can end the wait, and both send
+		// the wait block its token: a plain receive, which costs less than a select.
+		<-wb.done
+	} else {
+		woken := false
+		for !woken {
+			woken = true
+			select {
+			case <-wb.done:
+			case <-timerC:
+			case <-apc:
+				p.apcMu.Lock()
+				woken = len(p.apcs) > 0 // a stale wake-up: another wait ran them
+				p.apcMu.Unlock()
+			case <-ctxDone:
+				why = &AbortError{Cause: ctx.Err()}
+			}
 		}
 	}
 	m.LockDispatcher()
-	if res := wb.result; res >= 0 { // satisfied, possibly racing the timeout: the satisfaction wins
+	p.unblockLocked(wb)
+	switch res := wb.result; {
+	case res >= 0: // satisfied, possibly racing the timeout: the satisfaction wins
 		m.UnlockDispatcher()
 		p.releaseWaitBlock(wb)
 		return WAIT_OBJECT_0 + uint32(res), nil
+	case res == waitAborted:
+		m.UnlockDispatcher()
+		p.releaseWaitBlock(wb)
+		return WAIT_FAILED, &AbortError{Cause: ErrProcessExiting}
 	}
 	dequeueLocked(wb)
 	m.UnlockDispatcher()
