@@ -62,6 +62,7 @@ const (
 	ERROR_INSUFFICIENT_BUFFER  Errno = 122
 	ERROR_INVALID_NAME         Errno = 123
 	ERROR_INVALID_LEVEL        Errno = 124
+	ERROR_MOD_NOT_FOUND        Errno = 126
 	ERROR_PROC_NOT_FOUND       Errno = 127
 	ERROR_WAIT_NO_CHILDREN     Errno = 128
 	ERROR_CHILD_NOT_COMPLETE   Errno = 129
@@ -151,8 +152,14 @@ func (e Errno) Error() string {
 //	fs.ErrNotExist         ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_BAD_NETPATH
 //	errors.ErrUnsupported  ERROR_NOT_SUPPORTED, ERROR_CALL_NOT_IMPLEMENTED
 //
-// Two Errno values match when they are equal; errors.Is checks that before calling Is.
+// Two Errno values match when they are equal; errors.Is checks that before calling Is. So does an
+// Errno and an error of another type that carries a Win32 code through a method
+// Win32Errno() Errno: the facade package windows gives its own Errno type one, so that
+// errors.Is(err, windows.ERROR_ACCESS_DENIED) holds for a kernel.Errno err.
 func (e Errno) Is(target error) bool {
+	if c, ok := target.(win32Coder); ok {
+		return e == c.Win32Errno()
+	}
 	switch target {
 	case fs.ErrPermission:
 		return e == ERROR_ACCESS_DENIED
@@ -165,6 +172,12 @@ func (e Errno) Is(target error) bool {
 	}
 	return false
 }
+
+// win32Coder is an error of another package that stands for a Win32 code (windows.Errno).
+type win32Coder interface{ Win32Errno() Errno }
+
+// Known reports whether winsim has a name and a message text for the code.
+func (e Errno) Known() bool { return lookupErrno(e) != nil }
 
 // Timeout reports whether the code means a timeout expired: ERROR_SEM_TIMEOUT (a mailslot read or
 // WaitNamedPipe ran out of time; NT's STATUS_IO_TIMEOUT), WAIT_TIMEOUT and ERROR_TIMEOUT

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -216,6 +217,40 @@ func TestErrnoIsMatchesOnlyItself(t *testing.T) {
 	}
 }
 
+// facadeErrno stands for another package's error type carrying a Win32 code, as windows.Errno
+// does (x/sys/windows code compares its errors with its own constants).
+type facadeErrno uintptr
+
+func (e facadeErrno) Error() string     { return "facade error" }
+func (e facadeErrno) Win32Errno() Errno { return Errno(e) }
+
+// TestErrnoIsMatchesFacadeErrnoWithSameCode checks the hook errors.Is uses between kernel.Errno
+// and the facade's Errno: a kernel error matches a facade target of the same Win32 code only.
+func TestErrnoIsMatchesFacadeErrnoWithSameCode(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		target error
+		want   bool
+	}{
+		{ERROR_ACCESS_DENIED, facadeErrno(5), true},
+		{fmt.Errorf("CreateFile: %w", ERROR_PIPE_BUSY), facadeErrno(231), true},
+		{&AbortError{Cause: context.Canceled}, facadeErrno(995), true},
+		{ERROR_ACCESS_DENIED, facadeErrno(6), false},
+		{ERROR_SUCCESS, facadeErrno(0), true},
+	} {
+		assert.Equal(t, tc.want, errors.Is(tc.err, tc.target), "errors.Is(%v, facade %d)", tc.err, tc.target)
+	}
+}
+
+// TestErrnoKnownOnlyForTabledCodes checks Known, which the facade uses to choose between Windows'
+// text and its own fallback for a code winsim has no text for.
+func TestErrnoKnownOnlyForTabledCodes(t *testing.T) {
+	for _, e := range allErrnos {
+		assert.True(t, e.Known(), e.Name())
+	}
+	assert.False(t, Errno(0xFFFF).Known())
+}
+
 // TestErrnoTimeoutTrueForTimeoutCodes checks that ERROR_SEM_TIMEOUT (mailslot read and
 // WaitNamedPipe timeouts, from STATUS_IO_TIMEOUT), WAIT_TIMEOUT and ERROR_TIMEOUT (STATUS_TIMEOUT)
 // report Timeout, and no other code does. Go's syscall reports none of them; this is the
@@ -351,6 +386,7 @@ var allErrnos = []Errno{
 	ERROR_INSUFFICIENT_BUFFER,
 	ERROR_INVALID_NAME,
 	ERROR_INVALID_LEVEL,
+	ERROR_MOD_NOT_FOUND,
 	ERROR_PROC_NOT_FOUND,
 	ERROR_WAIT_NO_CHILDREN,
 	ERROR_CHILD_NOT_COMPLETE,

@@ -62,6 +62,7 @@ var errnoTable = [...]errnoEntry{
 	{ERROR_INSUFFICIENT_BUFFER, "ERROR_INSUFFICIENT_BUFFER", "The data area passed to a system call is too small."},
 	{ERROR_INVALID_NAME, "ERROR_INVALID_NAME", "The filename, directory name, or volume label syntax is incorrect."},
 	{ERROR_INVALID_LEVEL, "ERROR_INVALID_LEVEL", "The system call level is not correct."},
+	{ERROR_MOD_NOT_FOUND, "ERROR_MOD_NOT_FOUND", "The specified module could not be found."},
 	{ERROR_PROC_NOT_FOUND, "ERROR_PROC_NOT_FOUND", "The specified procedure could not be found."},
 	{ERROR_WAIT_NO_CHILDREN, "ERROR_WAIT_NO_CHILDREN", "There are no child processes to wait for."},
 	{ERROR_CHILD_NOT_COMPLETE, "ERROR_CHILD_NOT_COMPLETE", "The %1 application cannot be run in Win32 mode."},

@@ -60,8 +60,11 @@ func (e *AbortError) Error() string {
 	return ERROR_OPERATION_ABORTED.Error() + " (" + e.Cause.Error() + ")"
 }
 
-// Is matches ERROR_OPERATION_ABORTED.
-func (e *AbortError) Is(target error) bool { return target == ERROR_OPERATION_ABORTED }
+// Is matches ERROR_OPERATION_ABORTED, as a kernel.Errno or as another package's error that
+// carries the code (windows.ERROR_OPERATION_ABORTED; see Errno.Is).
+func (e *AbortError) Is(target error) bool {
+	return ERROR_OPERATION_ABORTED.Is(target) || target == ERROR_OPERATION_ABORTED
+}
 
 // Unwrap returns the cause: the context's error, or ErrProcessExiting.
 func (e *AbortError) Unwrap() error { return e.Cause }
