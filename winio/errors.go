@@ -5,18 +5,20 @@ import (
 	"os"
 
 	"github.com/winsim/winsim/kernel"
+	"github.com/winsim/winsim/windows"
 )
 
-// winError is err as go-winio would return it: a Win32 error code as a bare value.
-// Errors of the kernel's calls may carry the code inside a wrapper (an abort's cause,
-// for one); the code is what go-winio's callers compare against.
+// winError is err as go-winio would return it: a Win32 error code as a bare
+// windows.Errno, which go-winio's callers compare with ==, switch on and type-assert
+// (x/sys/windows' Errno). Errors of the kernel's calls may carry the code inside a
+// wrapper (an abort's cause, for one).
 func winError(err error) error {
 	if err == nil {
 		return nil
 	}
 	var e kernel.Errno
 	if errors.As(err, &e) {
-		return e
+		return windows.Errno(e)
 	}
 	return err
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/winsim/winsim/kernel"
 	"github.com/winsim/winsim/kerneltest"
 	"github.com/winsim/winsim/pipe"
+	"github.com/winsim/winsim/windows"
 )
 
 // These tests check what winsim adds around go-winio's API (processes, machines,
@@ -390,4 +391,24 @@ func TestDialZeroTimeoutFailsAtOnce(t *testing.T) {
 	s := <-got
 	require.NotNil(t, s)
 	require.NoError(t, s.Close())
+}
+
+// Win32 errors come back as windows.Errno values, bare, as go-winio returns
+// x/sys/windows' Errno: callers compare them with ==, switch on them and type-assert
+// them (go-winio pipe.go: `err != windows.ERROR_PIPE_BUSY`); errors.Is also matches the
+// kernel's code.
+func TestWin32ErrorsAreWindowsErrnos(t *testing.T) {
+	bindTest(t)
+	c, s, _ := connect(t, caller(), caller(), uniquePipe(), nil)
+	require.NoError(t, s.(PipeConn).Disconnect())
+	_, err := c.Read(make([]byte, 1))
+	assert.Equal(t, windows.ERROR_PIPE_NOT_CONNECTED, err, "go-winio does not turn a disconnect into io.EOF")
+	_, ok := err.(windows.Errno)
+	assert.True(t, ok)
+	assert.ErrorIs(t, err, kernel.ERROR_PIPE_NOT_CONNECTED)
+
+	_, err = DialPipe(uniquePipe(), nil)
+	var pe *os.PathError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, windows.ERROR_FILE_NOT_FOUND, pe.Err)
 }
