@@ -34,6 +34,8 @@ type Network struct {
 
 	// faults is set once, by the first SetFaults or Partition (network_faults.go).
 	faults atomic.Pointer[FaultInjector]
+	// adversary is the adversarial mode, nil when off (adversary.go).
+	adversary atomic.Pointer[adversary]
 
 	// domains holds the account databases of the network's domains, by upper-cased
 	// name (token.go). domainsMu is a leaf.

@@ -210,6 +210,10 @@ func (d *device) openClientLocked(req *kernel.OpenRequest, name string, remote b
 	if remote && fcb.rejectRemote {
 		return nil, 0, kernel.ERROR_ACCESS_DENIED
 	}
+	if n := d.m.Network(); n != nil && n.AdversaryChooses(kernel.OutcomePipeBusy, req.Process.Machine().Name(), req.Process.Name(), fcb.key) {
+		// As if another client had connected to the instance first (adversarial mode).
+		return nil, 0, kernel.ERROR_PIPE_BUSY
+	}
 	in := fcb.listeners[0]
 	fcb.removeListenerLocked(in)
 	c := &end{inst: in, state: stateConnected}
