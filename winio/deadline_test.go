@@ -18,9 +18,9 @@ import (
 // With a deadline in the past, Read and Write fail at once with ErrTimeout (go-winio
 // file.go, deadlineHandler.set times out at once; Read and Write check timedout first),
 // and the data waiting is still there once the deadline is cleared: a cancelled read
-// consumes nothing (dlls/kernel32/tests/pipe.c, test_blocking_rw: CancelIoEx on a pending
-// read, 0 bytes, the next byte still queued). ErrTimeout is not a context
-// error, so code testing for one is not confused.
+// consumes nothing (dlls/kernel32/tests/pipe.c, test_blocking_rw: a read cancelled with
+// CancelIoEx moves 0 bytes and the next byte stays queued). ErrTimeout is not a
+// context error, so code testing for one is not confused.
 func TestPastDeadlineFailsAtOnceAndConsumesNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		bindTest(t)
@@ -87,9 +87,10 @@ func TestDeadlineMovedWhileWaiting(t *testing.T) {
 }
 
 // A Write blocked on a full quota fails at its write deadline and its bytes are
-// withdrawn: the reader never sees them (dlls/kernel32/tests/pipe.c, test_blocking_rw: a cancelled pending
-// write takes its unread data out). The read deadline is separate: the other
-// direction keeps working (go-winio file.go, readDeadline and writeDeadline).
+// withdrawn: the reader never sees them (dlls/kernel32/tests/pipe.c, test_blocking_rw:
+// cancelling a pending write takes its unread bytes out of the pipe). The read deadline
+// is separate: the other direction keeps working (go-winio file.go, readDeadline and
+// writeDeadline).
 func TestWriteDeadlineWithdrawsBlockedWrite(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		bindTest(t)
@@ -121,8 +122,8 @@ func TestWriteDeadlineWithdrawsBlockedWrite(t *testing.T) {
 
 // Flush is FlushFileBuffers with no deadline (go-winio file.go, Flush): a passed write
 // deadline does not end it; it returns when the other end has read everything
-// (dlls/kernel32/tests/pipe.c, test_blocking_rw: FlushFileBuffers waits until the peer has read all
-// buffered data).
+// (dlls/kernel32/tests/pipe.c, test_blocking_rw: FlushFileBuffers blocks until the
+// peer has read all the data written, even on an overlapped handle).
 func TestFlushIgnoresWriteDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		bindTest(t)
