@@ -13,6 +13,7 @@ import (
 
 	"github.com/winsim/winsim/kernel"
 	"github.com/winsim/winsim/pipe"
+	"github.com/winsim/winsim/windows"
 )
 
 // The net.Conn conformance suite of golang.org/x/net (nettest.TestConn, as net's own
@@ -88,15 +89,15 @@ func TestConnCloseRules(t *testing.T) {
 				assert.NoError(t, closer.SetDeadline(time.Now()))
 				assert.NoError(t, closer.SetReadDeadline(time.Time{}))
 				assert.NoError(t, closer.SetWriteDeadline(time.Time{}))
-				assert.Equal(t, kernel.ERROR_INVALID_HANDLE, closer.(PipeConn).Disconnect())
-				assert.Equal(t, kernel.ERROR_INVALID_HANDLE, closer.(PipeConn).Flush())
+				assert.Equal(t, windows.ERROR_INVALID_HANDLE, closer.(PipeConn).Disconnect())
+				assert.Equal(t, windows.ERROR_INVALID_HANDLE, closer.(PipeConn).Flush())
 
 				_, err = other.Read(make([]byte, 8))
 				assert.Equal(t, io.EOF, err)
 				_, err = other.Read(nil)
 				assert.Equal(t, io.EOF, err, "a zero-size read sees ERROR_BROKEN_PIPE too")
 				_, err = other.Write([]byte("x"))
-				assert.Equal(t, kernel.ERROR_NO_DATA, err, "bare, as go-winio returns Win32 errors")
+				assert.Equal(t, windows.ERROR_NO_DATA, err, "bare, as go-winio returns Win32 errors")
 				assert.NoError(t, other.Close())
 			})
 		}
@@ -129,17 +130,17 @@ func TestConnDisconnect(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Write([]byte("discarded too"))
 	require.NoError(t, err)
-	assert.Equal(t, kernel.ERROR_INVALID_FUNCTION, c.(PipeConn).Disconnect())
+	assert.Equal(t, windows.ERROR_INVALID_FUNCTION, c.(PipeConn).Disconnect())
 
 	require.NoError(t, s.(PipeConn).Disconnect())
 	for _, end := range []net.Conn{c, s} {
 		n, err := end.Read(make([]byte, 16))
 		assert.Zero(t, n, "the queued data was discarded")
-		assert.Equal(t, kernel.ERROR_PIPE_NOT_CONNECTED, err)
+		assert.Equal(t, windows.ERROR_PIPE_NOT_CONNECTED, err)
 		_, err = end.Write([]byte("x"))
-		assert.Equal(t, kernel.ERROR_PIPE_NOT_CONNECTED, err)
+		assert.Equal(t, windows.ERROR_PIPE_NOT_CONNECTED, err)
 	}
-	assert.Equal(t, kernel.ERROR_PIPE_NOT_CONNECTED, s.(PipeConn).Disconnect())
+	assert.Equal(t, windows.ERROR_PIPE_NOT_CONNECTED, s.(PipeConn).Disconnect())
 }
 
 // What Accept and DialPipe return are PipeConns, and both addresses are the pipe's path
@@ -265,7 +266,7 @@ func TestDialPipeAccessReadOnly(t *testing.T) {
 	defer s.Close()
 
 	_, err = c.Write([]byte("x"))
-	assert.Equal(t, kernel.ERROR_ACCESS_DENIED, err)
+	assert.Equal(t, windows.ERROR_ACCESS_DENIED, err)
 	_, err = s.Write([]byte("ok"))
 	require.NoError(t, err)
 	b := make([]byte, 4)

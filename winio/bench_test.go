@@ -39,11 +39,11 @@ func (e rawEnd) Close() error { return e.p.CloseHandle(e.h) }
 // transport makes a connected pair: the client end and the server end.
 type transport func(b *testing.B) (client, server io.ReadWriteCloser)
 
-func winioTransport(cfg PipeConfig) transport {
+func winioTransport(cfg PipeConfig, quota int32) transport {
 	return func(b *testing.B) (io.ReadWriteCloser, io.ReadWriteCloser) {
 		p := kerneltest.NewProcess(b, kerneltest.NewMachine(b, pipe.Install), "bench.exe")
 		b.Cleanup(func() { p.Terminate(0) })
-		cfg.InputBufferSize, cfg.OutputBufferSize = benchQuota, benchQuota
+		cfg.InputBufferSize, cfg.OutputBufferSize = quota, quota
 		// connect takes a *testing.T; this is its steps for a benchmark.
 		path := uniquePipe()
 		l, err := On(p).ListenPipe(path, &cfg)
@@ -93,8 +93,10 @@ var transports = []struct {
 	name string
 	make transport
 }{
-	{"Byte", winioTransport(PipeConfig{})},
-	{"Message", winioTransport(PipeConfig{MessageMode: true})},
+	{"Byte", winioTransport(PipeConfig{}, benchQuota)},
+	// go-winio's default quotas are 0: each write waits for the reader, as io.Pipe's does.
+	{"ByteQuota0", winioTransport(PipeConfig{}, 0)},
+	{"Message", winioTransport(PipeConfig{MessageMode: true}, benchQuota)},
 	{"IOPipe", ioPipeTransport},
 	{"RawPipe", rawPipeTransport},
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/winsim/winsim/kernel"
 	"github.com/winsim/winsim/pipe"
+	"github.com/winsim/winsim/windows"
 )
 
 // Closing a listener nobody called Accept on returns at once, leaves the process no
@@ -51,7 +52,7 @@ func TestListenPipeBadInput(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "open", pe.Op)
 	assert.Equal(t, "not a pipe", pe.Path)
-	assert.ErrorIs(t, err, kernel.ERROR_INVALID_NAME)
+	assert.ErrorIs(t, err, windows.ERROR_INVALID_NAME)
 
 	path := uniquePipe()
 	l, err := ListenPipe(path, nil)
@@ -67,7 +68,7 @@ func TestListenPipeBadInput(t *testing.T) {
 	}
 	_, err = On(nil).ListenPipe(path, nil)
 	require.ErrorAs(t, err, &pe)
-	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
+	assert.ErrorIs(t, err, windows.ERROR_INVALID_PARAMETER)
 	assert.Zero(t, p.HandleCount())
 
 	l, err = ListenPipe(path, &PipeConfig{SecurityDescriptor: "O:BAG:SYD:P(A;;GA;;;SY)(A;;GRGW;;;WD)"})
@@ -85,7 +86,7 @@ func TestListenerBusyBetweenAccepts(t *testing.T) {
 	path := uniquePipe()
 	_, _, l := connect(t, caller(), caller(), path, nil)
 	_, err := p.CreateFile(path, kernel.GENERIC_READ|kernel.GENERIC_WRITE, 0, nil, kernel.OPEN_EXISTING, 0)
-	assert.ErrorIs(t, err, kernel.ERROR_PIPE_BUSY)
+	assert.ErrorIs(t, err, windows.ERROR_PIPE_BUSY)
 
 	ch := accept(l)
 	c, err := DialPipe(path, nil)
@@ -117,7 +118,7 @@ func TestListenerCloseLeavesConnections(t *testing.T) {
 	require.NoError(t, c.Close())
 	require.NoError(t, s.Close())
 	_, err = DialPipe(path, nil)
-	assert.ErrorIs(t, err, kernel.ERROR_FILE_NOT_FOUND)
+	assert.ErrorIs(t, err, windows.ERROR_FILE_NOT_FOUND)
 }
 
 // The listener's calls are its process's: the process exiting ends a waiting Accept
@@ -138,7 +139,7 @@ func TestListenerProcessExitEndsAccept(t *testing.T) {
 		}()
 		synctest.Wait()
 		p.Terminate(1)
-		assert.Equal(t, kernel.ERROR_OPERATION_ABORTED, <-accepted)
+		assert.Equal(t, windows.ERROR_OPERATION_ABORTED, <-accepted)
 		assert.NoError(t, l.Close())
 	})
 }
@@ -291,7 +292,7 @@ func TestDialPipeOtherErrorsAtOnce(t *testing.T) {
 		assert.ErrorIs(t, err, fs.ErrNotExist)
 		_, err = DialPipe(`\\NOWHERE\pipe\x`, nil)
 		require.ErrorAs(t, err, &pe)
-		assert.ErrorIs(t, err, kernel.ERROR_BAD_NETPATH)
+		assert.ErrorIs(t, err, windows.ERROR_BAD_NETPATH)
 		assert.Equal(t, start, time.Now(), "nothing waited")
 	})
 }
