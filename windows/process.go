@@ -101,13 +101,14 @@ func RegisterProgram(name string, main Program) (unregister func()) {
 }
 
 // lookupProgram returns the program registered for the image name, and the name the process is
-// given (its base name with the extension).
-func lookupProgram(name string) (Program, string, bool) {
-	key := imageKey(name)
+// given (its base name). addExe implies ".exe" for a name without an extension, as CreateProcess
+// does for the program of a command line but not for lpApplicationName (MS docs CreateProcessW).
+func lookupProgram(name string, addExe bool) (Program, string, bool) {
+	base := baseName(name, addExe)
 	programs.mu.Lock()
 	defer programs.mu.Unlock()
-	prog, ok := programs.m[key]
-	return prog, baseName(name, true), ok
+	prog, ok := programs.m[strings.ToLower(base)]
+	return prog, base, ok
 }
 
 // imageKey normalises an image name for the registry.
@@ -147,7 +148,8 @@ var stdHandles sync.Map // *kernel.Process → [3]Handle
 
 // CreateProcess starts a new process running the Program registered for its image
 // (CreateProcessW) and stores its handles and PID in outProcInfo. The image is appName when it is
-// not nil, else the first token of commandLine (".exe" implied); one with no registered Program
+// not nil (its extension included, as Windows wants it), else the first token of commandLine
+// (".exe" implied when it has none); one with no registered Program
 // gives ERROR_FILE_NOT_FOUND, both nil ERROR_INVALID_PARAMETER. With inheritHandles the child gets
 // every inheritable handle at the same value. procSecurity's descriptor and inherit flag apply to
 // the new process and its handle; threadSecurity's inherit flag to the Thread handle.
@@ -170,7 +172,7 @@ func (c *Caller) CreateProcess(appName *uint16, commandLine *uint16, procSecurit
 	if commandLine == nil {
 		cmd = image
 	}
-	prog, imageName, ok := lookupProgram(image)
+	prog, imageName, ok := lookupProgram(image, appName == nil)
 	if !ok || image == "" {
 		return ERROR_FILE_NOT_FOUND
 	}
