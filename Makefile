@@ -46,7 +46,7 @@ fuzz-long:
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    t=$(FUZZLONGTIME); [ "$$f" = FuzzCallSequences ] && t=$(FUZZCALLS); \
-	    echo "== $$pkg $$f ($$t)"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t $$pkg; \
+	    echo "== $$pkg $$f ($$t)"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t -fuzzminimizetime 5s $$pkg; \
 	  done; \
 	done
 

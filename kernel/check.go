@@ -17,7 +17,10 @@ import (
 //     over every process of every machine on the network;
 //   - every pointer count is positive and at least the handle count plus the internal
 //     references the kernel knows of (a running process's table reference, a pending
-//     request's file and event references, a file's completion-port binding);
+//     request's file and event references, a file's completion-port binding, a queued
+//     wait's reference on the object it waits for). More is not a breach: a caller may
+//     hold references of its own (Process.Reference); Machine.Leaks reports what is left
+//     when a test is done;
 //   - no handle-table entry and no directory entry names an object that has been
 //     deleted (left the census);
 //   - every object in the namespace is linked, has a handle (winsim's named objects are
@@ -283,14 +286,14 @@ func (c *checker) object(m *Machine, o *Object) {
 		c.breach(m, o.String(), "handle count is negative", ">= 0", handles)
 	}
 	internal := c.internal[o]
+	if s, ok := o.body.(Signaler); ok {
+		internal += c.waitQueue(m, o, s) // each queued wait holds a reference on o
+	}
 	if min := max(handles, 0) + internal; pointers < max(min, 1) {
 		c.breach(m, o.String(), "pointer count", ">= "+strconv.FormatInt(max(min, 1), 10)+" ("+strconv.FormatInt(handles, 10)+" handles + "+strconv.FormatInt(internal, 10)+" internal references; a listed object has one)", pointers)
 	}
 	if o.linked.Load() {
 		c.linkedName(m, o)
-	}
-	if s, ok := o.body.(Signaler); ok {
-		c.waitQueue(m, o, s)
 	}
 	if ic, ok := o.body.(InvariantChecker); ok {
 		r := &InvariantReport{m: m, obj: o}
@@ -317,8 +320,9 @@ func (c *checker) linkedName(m *Machine, o *Object) {
 	}
 }
 
-// waitQueue checks the dispatcher wait blocks queued on s.
-func (c *checker) waitQueue(m *Machine, o *Object, s Signaler) {
+// waitQueue checks the dispatcher wait blocks queued on s, o's body, and returns how
+// many there are: each is a WaitFor*Object call holding a pointer reference on o.
+func (c *checker) waitQueue(m *Machine, o *Object, s Signaler) int64 {
 	type queued struct {
 		proc       *Process
 		satisfied  bool
@@ -346,6 +350,7 @@ func (c *checker) waitQueue(m *Machine, o *Object, s Signaler) {
 			c.breach(m, o.String(), "wait queue holds a wait of an exited process", "waits of live processes", "one of "+q.proc.label())
 		}
 	}
+	return int64(len(qs))
 }
 
 // namespace checks every object in m's namespace.
