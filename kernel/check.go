@@ -97,7 +97,7 @@ type InvariantReport struct {
 
 type queuedWaiter struct {
 	subject, queue string
-	r              *Request
+	proc           *Process // read under the queue's lock: a request is reused once completed
 	done           bool
 }
 
@@ -117,7 +117,7 @@ func (r *InvariantReport) Breach(subject, what string, expected, found any) {
 // waiter: not completed, and issued by a process that has not exited. Call it with the
 // lock protecting the queue held; the process's state is read later, without it.
 func (r *InvariantReport) Waiter(subject, queue string, req *Request) {
-	r.waiters = append(r.waiters, queuedWaiter{subject: subject, queue: queue, r: req, done: req.Done()})
+	r.waiters = append(r.waiters, queuedWaiter{subject: subject, queue: queue, proc: req.process, done: req.Done()})
 }
 
 func (r *InvariantReport) checkWaiters() {
@@ -126,7 +126,7 @@ func (r *InvariantReport) checkWaiters() {
 			r.Breach(w.subject, w.queue+" holds a completed request", "only pending requests", "a completed one")
 			continue
 		}
-		if p := w.r.process; p != nil && p.State() == ProcessExited {
+		if p := w.proc; p != nil && p.State() == ProcessExited {
 			r.Breach(w.subject, w.queue+" holds a request of an exited process", "requests of live processes", "one of "+p.label())
 		}
 	}

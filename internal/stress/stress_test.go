@@ -236,8 +236,22 @@ func TestCheckedStress(t *testing.T) {
 		}()
 	}
 
+	// The self-check runs throughout, for the race detector to see its locking against
+	// the traffic; only its verdict at the end, with nothing in flight, counts.
+	checking := make(chan struct{})
+	var checks atomic.Int64
+	go func() {
+		defer close(checking)
+		for ctx.Err() == nil && !writersDone.Load() {
+			_ = n.Check()
+			checks.Add(1)
+			time.Sleep(time.Millisecond)
+		}
+	}()
+
 	clients.Wait()
 	writersDone.Store(true)
+	<-checking
 	<-readDone
 	stop()
 	victimsWG.Wait()
@@ -260,8 +274,8 @@ func TestCheckedStress(t *testing.T) {
 			remoteLost += sent[pipeSends+s].Load() - slots.lastOf(sender)
 		}
 	}
-	t.Logf("pipe messages %d, mailslot messages %d (remote lost %d), victims terminated in blocking calls %d",
-		pipes.n.Load(), slots.n.Load(), remoteLost, terminated.Load())
+	t.Logf("pipe messages %d, mailslot messages %d (remote lost %d), victims terminated in blocking calls %d, self-checks during traffic %d",
+		pipes.n.Load(), slots.n.Load(), remoteLost, terminated.Load(), checks.Load())
 	for _, p := range procs {
 		p.Terminate(0)
 	}
