@@ -115,14 +115,7 @@ func ListRequest(p *Process, file *Object, completed bool) (restore func()) {
 	r := &Request{process: p, file: file, wake: make(chan struct{}, 1)}
 	r.done.Store(completed)
 	p.reqMu.Lock()
-	r.prev = p.pendingTail
-	if p.pendingTail != nil {
-		p.pendingTail.next = r
-	} else {
-		p.pending = r
-	}
-	p.pendingTail = r
-	r.listed = true
+	p.listLocked(r)
 	p.reqMu.Unlock()
 	if file != nil {
 		file.pointers.Add(1)

@@ -93,27 +93,9 @@ func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
 			}
 		}()
 	}
-	readDone := make(chan struct{})
 	var writersDone atomic.Bool
-	go func() {
-		defer close(readDone)
-		buf := make([]byte, 512)
-		for {
-			n, err := reader.ReadFile(context.Background(), slot, buf)
-			switch {
-			case err == nil:
-				sender, _, _ := decode(buf[:n])
-				slots.receive("mailslot", buf[:n], sender == 5)
-			case errors.Is(err, kernel.ERROR_SEM_TIMEOUT):
-				if writersDone.Load() {
-					return
-				}
-			default:
-				t.Errorf("mailslot reader: %v", err)
-				return
-			}
-		}
-	}()
+	readDone := readSlot(reader, slot, slots, &writersDone, func(sender uint32) bool { return sender == 5 },
+		func(where string, err error) { t.Errorf("%s: %v", where, err) })
 	// Remove GOES once its senders are under way.
 	for senders[2].sent.Load() < perSender/10 && senders[2].err == nil {
 		time.Sleep(100 * time.Microsecond)

@@ -198,27 +198,8 @@ func TestCheckedStress(t *testing.T) {
 			}
 		}()
 	}
-	readDone := make(chan struct{})
 	var writersDone atomic.Bool
-	go func() {
-		defer close(readDone)
-		buf := make([]byte, 512)
-		for {
-			n, err := reader.ReadFile(context.Background(), slot, buf)
-			switch {
-			case err == nil:
-				sender, _, _ := decode(buf[:n])
-				slots.receive("mailslot", buf[:n], sender%2 == 1) // local writers: no loss allowed
-			case errors.Is(err, kernel.ERROR_SEM_TIMEOUT):
-				if writersDone.Load() {
-					return
-				}
-			default:
-				fail("mailslot reader", err)
-				return
-			}
-		}
-	}()
+	readDone := readSlot(reader, slot, slots, &writersDone, func(sender uint32) bool { return sender%2 == 1 }, fail)
 	var terminated atomic.Int64
 	var victimsWG sync.WaitGroup
 	for v := 0; v < victims; v++ {
@@ -283,6 +264,33 @@ func TestCheckedStress(t *testing.T) {
 	for _, m := range n.Machines() {
 		assert.Empty(t, m.Leaks(), m.Name())
 	}
+}
+
+// readSlot reads slot's messages into l on its own goroutine until a read times out
+// after done is set; strict says which senders may lose nothing. The channel it returns
+// is closed when it stops.
+func readSlot(p *kernel.Process, slot kernel.Handle, l *ledger, done *atomic.Bool, strict func(sender uint32) bool, fail func(string, error)) <-chan struct{} {
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		buf := make([]byte, 512)
+		for {
+			n, err := p.ReadFile(context.Background(), slot, buf)
+			switch {
+			case err == nil:
+				sender, _, _ := decode(buf[:n])
+				l.receive("mailslot", buf[:n], strict(sender))
+			case errors.Is(err, kernel.ERROR_SEM_TIMEOUT):
+				if done.Load() {
+					return
+				}
+			default:
+				fail("mailslot reader", err)
+				return
+			}
+		}
+	}()
+	return stopped
 }
 
 // serve runs one pipe instance until ctx is done: connect, read and acknowledge each
