@@ -83,13 +83,17 @@ func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
 	for _, s := range senders {
 		p := newProc(s.m, "sender"+strconv.Itoa(int(s.id))+".exe")
 		helper := newProc(s.m, "helper.exe")
+		count := perSender
+		if s.m == c {
+			count = 1 << 30 // still sending when its machine goes
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if s.mslot {
-				s.err = sendSlot(p, s.target, s.id, perSender, &s.sent)
+				s.err = sendSlot(p, s.target, s.id, count, &s.sent)
 			} else {
-				s.err = sendPipe(p, helper, s.target, s.id, perSender, &s.sent, pipes)
+				s.err = sendPipe(p, helper, s.target, s.id, count, &s.sent, pipes)
 			}
 		}()
 	}
@@ -97,7 +101,7 @@ func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
 	readDone := readSlot(reader, slot, slots, &writersDone, func(sender uint32) bool { return sender == 5 },
 		func(where string, err error) { t.Errorf("%s: %v", where, err) })
 	// Remove GOES once its senders are under way.
-	for senders[2].sent.Load() < perSender/10 && senders[2].err == nil {
+	for senders[2].sent.Load() < perSender/10 || senders[3].sent.Load() < perSender/10 {
 		time.Sleep(100 * time.Microsecond)
 	}
 	require.NoError(t, n.RemoveMachine("GOES"))
@@ -123,7 +127,6 @@ func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
 			assert.LessOrEqual(t, slots.lastOf(s.id), s.sent.Load())
 		default:
 			assert.Error(t, s.err, "sender %d was on the removed machine", s.id)
-			assert.Less(t, s.sent.Load(), uint64(perSender), "sender %d stopped with its machine", s.id)
 		}
 	}
 	for _, p := range procs {
