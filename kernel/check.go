@@ -9,37 +9,8 @@ import (
 	"github.com/winsim/winsim/namespace"
 )
 
-// This file implements the self-check: one function that verifies the object graph as
-// a whole, for tests (kerneltest runs it after each test), fuzzers and users who want
-// to know that the simulation they drive is sound. It verifies that
-//
-//   - every object's handle count equals the number of handle-table entries naming it,
-//     over every process of every machine on the network;
-//   - every pointer count is positive and at least the handle count plus the internal
-//     references the kernel knows of (a running process's table reference, a pending
-//     request's file and event references, a file's completion-port binding, a queued
-//     wait's reference on the object it waits for). More is not a breach: a caller may
-//     hold references of its own (Process.Reference); Machine.Leaks reports what is left
-//     when a test is done;
-//   - no handle-table entry and no directory entry names an object that has been
-//     deleted (left the census);
-//   - every object in the namespace is linked, has a handle (winsim's named objects are
-//     all temporary: the last handle closing unlinks the name) and is found under its
-//     own name;
-//   - an exited process holds no handles and no pending requests;
-//   - every queued wait (a dispatcher wait block, a process's pending request) is live:
-//     not yet satisfied or completed, and its process has not exited;
-//   - whatever the object bodies and devices that implement InvariantChecker verify of
-//     their own state (a pipe instance agrees with its ends; a mailslot's queued
-//     messages belong to a live server).
-//
-// Locks: Check takes each lock it reads under alone, or in the order Machine's comment
-// documents (Machine.nameMu, then the directory locks), never two file-system locks at
-// once from the kernel's side, and calls InvariantChecker methods with no kernel lock
-// held. It is safe to call concurrently with any other call. Its verdict is exact when
-// no call is in progress (after synctest.Wait, or when the test's goroutines are done);
-// a call in flight can make a count differ from its table for a moment, and Check may
-// then report it.
+// This file implements the self-check, Machine.Check and Network.Check; what they
+// verify is documented on Machine.Check.
 
 // A Breach is one broken invariant the self-check found: the object (or process, or
 // file-system structure) it concerns, what is wrong, and the expected and found values.
@@ -138,10 +109,42 @@ func (p *Process) label() string {
 	return "process " + strconv.Itoa(int(p.pid)) + " (" + p.name + ")"
 }
 
-// Check verifies m's invariants (see the top of check.go) and returns every breach
-// found, joined with errors.Join, or nil. Handle counts are compared with the tables of
-// every process on m's network, since a process may hold handles to another machine's
-// objects (a remote pipe's end).
+// Check is the self-check: it verifies the object graph of m as a whole, for tests
+// (kerneltest runs it after each test), fuzzers and users who want to know that the
+// simulation they drive is sound, and returns every breach found (*Breach values joined
+// with errors.Join; Breaches lists them), or nil. Handle counts are compared with the
+// tables of every process on m's network, since a process may hold handles to another
+// machine's objects (a remote pipe's end).
+//
+// It verifies that
+//
+//   - every object's handle count equals the number of handle-table entries naming it,
+//     over every process of every machine on the network;
+//   - every pointer count is positive and at least the handle count plus the internal
+//     references the kernel knows of (a running process's table reference, a pending
+//     request's file and event references, a file's completion-port binding, a queued
+//     wait's reference on the object it waits for). More is not a breach: a caller may
+//     hold references of its own (Process.Reference); Machine.Leaks reports what is left
+//     when a test is done;
+//   - no handle-table entry and no directory entry names an object that has been
+//     deleted (left the census);
+//   - every object in the namespace is linked, has a handle (winsim's named objects are
+//     all temporary: the last handle closing unlinks the name) and is found under its
+//     own name;
+//   - an exited process holds no handles and no pending requests;
+//   - every queued wait (a dispatcher wait block, a process's pending request) is live:
+//     not yet satisfied or completed, and its process has not exited;
+//   - whatever the object bodies and devices that implement InvariantChecker verify of
+//     their own state (a pipe instance agrees with its ends; a mailslot's queued
+//     messages belong to a live server).
+//
+// Locks: Check takes each lock it reads under alone, or in the order Machine's comment
+// documents (Machine.nameMu, then the directory locks), never two file-system locks at
+// once from the kernel's side, and calls InvariantChecker methods with no kernel lock
+// held. It is safe to call concurrently with any other call. Its verdict is exact when
+// no call is in progress (after synctest.Wait, or when the test's goroutines are done);
+// a call in flight can make a count differ from its table for a moment, and Check may
+// then report it.
 func (m *Machine) Check() error {
 	c := newChecker(m.network, []*Machine{m})
 	return c.run()
