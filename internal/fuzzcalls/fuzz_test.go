@@ -43,8 +43,8 @@ type world struct {
 	procs [nProcs]*kernel.Process
 	data  []byte
 	log   []string
-	wg    sync.WaitGroup // blocking calls started on their own goroutines
-	ovs   []*inflight    // overlapped operations issued
+	wg    sync.WaitGroup    // blocking calls started on their own goroutines
+	ovs   []*inflight       // overlapped operations issued
 	gone  []*kernel.Machine // machines removed from the network, checked at the end too
 	seq   int
 }
