@@ -6,7 +6,7 @@ FUZZLONGTIME ?= 10m
 FUZZCALLS ?= 10000000x
 BENCHTIME ?= 1s
 
-.PHONY: all test vet fmt-check race bench cover fuzz fuzz-long demo demo-kernel pictures tidy
+.PHONY: all test vet fmt-check race bench cover fuzz fuzz-long stress demo demo-kernel pictures tidy
 
 all: test
 
@@ -46,9 +46,15 @@ fuzz-long:
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    t=$(FUZZLONGTIME); [ "$$f" = FuzzCallSequences ] && t=$(FUZZCALLS); \
-	    echo "== $$pkg $$f ($$t)"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t $$pkg; \
+	    echo "== $$pkg $$f ($$t)"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t -fuzzminimizetime 5s $$pkg; \
 	  done; \
 	done
+
+## stress: the checked stress test at full size (STRESS messages, 10^6 by default); make
+## test runs it at CI size.
+STRESS ?= 1000000
+stress:
+	$(GO) test -run '^TestCheckedStress$$' -count=1 -v -timeout 30m ./internal/stress/ -args -stress.messages=$(STRESS)
 
 ## demo: the seed's procedure as a scenario: a client finds the servers of a three-machine
 ## domain through a \\*\ mailslot broadcast, then opens a remote named pipe to one of them;

@@ -9,34 +9,8 @@ import (
 	"github.com/winsim/winsim/namespace"
 )
 
-// This file implements the self-check: one function that verifies the object graph as
-// a whole, for tests (kerneltest runs it after each test), fuzzers and users who want
-// to know that the simulation they drive is sound. It verifies that
-//
-//   - every object's handle count equals the number of handle-table entries naming it,
-//     over every process of every machine on the network;
-//   - every pointer count is positive and at least the handle count plus the internal
-//     references the kernel knows of (a running process's table reference, a pending
-//     request's file and event references, a file's completion-port binding);
-//   - no handle-table entry and no directory entry names an object that has been
-//     deleted (left the census);
-//   - every object in the namespace is linked, has a handle (winsim's named objects are
-//     all temporary: the last handle closing unlinks the name) and is found under its
-//     own name;
-//   - an exited process holds no handles and no pending requests;
-//   - every queued wait (a dispatcher wait block, a process's pending request) is live:
-//     not yet satisfied or completed, and its process has not exited;
-//   - whatever the object bodies and devices that implement InvariantChecker verify of
-//     their own state (a pipe instance agrees with its ends; a mailslot's queued
-//     messages belong to a live server).
-//
-// Locks: Check takes each lock it reads under alone, or in the order Machine's comment
-// documents (Machine.nameMu, then the directory locks), never two file-system locks at
-// once from the kernel's side, and calls InvariantChecker methods with no kernel lock
-// held. It is safe to call concurrently with any other call. Its verdict is exact when
-// no call is in progress (after synctest.Wait, or when the test's goroutines are done);
-// a call in flight can make a count differ from its table for a moment, and Check may
-// then report it.
+// This file implements the self-check, Machine.Check and Network.Check; what they
+// verify is documented on Machine.Check.
 
 // A Breach is one broken invariant the self-check found: the object (or process, or
 // file-system structure) it concerns, what is wrong, and the expected and found values.
@@ -94,7 +68,7 @@ type InvariantReport struct {
 
 type queuedWaiter struct {
 	subject, queue string
-	r              *Request
+	proc           *Process // read under the queue's lock: a request is reused once completed
 	done           bool
 }
 
@@ -114,7 +88,7 @@ func (r *InvariantReport) Breach(subject, what string, expected, found any) {
 // waiter: not completed, and issued by a process that has not exited. Call it with the
 // lock protecting the queue held; the process's state is read later, without it.
 func (r *InvariantReport) Waiter(subject, queue string, req *Request) {
-	r.waiters = append(r.waiters, queuedWaiter{subject: subject, queue: queue, r: req, done: req.Done()})
+	r.waiters = append(r.waiters, queuedWaiter{subject: subject, queue: queue, proc: req.process, done: req.Done()})
 }
 
 func (r *InvariantReport) checkWaiters() {
@@ -123,7 +97,7 @@ func (r *InvariantReport) checkWaiters() {
 			r.Breach(w.subject, w.queue+" holds a completed request", "only pending requests", "a completed one")
 			continue
 		}
-		if p := w.r.process; p != nil && p.State() == ProcessExited {
+		if p := w.proc; p != nil && p.State() == ProcessExited {
 			r.Breach(w.subject, w.queue+" holds a request of an exited process", "requests of live processes", "one of "+p.label())
 		}
 	}
@@ -135,10 +109,42 @@ func (p *Process) label() string {
 	return "process " + strconv.Itoa(int(p.pid)) + " (" + p.name + ")"
 }
 
-// Check verifies m's invariants (see the top of check.go) and returns every breach
-// found, joined with errors.Join, or nil. Handle counts are compared with the tables of
-// every process on m's network, since a process may hold handles to another machine's
-// objects (a remote pipe's end).
+// Check is the self-check: it verifies the object graph of m as a whole, for tests
+// (kerneltest runs it after each test), fuzzers and users who want to know that the
+// simulation they drive is sound, and returns every breach found (*Breach values joined
+// with errors.Join; Breaches lists them), or nil. Handle counts are compared with the
+// tables of every process on m's network, since a process may hold handles to another
+// machine's objects (a remote pipe's end).
+//
+// It verifies that
+//
+//   - every object's handle count equals the number of handle-table entries naming it,
+//     over every process of every machine on the network;
+//   - every pointer count is positive and at least the handle count plus the internal
+//     references the kernel knows of (a running process's table reference, a pending
+//     request's file and event references, a file's completion-port binding, a queued
+//     wait's reference on the object it waits for). More is not a breach: a caller may
+//     hold references of its own (Process.Reference); Machine.Leaks reports what is left
+//     when a test is done;
+//   - no handle-table entry and no directory entry names an object that has been
+//     deleted (left the census);
+//   - every object in the namespace is linked, has a handle (winsim's named objects are
+//     all temporary: the last handle closing unlinks the name) and is found under its
+//     own name;
+//   - an exited process holds no handles and no pending requests;
+//   - every queued wait (a dispatcher wait block, a process's pending request) is live:
+//     not yet satisfied or completed, and its process has not exited;
+//   - whatever the object bodies and devices that implement InvariantChecker verify of
+//     their own state (a pipe instance agrees with its ends; a mailslot's queued
+//     messages belong to a live server).
+//
+// Locks: Check takes each lock it reads under alone, or in the order Machine's comment
+// documents (Machine.nameMu, then the directory locks), never two file-system locks at
+// once from the kernel's side, and calls InvariantChecker methods with no kernel lock
+// held. It is safe to call concurrently with any other call. Its verdict is exact when
+// no call is in progress (after synctest.Wait, or when the test's goroutines are done);
+// a call in flight can make a count differ from its table for a moment, and Check may
+// then report it.
 func (m *Machine) Check() error {
 	c := newChecker(m.network, []*Machine{m})
 	return c.run()
@@ -283,14 +289,14 @@ func (c *checker) object(m *Machine, o *Object) {
 		c.breach(m, o.String(), "handle count is negative", ">= 0", handles)
 	}
 	internal := c.internal[o]
+	if s, ok := o.body.(Signaler); ok {
+		internal += c.waitQueue(m, o, s) // each queued wait holds a reference on o
+	}
 	if min := max(handles, 0) + internal; pointers < max(min, 1) {
 		c.breach(m, o.String(), "pointer count", ">= "+strconv.FormatInt(max(min, 1), 10)+" ("+strconv.FormatInt(handles, 10)+" handles + "+strconv.FormatInt(internal, 10)+" internal references; a listed object has one)", pointers)
 	}
 	if o.linked.Load() {
 		c.linkedName(m, o)
-	}
-	if s, ok := o.body.(Signaler); ok {
-		c.waitQueue(m, o, s)
 	}
 	if ic, ok := o.body.(InvariantChecker); ok {
 		r := &InvariantReport{m: m, obj: o}
@@ -317,8 +323,9 @@ func (c *checker) linkedName(m *Machine, o *Object) {
 	}
 }
 
-// waitQueue checks the dispatcher wait blocks queued on s.
-func (c *checker) waitQueue(m *Machine, o *Object, s Signaler) {
+// waitQueue checks the dispatcher wait blocks queued on s, o's body, and returns how
+// many there are: each is a WaitFor*Object call holding a pointer reference on o.
+func (c *checker) waitQueue(m *Machine, o *Object, s Signaler) int64 {
 	type queued struct {
 		proc       *Process
 		satisfied  bool
@@ -346,6 +353,7 @@ func (c *checker) waitQueue(m *Machine, o *Object, s Signaler) {
 			c.breach(m, o.String(), "wait queue holds a wait of an exited process", "waits of live processes", "one of "+q.proc.label())
 		}
 	}
+	return int64(len(qs))
 }
 
 // namespace checks every object in m's namespace.

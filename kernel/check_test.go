@@ -321,3 +321,59 @@ func TestCheckConcurrentWithCalls(t *testing.T) {
 		assert.NoError(t, m.Check())
 	})
 }
+
+// BenchmarkCheck measures one self-check of a network with three machines, each with
+// ten processes holding ten handles apiece (to events, some named, and duplicates).
+func BenchmarkCheck(b *testing.B) {
+	n := kernel.NewNetwork()
+	defer n.Close()
+	for _, name := range []string{"A", "B", "C"} {
+		m, err := n.AddMachine(name, "WORKGROUP")
+		require.NoError(b, err)
+		for i := 0; i < 10; i++ {
+			p, err := m.NewProcess("app.exe", nil)
+			require.NoError(b, err)
+			for j := 0; j < 5; j++ {
+				ev, err := p.CreateEvent(nil, true, false, []string{"", "x", "y"}[j%3])
+				if err != nil && ev == 0 {
+					b.Fatal(err)
+				}
+				_, err = p.DuplicateHandle(kernel.CurrentProcess, ev, kernel.CurrentProcess, 0, false, kernel.DUPLICATE_SAME_ACCESS)
+				require.NoError(b, err)
+			}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := n.Check(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A blocked WaitForSingleObject holds a pointer reference on the object it waits for;
+// the self-check counts it.
+func TestCheckCountsWaitReferences(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		_, m, p := checkMachine(t)
+		ev := newEvent(t, p, true, false)
+		o := objectOf(t, p, ev)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, _ = p.WaitForSingleObject(context.Background(), ev, kernel.INFINITE)
+		}()
+		synctest.Wait()
+		require.NoError(t, m.Check())
+		restore := kernel.CorruptPointerCount(o, -1)
+		requireBreaches(t, m.Check(), kernel.Breach{
+			Machine: "CHECK", Subject: o.String(), What: "pointer count",
+			Expected: ">= 2 (1 handles + 1 internal references; a listed object has one)", Found: "1",
+		})
+		restore()
+		require.NoError(t, p.SetEvent(ev))
+		<-done
+		assert.NoError(t, m.Check())
+		p.Terminate(0)
+	})
+}

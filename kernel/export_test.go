@@ -79,7 +79,8 @@ func InjectHandle(p *Process, o *Object) (h Handle, restore func()) {
 }
 
 // QueueWait queues a wait block of p on o's dispatcher header (o's body must be a
-// Signaler): satisfied, or registered for other objects when foreign.
+// Signaler), with the pointer reference a waiting call holds: satisfied, or registered
+// for other objects when foreign.
 func QueueWait(o *Object, p *Process, satisfied, foreign bool) (restore func()) {
 	s := o.body.(Signaler)
 	wb := &waitBlock{objs: []Signaler{s}, result: -1, done: make(chan struct{}), proc: p, pid: p.pid}
@@ -90,11 +91,13 @@ func QueueWait(o *Object, p *Process, satisfied, foreign bool) (restore func()) 
 		wb.objs = []Signaler{&alwaysSignaled{}}
 	}
 	m := o.machine
+	o.IncRef()
 	m.LockDispatcher()
 	h := s.Header()
 	h.waiters = append(h.waiters, wb)
 	m.UnlockDispatcher()
 	return func() {
+		defer o.DecRef()
 		m.LockDispatcher()
 		for i, w := range h.waiters {
 			if w == wb {
@@ -112,14 +115,7 @@ func ListRequest(p *Process, file *Object, completed bool) (restore func()) {
 	r := &Request{process: p, file: file, wake: make(chan struct{}, 1)}
 	r.done.Store(completed)
 	p.reqMu.Lock()
-	r.prev = p.pendingTail
-	if p.pendingTail != nil {
-		p.pendingTail.next = r
-	} else {
-		p.pending = r
-	}
-	p.pendingTail = r
-	r.listed = true
+	p.listLocked(r)
 	p.reqMu.Unlock()
 	if file != nil {
 		file.pointers.Add(1)

@@ -172,23 +172,28 @@ func (r *Request) Pend(owner RequestOwner) error {
 			p.reqMu.Unlock()
 			return &AbortError{Cause: ErrProcessExiting}
 		}
-		// Appended: cancellation walks requests in the order they were issued, which
-		// is the order file systems queue them in, so each is found at its queue's
-		// head (process exit with n pending requests is linear).
-		r.prev = p.pendingTail
-		if p.pendingTail != nil {
-			p.pendingTail.next = r
-		} else {
-			p.pending = r
-		}
-		p.pendingTail = r
-		r.listed = true
+		p.listLocked(r)
 		p.reqMu.Unlock()
 	}
 	if r.ov != nil && r.Timeout > 0 {
 		r.timer = r.clock().AfterFunc(r.Timeout, func() { r.cancel(r.TimeoutErr) })
 	}
 	return nil
+}
+
+// listLocked appends r to p's pending requests. Appended: cancellation walks requests
+// in the order they were issued, which is the order file systems queue them in, so each
+// is found at its queue's head (process exit with n pending requests is linear).
+// Preconditions: p.reqMu is held.
+func (p *Process) listLocked(r *Request) {
+	r.prev = p.pendingTail
+	if p.pendingTail != nil {
+		p.pendingTail.next = r
+	} else {
+		p.pending = r
+	}
+	p.pendingTail = r
+	r.listed = true
 }
 
 // Error implements error: a *Request returned from an operation means "pending".

@@ -17,8 +17,10 @@ func callServer(ctx context.Context, p *kernel.Process, h kernel.Handle) (kernel
 func callServerOverlapped(ctx context.Context, p *kernel.Process, h kernel.Handle, ov *kernel.Overlapped) (kernel.Call, *end, error) {
 	c, e, err := callEndOverlapped(ctx, p, h, 0, ov)
 	if err == nil && !e.server {
-		c.Object.DecRef()
-		return kernel.Call{}, nil, kernel.ERROR_INVALID_FUNCTION
+		// Finish releases everything the call holds: the file and, given an
+		// OVERLAPPED, its event.
+		_, err = c.Finish(0, kernel.ERROR_INVALID_FUNCTION)
+		return kernel.Call{}, nil, err
 	}
 	return c, e, err
 }

@@ -419,3 +419,29 @@ func TestConnectNamedPipeSucceedsEvenIfClientLeftAgain(t *testing.T) {
 		require.NoError(t, p.CloseHandle(h))
 	})
 }
+
+// ConnectNamedPipe on a client end fails with ERROR_INVALID_FUNCTION (Wine
+// dlls/kernel32/tests/pipe.c test_CreateNamedPipe: "ConnectNamedPipe(client)"), also
+// given an OVERLAPPED with an event, and the failed call keeps no reference to the
+// event: once its handle closes the event is gone. The call-sequence fuzzer found the
+// event kept alive with no handle, on an anonymous pipe's write end.
+func TestConnectNamedPipeOnClientWithEventReleasesIt(t *testing.T) {
+	m := newMachine(t)
+	p := newProc(t, m, "a.exe")
+	name := uniqueName(t)
+	srv := server(t, p, name, duplex, bytePipe, 1, 64, 64)
+	c := client(t, p, name, rw)
+	r, w, err := pipe.CreatePipe(p, nil, 0)
+	require.NoError(t, err)
+	for _, h := range []kernel.Handle{c, w} {
+		ev := newEvent(t, p, false)
+		ov := &kernel.Overlapped{HEvent: ev}
+		assert.ErrorIs(t, pipe.ConnectNamedPipeOverlapped(bg, p, h, ov), kernel.ERROR_INVALID_FUNCTION)
+		require.NoError(t, p.CloseHandle(ev))
+		assert.NoError(t, m.Check())
+	}
+	for _, h := range []kernel.Handle{c, srv, r, w} {
+		require.NoError(t, p.CloseHandle(h))
+	}
+	assert.Empty(t, m.Leaks())
+}

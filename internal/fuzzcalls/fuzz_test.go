@@ -43,8 +43,9 @@ type world struct {
 	procs [nProcs]*kernel.Process
 	data  []byte
 	log   []string
-	wg    sync.WaitGroup // blocking calls started on their own goroutines
-	ovs   []*inflight    // overlapped operations issued
+	wg    sync.WaitGroup    // blocking calls started on their own goroutines
+	ovs   []*inflight       // overlapped operations issued
+	gone  []*kernel.Machine // machines removed from the network, checked at the end too
 	seq   int
 }
 
@@ -154,17 +155,7 @@ func (w *world) check() {
 func newWorld(t *testing.T, data []byte) *world {
 	w := &world{t: t, net: kernel.NewNetwork(), data: data}
 	for i, name := range machineNames {
-		m, err := w.net.AddMachine(name, "LAB")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := pipe.Install(m); err != nil {
-			t.Fatal(err)
-		}
-		if err := mailslot.Install(m); err != nil {
-			t.Fatal(err)
-		}
-		w.ms[i] = m
+		w.ms[i] = w.addMachine(name)
 	}
 	for i := range w.procs {
 		p, err := w.ms[i/2].NewProcess(fmt.Sprintf("p%d.exe", i), nil)
@@ -179,7 +170,7 @@ func newWorld(t *testing.T, data []byte) *world {
 // step decodes and runs one call.
 func (w *world) step() {
 	w.seq++
-	op := w.next() % 28
+	op := w.next() % 29
 	p := w.proc()
 	who := fmt.Sprintf("p%d", p.PID())
 	switch op {
@@ -334,6 +325,8 @@ func (w *world) step() {
 		h, err := p.OpenProcess(kernel.PROCESS_ALL_ACCESS, w.next()&1 != 0, q.PID())
 		w.logf("%s OpenProcess(%d) = %#x, %v", who, q.PID(), h, err)
 		w.result("OpenProcess", err)
+	case 28:
+		w.replaceMachine()
 	case 27:
 		name := pipeNames[int(w.next())%len(pipeNames)]
 		in, n, to := w.buf(), int(w.next()%40), w.timeout()
@@ -343,6 +336,41 @@ func (w *world) step() {
 			return err
 		})
 	}
+}
+
+// replaceMachine removes a machine in the middle of whatever it is doing and adds a
+// new one of the same name, with two new processes.
+func (w *world) replaceMachine() {
+	i := int(w.next()) % len(w.ms)
+	name := machineNames[i]
+	err := w.net.RemoveMachine(name)
+	w.logf("RemoveMachine(%s) = %v", name, err)
+	w.result("RemoveMachine", err)
+	w.gone = append(w.gone, w.ms[i])
+	m := w.addMachine(name)
+	w.ms[i] = m
+	for j := 2 * i; j < 2*i+2; j++ {
+		p, err := m.NewProcess(fmt.Sprintf("n%d.exe", w.seq), nil)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		w.procs[j] = p
+	}
+}
+
+// addMachine adds a machine to the network with both file systems.
+func (w *world) addMachine(name string) *kernel.Machine {
+	m, err := w.net.AddMachine(name, "LAB")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := pipe.Install(m); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := mailslot.Install(m); err != nil {
+		w.t.Fatal(err)
+	}
+	return m
 }
 
 // duplicate copies a handle of p into p or another process of its machine, sometimes
@@ -530,7 +558,7 @@ func (w *world) finish() {
 	w.wg.Wait()
 	w.log = append(w.log, "every process exited")
 	w.check()
-	for _, m := range w.ms {
+	for _, m := range append(w.ms[:], w.gone...) {
 		if leaks := m.Leaks(); len(leaks) > 0 {
 			w.t.Fatalf("machine %s left behind:\n\t%s\n%s", m.Name(), strings.Join(leaks, "\n\t"), w.trail())
 		}

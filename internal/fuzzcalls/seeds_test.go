@@ -24,6 +24,10 @@ var seeds = [][]byte{
 	// its healing.
 	{8, 2, 0, 0x08, 16, 9, 0, 2, 0, 13, 0, 0, 7, 2, 12, 2, 0, 20, 2, 15, 0, 0, 4, 20,
 		4, 20, 0, 0x12, 13, 0, 0, 4, 1, 12, 2, 0, 10, 1, 20, 0, 3, 21, 1, 2, 1, 27, 1, 2, 3, 8, 1},
+	// A machine removed in the middle of a remote pipe's traffic and a broadcast, and
+	// a new one of the same name.
+	{8, 2, 0, 0, 16, 9, 0, 2, 0, 16, 4, 0, 0, 4, 9, 1, 2, 2, 12, 0, 0, 10, 20,
+		13, 1, 0, 9, 5, 28, 0, 1, 13, 0, 0, 5, 3, 13, 1, 0, 9, 5, 8, 2, 0, 0, 16, 3, 0, 0, 28, 3, 2},
 	// Duplicates between processes, with DUPLICATE_CLOSE_SOURCE, and handle flags.
 	{22, 0, 3, 4, 0, 0, 1, 3, 4, 0, 1, 0x11, 5, 0, 0, 0x0b, 3, 0, 0, 4, 1, 0, 0, 2,
 		5, 0, 1, 0x03, 7, 0, 2, 0, 6, 0, 1, 3, 0, 1},
