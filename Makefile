@@ -6,7 +6,7 @@ FUZZLONGTIME ?= 10m
 FUZZCALLS ?= 10000000x
 BENCHTIME ?= 1s
 
-.PHONY: all test vet fmt-check race bench cover fuzz fuzz-long stress demo demo-kernel pictures tidy
+.PHONY: all test vet fmt-check race bench cover fuzz fuzz-long stress reliability demo demo-kernel pictures tidy
 
 all: test
 
@@ -55,6 +55,38 @@ fuzz-long:
 STRESS ?= 1000000
 stress:
 	$(GO) test -run '^TestCheckedStress$$' -count=1 -v -timeout 30m ./internal/stress/ -args -stress.messages=$(STRESS)
+
+## reliability: run the reliability checks and regenerate docs/reliability.md from what they
+## measured: every fuzz target for RELFUZZTIME and FuzzCallSequences for RELFUZZCALLS, the
+## checked stress test at STRESS messages (no race detector), the fault tests, the bad-input
+## table and BenchmarkCheck. About 12 minutes on two cores at the defaults; CI does not run
+## it. The page is written even when a check fails; then the target fails.
+RELOUT ?= .reliability
+RELFUZZTIME ?= 30s
+RELFUZZCALLS ?= 5m
+RELMINIMIZE ?= 10s
+RELBENCHTIME ?= 1s
+RELPAGE ?= docs/reliability.md
+RELHISTORY ?= docs/reliability-history.jsonl
+REL = $(RELOUT)/reliability
+RELFIG = $(RELOUT)/figures.jsonl
+reliability:
+	@mkdir -p $(RELOUT)
+	$(GO) build -o $(REL) ./internal/reliability/cmd/reliability
+	$(REL) start -out $(RELFIG) RELFUZZTIME=$(RELFUZZTIME) RELFUZZCALLS=$(RELFUZZCALLS) RELMINIMIZE=$(RELMINIMIZE) STRESS=$(STRESS) RELBENCHTIME=$(RELBENCHTIME)
+	@set -e; for dir in $$($(GO) list -f '{{.Dir}}' $(PKGS)); do \
+	  pkg=.$${dir#$(CURDIR)}; \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    t=$(RELFUZZTIME); [ "$$f" = FuzzCallSequences ] && t=$(RELFUZZCALLS); \
+	    $(REL) run -out $(RELFIG) -step "fuzz $$f" -parse fuzz -- \
+	      $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t -fuzzminimizetime $(RELMINIMIZE) -timeout 10m $$pkg; \
+	  done; \
+	done
+	$(REL) run -out $(RELFIG) -step stress -- $(GO) test -run '^TestCheckedStress$$' -count=1 -v -timeout 30m ./internal/stress/ -args -stress.messages=$(STRESS)
+	$(REL) run -out $(RELFIG) -step faults -- $(GO) test -run '^(TestRemoveMachineMidTrafficLosesNothingElsewhere|TestDiscoveryCompletesUnderLoss)$$' -count=1 -v -timeout 10m ./internal/stress/
+	$(REL) run -out $(RELFIG) -step "bad input" -- $(GO) test -run '^TestBadInput' -count=1 -timeout 10m .
+	$(REL) run -out $(RELFIG) -step benchmark -parse bench -- $(GO) test -run '^$$' -bench '^BenchmarkCheck$$' -benchmem -benchtime $(RELBENCHTIME) -count=1 -timeout 10m ./kernel/
+	$(REL) render -in $(RELFIG) -out $(RELPAGE) -history $(RELHISTORY)
 
 ## demo: the seed's procedure as a scenario: a client finds the servers of a three-machine
 ## domain through a \\*\ mailslot broadcast, then opens a remote named pipe to one of them;

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/winsim/winsim"
+	"github.com/winsim/winsim/internal/reliability"
 	"github.com/winsim/winsim/kernel"
 	"github.com/winsim/winsim/kerneltest"
 	"github.com/winsim/winsim/mailslot"
@@ -189,25 +190,25 @@ func censusText(m *kernel.Machine) string {
 }
 
 // checkRow runs one bad call and checks its result: the Windows error, as a
-// kernel.Errno, and nothing changed.
+// kernel.Errno, and nothing changed. It reports whether the row passed.
 //
 // The rows run in one synctest bubble (for the calls that wait), where subtests
 // cannot run, so each failure names its row.
-func checkRow(t *testing.T, f *badFixture, row string, want kernel.Errno, call func() error) {
+func checkRow(t *testing.T, f *badFixture, row string, want kernel.Errno, call func() error) bool {
 	t.Helper()
 	before := censusText(f.m)
 	var err error
 	if !assert.NotPanics(t, func() { err = call() }, row) {
-		return
+		return false
 	}
 	var errno kernel.Errno
-	if assert.True(t, errors.As(err, &errno), "%s: a Win32 error, got %T %v", row, err, err) {
+	ok := assert.True(t, errors.As(err, &errno), "%s: a Win32 error, got %T %v", row, err, err) &&
 		assert.Equal(t, want, errno, "%s: got %s, want %s", row, errno.Name(), want.Name())
+	ok = assert.Equal(t, before, censusText(f.m), "%s: the failed call changed nothing", row) && ok
+	if c, isChecker := any(f.m).(interface{ Check() error }); isChecker {
+		ok = assert.NoError(t, c.Check(), row) && ok
 	}
-	assert.Equal(t, before, censusText(f.m), "%s: the failed call changed nothing", row)
-	if c, ok := any(f.m).(interface{ Check() error }); ok {
-		assert.NoError(t, c.Check(), row)
-	}
+	return ok
 }
 
 // handleFor is the handle a matrix cell passes, and the process that passes it.
@@ -245,21 +246,34 @@ func (c handleCall) cell(input string) (kernel.Errno, string) {
 }
 
 func TestBadInput(t *testing.T) {
+	fig := &reliability.BadInput{}
+	reliability.Report(t).BadInput = fig // make reliability's figures; nothing without it
 	synctest.Test(t, func(t *testing.T) {
 		f := newBadFixture(t)
+		calls := map[string]bool{}
+		count := func(api string, passed bool) {
+			calls[api] = true
+			if !passed {
+				fig.Failed++
+			}
+		}
 		for _, c := range handleCalls() {
 			for _, input := range handleInputs {
 				want, skip := c.cell(input)
 				if skip != "" {
+					fig.Skipped++
 					continue
 				}
 				p, h, _ := f.handleFor(c, input)
-				checkRow(t, f, c.name+"("+input+")", want, func() error { return c.run(f, p, h) })
+				fig.HandleCells++
+				count(c.api, checkRow(t, f, c.name+"("+input+")", want, func() error { return c.run(f, p, h) }))
 			}
 		}
 		for _, c := range inputCases() {
-			checkRow(t, f, c.api+"("+c.input+")", c.want, func() error { return c.run(f) })
+			fig.Cases++
+			count(c.api, checkRow(t, f, c.api+"("+c.input+")", c.want, func() error { return c.run(f) }))
 		}
+		fig.Calls = len(calls)
 		checkErrorsDoc(t)
 	})
 }

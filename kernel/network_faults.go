@@ -29,7 +29,8 @@ import (
 // The random source is a PCG seeded from Faults.Seed, so the same configuration and the
 // same sequence of deliveries gives the same fates. The caller carries out the decision
 // (delayed copies use a machine's Clock, so a virtual clock makes them exact) and owns
-// every timer it starts.
+// every timer it starts. Every fate decided between two machines is counted
+// (FaultCounts), so a run can say how many faults it injected.
 //
 // Lock order: FaultInjector.mu is a leaf.
 
@@ -84,6 +85,41 @@ type FaultInjector struct {
 	rng *rand.Rand
 	// +checklocks:mu
 	cut map[[2]string]struct{} // partitioned pairs of folded names, lower first
+	// +checklocks:mu
+	counts FaultCounts
+}
+
+// FaultCounts counts the fates a network's fault injector decided for deliveries
+// between different machines since its creation (SetFaults does not reset them).
+// Deliveries on a network that never called SetFaults or Partition, and deliveries from
+// a machine to itself, are not counted: nothing is ever injected into them.
+type FaultCounts struct {
+	// Decided is the number of deliveries between machines decided.
+	Decided uint64
+	// Lost is the number lost to Loss; Partitioned, the number lost to a partition.
+	Lost, Partitioned uint64
+	// Duplicated is the number that arrived twice.
+	Duplicated uint64
+	// Delayed is the number of copies delayed.
+	Delayed uint64
+}
+
+// Injected is the number of faults the counts record: losses, partition losses,
+// duplications and delayed copies.
+func (c FaultCounts) Injected() uint64 { return c.Lost + c.Partitioned + c.Duplicated + c.Delayed }
+
+// FaultCounts returns the fates the network's fault injector has decided (the zero value
+// when SetFaults and Partition were never called).
+func (n *Network) FaultCounts() FaultCounts { return n.Injector().Counts() }
+
+// Counts returns the fates fi has decided; a nil injector has decided none.
+func (fi *FaultInjector) Counts() FaultCounts {
+	if fi == nil {
+		return FaultCounts{}
+	}
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.counts
 }
 
 // Injector returns the network's fault injector, or nil when SetFaults and Partition
@@ -200,8 +236,10 @@ func (fi *FaultInjector) Decide(from, to *Machine) Delivery {
 	}
 	fi.mu.Lock()
 	defer fi.mu.Unlock()
+	fi.counts.Decided++
 	if len(fi.cut) > 0 {
 		if _, cut := fi.cut[pairKey(from.name, to.name)]; cut {
+			fi.counts.Partitioned++
 			return Delivery{Partitioned: true}
 		}
 	}
@@ -210,16 +248,19 @@ func (fi *FaultInjector) Decide(from, to *Machine) Delivery {
 		return reliable
 	}
 	if f.Loss > 0 && fi.rng.Float64() < f.Loss {
+		fi.counts.Lost++
 		return Delivery{}
 	}
 	d := Delivery{Copies: 1}
 	if f.Duplicate > 0 && fi.rng.Float64() < f.Duplicate {
 		d.Copies = 2
+		fi.counts.Duplicated++
 	}
 	if f.Delay > 0 && f.MaxDelay > 0 {
 		for i := 0; i < d.Copies; i++ {
 			if fi.rng.Float64() < f.Delay {
 				d.Delays[i] = time.Duration(fi.rng.Int64N(int64(f.MaxDelay))) + 1
+				fi.counts.Delayed++
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/winsim/winsim/internal/reliability"
 	"github.com/winsim/winsim/kernel"
 	"github.com/winsim/winsim/kerneltest"
 	"github.com/winsim/winsim/mailslot"
@@ -26,6 +27,9 @@ import (
 // once and in order. Remote mailslot datagrams from the removed machine may be lost
 // (MS docs, "About Mailslots": delivery across the network is not guaranteed).
 func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
+	rec := reliability.Report(t) // first: the record is written after the cleanup's checks
+	fig := &reliability.Removal{}
+	rec.Removal = fig
 	const perSender = 2000
 	n := kerneltest.NewNetwork(t)
 	a := kerneltest.AddMachine(t, n, "STAYA", "LAB", pipe.Install, mailslot.Install)
@@ -114,19 +118,29 @@ func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
 	for _, f := range append(pipes.failures(), slots.failures()...) {
 		t.Error(f)
 	}
+	pipes.count(&fig.Ledger)
+	slots.count(&fig.Ledger)
 	for _, s := range senders {
 		switch {
 		case s.m != c:
-			require.NoError(t, s.err, "sender %d on a machine that stays", s.id)
-			got := pipes.lastOf(s.id)
+			assert.NoError(t, s.err, "sender %d on a machine that stays", s.id)
+			l, sent, received := pipes, &fig.PipeSent, &fig.PipeReceived
 			if s.mslot {
-				got = slots.lastOf(s.id)
+				l, sent, received = slots, &fig.SlotSent, &fig.SlotReceived
 			}
-			assert.Equal(t, uint64(perSender), got, "sender %d: nothing lost", s.id)
+			assert.Equal(t, uint64(perSender), l.lastOf(s.id), "sender %d: nothing lost", s.id)
+			*sent += s.sent.Load()
+			*received += l.received(s.id)
+			fig.Lost += missing(s.sent.Load(), l.received(s.id))
 		case s.mslot:
+			fig.RemovedSent += s.sent.Load()
 			assert.LessOrEqual(t, slots.lastOf(s.id), s.sent.Load())
 		default:
-			assert.Error(t, s.err, "sender %d was on the removed machine", s.id)
+			fig.RemovedSent += s.sent.Load()
+			fig.RemovedSenders++
+			if assert.Error(t, s.err, "sender %d was on the removed machine", s.id) {
+				fig.RemovedCutOff++
+			}
 		}
 	}
 	for _, p := range procs {
@@ -135,7 +149,9 @@ func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
 		}
 		p.Terminate(0)
 	}
-	require.NoError(t, n.Check())
+	err = n.Check()
+	fig.CheckPassed = err == nil
+	require.NoError(t, err)
 }
 
 // TestDiscoveryCompletesUnderLoss: a client finds every server of its domain by
@@ -148,24 +164,40 @@ func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
 // Mailslots": "Mailslots ... can broadcast messages within a domain"; datagrams are not
 // guaranteed).
 func TestDiscoveryCompletesUnderLoss(t *testing.T) {
-	most, total := 0, 0
-	const seeds = 20
-	for seed := uint64(1); seed <= seeds; seed++ {
-		n := discover(t, seed)
-		most, total = max(most, n), total+n
+	fig := &reliability.Discovery{Seeds: 20, Servers: discoveryServers, Loss: discoveryLoss, Limit: discoveryLimit}
+	reliability.Report(t).Discovery = fig
+	for seed := uint64(1); seed <= uint64(fig.Seeds); seed++ {
+		n, faults := discover(t, seed)
+		fig.Most, fig.Broadcasts = max(fig.Most, n), fig.Broadcasts+n
+		fig.Faults.Decided += faults.Decided
+		fig.Faults.Lost += faults.Lost
+		fig.Faults.Partitioned += faults.Partitioned
+		fig.Faults.Duplicated += faults.Duplicated
+		fig.Faults.Delayed += faults.Delayed
 	}
-	t.Logf("discovery of 4 servers under 30%% loss: %d seeds, %.1f broadcasts on average, at most %d", seeds, float64(total)/seeds, most)
+	t.Logf("discovery of %d servers under %.0f%% loss: %d seeds, %.1f broadcasts on average, at most %d; %d of %d deliveries lost",
+		discoveryServers, discoveryLoss*100, fig.Seeds, float64(fig.Broadcasts)/float64(fig.Seeds), fig.Most, fig.Faults.Lost, fig.Faults.Decided)
 }
 
-func discover(t *testing.T, seed uint64) (broadcasts int) {
+// The discovery procedure's sizes: servers, the loss of remote deliveries, and the most
+// broadcasts one discovery may take.
+const (
+	discoveryServers = 4
+	discoveryLoss    = 0.3
+	discoveryLimit   = 50
+)
+
+// discover runs one discovery and returns the broadcasts it took and the faults the
+// network injected.
+func discover(t *testing.T, seed uint64) (broadcasts int, faults kernel.FaultCounts) {
 	synctest.Test(t, func(t *testing.T) {
 		n := kerneltest.NewNetwork(t)
 		client := kerneltest.AddMachine(t, n, "CLIENT", "LAB", mailslot.Install)
 		var servers []string
-		for i := 0; i < 4; i++ {
+		for i := 0; i < discoveryServers; i++ {
 			servers = append(servers, kerneltest.AddMachine(t, n, "SRV"+strconv.Itoa(i), "LAB", mailslot.Install).Name())
 		}
-		require.NoError(t, n.SetFaults(kernel.Faults{Seed: seed, Loss: 0.3}))
+		require.NoError(t, n.SetFaults(kernel.Faults{Seed: seed, Loss: discoveryLoss}))
 		var wg sync.WaitGroup
 		var procs []*kernel.Process
 		for _, name := range servers {
@@ -196,7 +228,7 @@ func discover(t *testing.T, seed uint64) (broadcasts int) {
 		found := map[string]bool{}
 		buf := make([]byte, 64)
 		for len(found) < len(servers) {
-			require.Less(t, broadcasts, 50, "discovery did not complete; found %v", found)
+			require.Less(t, broadcasts, discoveryLimit, "discovery did not complete; found %v", found)
 			broadcasts++
 			_, err := cp.WriteFile(context.Background(), bc, []byte("who is there?"))
 			require.NoError(t, err)
@@ -213,6 +245,7 @@ func discover(t *testing.T, seed uint64) (broadcasts int) {
 			p.Terminate(0)
 		}
 		wg.Wait()
+		faults = n.FaultCounts()
 	})
-	return broadcasts
+	return broadcasts, faults
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/winsim/winsim/internal/reliability"
 	"github.com/winsim/winsim/kernel"
 	"github.com/winsim/winsim/kerneltest"
 	"github.com/winsim/winsim/mailslot"
@@ -59,16 +60,23 @@ func decode(m []byte) (sender uint32, seq uint64, err error) {
 	return binary.LittleEndian.Uint32(m), binary.LittleEndian.Uint64(m[4:]), nil
 }
 
-// ledger records, per sender, the last sequence number received, and fails on a gap,
-// a duplicate or a reordering.
+// ledger records, per sender, the last sequence number received and how many distinct
+// messages arrived, and fails on a gap, a duplicate, a reordering or a corrupt message,
+// counting each.
 type ledger struct {
-	mu   sync.Mutex
+	mu sync.Mutex
+	// +checklocks:mu
 	last map[uint32]uint64
+	// +checklocks:mu
+	got map[uint32]uint64
+	// +checklocks:mu
 	errs []string
-	n    atomic.Int64
+	// +checklocks:mu
+	bad reliability.Ledger // duplicates, reorderings and corrupt messages
+	n   atomic.Int64       // messages received, accessed atomically
 }
 
-func newLedger() *ledger { return &ledger{last: make(map[uint32]uint64)} }
+func newLedger() *ledger { return &ledger{last: make(map[uint32]uint64), got: make(map[uint32]uint64)} }
 
 // receive records a message; strict requires seq to follow the last one exactly (no
 // loss allowed), otherwise only to be greater (datagrams may be lost).
@@ -78,10 +86,19 @@ func (l *ledger) receive(where string, m []byte, strict bool) {
 	defer l.mu.Unlock()
 	l.n.Add(1)
 	if err != nil {
+		l.bad.Corrupt++
 		l.errs = append(l.errs, where+": "+err.Error())
 		return
 	}
 	last := l.last[sender]
+	switch {
+	case seq == last:
+		l.bad.Duplicated++
+	case seq < last:
+		l.bad.Reordered++
+	default:
+		l.got[sender]++
+	}
 	if (strict && seq != last+1) || (!strict && seq <= last) {
 		l.errs = append(l.errs, fmt.Sprintf("%s: sender %d sent %d after %d", where, sender, seq, last))
 	}
@@ -92,6 +109,30 @@ func (l *ledger) lastOf(sender uint32) uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.last[sender]
+}
+
+// received is the number of distinct messages received from sender.
+func (l *ledger) received(sender uint32) uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.got[sender]
+}
+
+// count adds what l saw wrong to fig.
+func (l *ledger) count(fig *reliability.Ledger) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fig.Duplicated += l.bad.Duplicated
+	fig.Reordered += l.bad.Reordered
+	fig.Corrupt += l.bad.Corrupt
+}
+
+// missing is how many of sent messages were not received.
+func missing(sent, received uint64) uint64 {
+	if received >= sent {
+		return 0
+	}
+	return sent - received
 }
 
 func (l *ledger) failures() []string {
@@ -118,7 +159,10 @@ const (
 // terminated process's blocked I/O is cancelled (MS docs, TerminateProcess: "all of
 // its pending I/O is cancelled").
 func TestCheckedStress(t *testing.T) {
+	rec := reliability.Report(t) // first: the record is written after the cleanup's checks
 	total := *messages
+	fig := &reliability.Stress{Messages: total, Race: reliability.RaceDetector}
+	rec.Stress = fig
 	pipeMsgs := total * 3 / 4 / pipeSends
 	slotMsgs := (total - pipeMsgs*pipeSends) / slotSends
 	n := kerneltest.NewNetwork(t)
@@ -243,25 +287,41 @@ func TestCheckedStress(t *testing.T) {
 		t.Error(f)
 	}
 	for s := 0; s < pipeSends; s++ {
-		assert.Equal(t, sent[s].Load(), pipes.lastOf(uint32(s+1)), "pipe sender %d: every completed write was read", s+1)
+		sender := uint32(s + 1)
+		assert.Equal(t, sent[s].Load(), pipes.lastOf(sender), "pipe sender %d: every completed write was read", sender)
+		fig.PipeSent += sent[s].Load()
+		fig.PipeReceived += pipes.received(sender)
+		fig.Lost += missing(sent[s].Load(), pipes.received(sender))
 	}
-	var remoteLost uint64
 	for s := 0; s < slotSends; s++ {
 		sender := uint32(pipeSends + s + 1)
+		n, got := sent[pipeSends+s].Load(), slots.received(sender)
 		if sender%2 == 1 {
-			assert.Equal(t, sent[pipeSends+s].Load(), slots.lastOf(sender), "local mailslot sender %d: nothing lost", sender)
+			assert.Equal(t, n, slots.lastOf(sender), "local mailslot sender %d: nothing lost", sender)
+			fig.LocalSlotSent += n
+			fig.LocalSlotReceived += got
+			fig.Lost += missing(n, got)
 		} else {
-			assert.LessOrEqual(t, slots.lastOf(sender), sent[pipeSends+s].Load())
-			remoteLost += sent[pipeSends+s].Load() - slots.lastOf(sender)
+			assert.LessOrEqual(t, slots.lastOf(sender), n)
+			fig.RemoteSlotSent += n
+			fig.RemoteSlotReceived += got
+			fig.RemoteLost += missing(n, got)
 		}
 	}
+	pipes.count(&fig.Ledger)
+	slots.count(&fig.Ledger)
+	fig.Victims, fig.SelfChecks = uint64(terminated.Load()), uint64(checks.Load())
 	t.Logf("pipe messages %d, mailslot messages %d (remote lost %d), victims terminated in blocking calls %d, self-checks during traffic %d",
-		pipes.n.Load(), slots.n.Load(), remoteLost, terminated.Load(), checks.Load())
+		pipes.n.Load(), slots.n.Load(), fig.RemoteLost, terminated.Load(), checks.Load())
 	for _, p := range procs {
 		p.Terminate(0)
 	}
-	require.NoError(t, n.Check())
+	fig.Faults = n.FaultCounts()
+	err = n.Check()
+	fig.CheckPassed = err == nil
+	require.NoError(t, err)
 	for _, m := range n.Machines() {
+		fig.Leaks += len(m.Leaks())
 		assert.Empty(t, m.Leaks(), m.Name())
 	}
 }

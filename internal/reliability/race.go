@@ -1,0 +1,6 @@
+//go:build race
+
+package reliability
+
+// RaceDetector reports whether the program was built with the race detector.
+const RaceDetector = true
