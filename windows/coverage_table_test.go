@@ -7,8 +7,9 @@ package windows
 // -update-coverage).
 //
 // Names and signatures are x/sys/windows' own, as of the version below. To bring the table up
-// to a newer x/sys, list its exported package-level functions (go doc -short
-// golang.org/x/sys/windows | grep '^func', with GOOS=windows) and place each new one here.
+// to a newer x/sys, list its exported package-level functions (GOOS=windows go doc -short
+// golang.org/x/sys/windows | grep '^func', in a module that requires it), place each new one
+// here, and update xsysVersion.
 
 // xsysVersion is the x/sys version the table lists.
 const xsysVersion = "v0.47.0-7-ge8c1c327 (the master branch after v0.47.0)"
