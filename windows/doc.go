@@ -9,7 +9,7 @@
 // values: names are NUL-terminated *uint16 (UTF16PtrFromString), results come back through
 // out-pointers, errors are Errno values that compare equal to the ERROR_* constants, and an
 // *Overlapped passed to ReadFile comes back from GetQueuedCompletionStatus as the same pointer.
-// docs/coverage.md lists what is provided and what is not, and why.
+// docs/coverage.md lists every x/sys/windows function, whether this package has it, and why not.
 //
 // # Which process calls
 //
