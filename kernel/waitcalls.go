@@ -99,7 +99,7 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 		return WAIT_TIMEOUT_, nil
 	}
 	if p.waitsAborted {
-		// The process is exiting: its calls give up (see abortWaitsLocked).
+		// The process is exiting: its calls give up (see abortWaits).
 		m.UnlockDispatcher()
 		return WAIT_FAILED, &AbortError{Cause: ErrProcessExiting}
 	}

@@ -4,44 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io/fs"
-	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/winsim/winsim/kernel"
 	"github.com/winsim/winsim/windows"
 )
-
-// TestErrnoConstantsAreKernelCodesOfTheSameName checks every ERROR_* constant of errno.go against
-// kernel.Errno's table, whose names and numbers are checked against Microsoft's "System Error
-// Codes" pages and x/sys/windows' zerrors_windows.go: same number, same name.
-func TestErrnoConstantsAreKernelCodesOfTheSameName(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "errno.go", nil, 0)
-	require.NoError(t, err)
-	n := 0
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.CONST {
-			continue
-		}
-		for _, s := range gd.Specs {
-			vs := s.(*ast.ValueSpec)
-			lit, ok := vs.Values[0].(*ast.BasicLit)
-			require.True(t, ok, "%s is a literal", vs.Names[0].Name)
-			v, err := strconv.ParseUint(lit.Value, 0, 32)
-			require.NoError(t, err)
-			assert.Equal(t, vs.Names[0].Name, kernel.Errno(v).Name(), "code %d", v)
-			n++
-		}
-	}
-	assert.Greater(t, n, 90, "errno.go declares the codes")
-}
 
 // TestErrnoErrorIsWindowsMessageText checks Error: Windows' FormatMessage text for known codes
 // (Microsoft's "System Error Codes" pages), and for an unknown one the text Go's syscall.Errno
