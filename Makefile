@@ -78,7 +78,7 @@ reliability:
 	  pkg=.$${dir#$(CURDIR)}; \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    t=$(RELFUZZTIME); [ "$$f" = FuzzCallSequences ] && t=$(RELFUZZCALLS); \
-	    $(REL) run -out $(RELFIG) -step "fuzz $$f" -parse fuzz -- \
+	    $(REL) run -out $(RELFIG) -step "fuzz $$f" -parse fuzz -pkg $$pkg -target $$f -fuzztime $$t -- \
 	      $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t -fuzzminimizetime $(RELMINIMIZE) -timeout 10m $$pkg; \
 	  done; \
 	done

@@ -46,17 +46,3 @@ func TestParseBench(t *testing.T) {
 		{Name: "BenchmarkOther-2", N: 100000, NsPerOp: 812.5},
 	}, bs)
 }
-
-func TestFuzzArgs(t *testing.T) {
-	for _, c := range []struct {
-		cmd                   []string
-		pkg, target, fuzztime string
-	}{
-		{[]string{"go", "test", "-run", "^$", "-fuzz", "^FuzzX$", "-fuzztime", "30s", "-timeout", "10m", "./kernel/"}, "./kernel/", "FuzzX", "30s"},
-		{[]string{"/usr/bin/go", "test", "-run=^$", "-fuzz=FuzzY", "-fuzztime=1000x", "."}, ".", "FuzzY", "1000x"},
-		{[]string{"go", "test", "--fuzz", "^FuzzZ$", "./a", "-args", "-x", "./b"}, "./a", "FuzzZ", ""},
-	} {
-		pkg, target, fuzztime := reliability.FuzzArgs(c.cmd)
-		assert.Equal(t, [3]string{c.pkg, c.target, c.fuzztime}, [3]string{pkg, target, fuzztime}, "%q", c.cmd)
-	}
-}

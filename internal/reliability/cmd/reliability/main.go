@@ -115,6 +115,9 @@ func run(args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "the figures file to append to")
 	step := fs.String("step", "", "the step's name")
 	parse := fs.String("parse", "", "read the figures of a fuzz run (fuzz) or a benchmark run (bench) from the output")
+	pkg := fs.String("pkg", "", "with -parse fuzz: the fuzzed package's directory")
+	target := fs.String("target", "", "with -parse fuzz: the fuzz target")
+	fuzztime := fs.String("fuzztime", "", "with -parse fuzz: the -fuzztime the command was given")
 	_ = fs.Parse(args)
 	cmdline := fs.Args()
 	if *out == "" || *step == "" || len(cmdline) == 0 {
@@ -123,6 +126,9 @@ func run(args []string, stdout io.Writer) error {
 	if *parse != "" && *parse != "fuzz" && *parse != "bench" {
 		return fmt.Errorf("run: -parse %q: want fuzz or bench", *parse)
 	}
+	if *parse == "fuzz" && (*pkg == "" || *target == "") {
+		return errors.New("run: -parse fuzz needs -pkg and -target")
+	}
 	figures, err := filepath.Abs(*out)
 	if err != nil {
 		return err
@@ -130,9 +136,8 @@ func run(args []string, stdout io.Writer) error {
 	rec := reliability.Record{Step: *step, Name: *step, Run: &reliability.Run{Command: cmdline}}
 	var fuzz *reliability.Fuzz
 	if *parse == "fuzz" {
-		pkg, target, fuzztime := reliability.FuzzArgs(cmdline)
-		fuzz = &reliability.Fuzz{Package: pkg, Target: target, FuzzTime: fuzztime, Committed: countFiles(filepath.Join(pkg, "testdata", "fuzz", target))}
-		rec.Name = target
+		fuzz = &reliability.Fuzz{Package: *pkg, Target: *target, FuzzTime: *fuzztime, Committed: countFiles(filepath.Join(*pkg, "testdata", "fuzz", *target))}
+		rec.Name = *target
 	}
 
 	var output bytes.Buffer

@@ -29,7 +29,7 @@ func TestStartRunRender(t *testing.T) {
 	assert.Error(t, start([]string{"-out", figures, "not-a-variable"}))
 	t.Setenv(fakeGo, "1")
 	var out bytes.Buffer
-	require.NoError(t, run([]string{"-out", figures, "-step", "fuzz FuzzX", "-parse", "fuzz", "--",
+	require.NoError(t, run([]string{"-out", figures, "-step", "fuzz FuzzX", "-parse", "fuzz", "-pkg", pkg, "-target", "FuzzX", "-fuzztime", "3s", "--",
 		os.Args[0], "test", "-run", "^$", "-fuzz", "^FuzzX$", "-fuzztime", "3s", pkg}, &out), "a failing command is a figure, not an error")
 	assert.Contains(t, out.String(), "execs: 4321", "the command's output is copied")
 
@@ -86,4 +86,5 @@ func TestRunRecordsACommandThatDidNotStart(t *testing.T) {
 	assert.Equal(t, -1, recs[0].Run.ExitCode)
 	assert.False(t, recs[0].Pass)
 	assert.Error(t, run([]string{"-out", figures, "-step", "x", "-parse", "json", "--", "true"}, &out))
+	assert.Error(t, run([]string{"-out", figures, "-step", "x", "-parse", "fuzz", "--", "true"}, &out), "a fuzz step names its package and target")
 }
