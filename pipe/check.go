@@ -17,12 +17,15 @@ var (
 	_ kernel.InvariantChecker = (*device)(nil)
 )
 
-// CheckInvariants implements kernel.InvariantChecker for one pipe end.
+// CheckInvariants implements kernel.InvariantChecker for one pipe end. The end is named
+// through the report's object, not e.obj: the census lists an end's object before its creator
+// sets e.obj (newEndHandle), and the check may run in between. An end reached through its
+// instance (describeEnd) was attached under in.mu after its obj was set.
 func (e *end) CheckInvariants(r *kernel.InvariantReport) {
 	in := e.inst
 	fcb := in.fcb
-	subj := e.obj.String()
-	handles := e.obj.HandleCount()
+	subj := r.Object().String()
+	handles := r.Object().HandleCount()
 	fcb.mu.Lock()
 	defer fcb.mu.Unlock()
 	in.mu.Lock()

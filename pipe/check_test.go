@@ -123,3 +123,42 @@ func TestCheckPipeUnreadCount(t *testing.T) {
 	}, checkBreaches(m.Check()))
 	_ = s
 }
+
+// The self-check may run at any moment, as a user's test calls it while its code is busy: an
+// end it finds in the census while its creator is still setting it up is described through the
+// census's own object, never through the end's back-reference, which is written after the
+// object is listed (an adversarial stress run crashed the check on that, and the race detector
+// reported the read). Traffic creates and closes every kind of end while the check runs; the
+// verdict once it is quiet is clean.
+func TestCheckDuringEndCreation(t *testing.T) {
+	m := newMachine(t)
+	p := newProc(t, m, "srv.exe")
+	name := uniqueName(t)
+	quiet := make(chan struct{})
+	checked := make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-quiet:
+				checked <- n
+				return
+			default:
+				_ = m.Check() // a mid-traffic verdict may see an end between its creation and its handle
+				n++
+			}
+		}
+	}()
+	for i := 0; i < 300; i++ {
+		s := server(t, p, name, pipe.PIPE_ACCESS_DUPLEX, 0, pipe.PIPE_UNLIMITED_INSTANCES, 64, 64)
+		c := client(t, p, name, rw)
+		r, w, err := pipe.CreatePipe(p, nil, 0)
+		require.NoError(t, err)
+		for _, h := range []kernel.Handle{c, s, r, w} {
+			require.NoError(t, p.CloseHandle(h))
+		}
+	}
+	close(quiet)
+	assert.Positive(t, <-checked, "the check ran during the traffic")
+	assert.NoError(t, m.Check())
+}
