@@ -55,10 +55,12 @@ func (c *Caller) Process() *kernel.Process {
 	return c.p
 }
 
-// proc returns the process and the context its blocking calls honour: done when it exits.
+// proc returns the process and the context its blocking calls are issued with. Win32 calls
+// have no context: what ends them early is the kernel's own (a timeout, CancelIoEx, a close, the
+// process's exit, which cancels its pending requests and ends its waits), so the context is
+// one that is never done, and a blocked call waits for its request alone.
 func (c *Caller) proc() (*kernel.Process, context.Context) {
-	p := c.Process()
-	return p, p.Context()
+	return c.Process(), context.Background()
 }
 
 // errnoOf converts an error from winsim to this package's Errno, as x/sys/windows' functions

@@ -2,6 +2,7 @@ package windows_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -147,34 +148,101 @@ func TestCreateProcessImageLookup(t *testing.T) {
 	}
 }
 
-// TestTerminateProcessAbortsBlockedCall checks that TerminateProcess ends a child blocked in
-// ConnectNamedPipe: the call returns ERROR_OPERATION_ABORTED as an Errno (the thread's I/O is
-// cancelled when it ends: MS docs TerminateProcess, CancelIo), and the exit code is the one given.
+// TestTerminateProcessAbortsBlockedCall checks that TerminateProcess ends a child blocked in any
+// of the facade's blocking calls: each returns ERROR_OPERATION_ABORTED as an Errno (a terminated
+// process's pending I/O is cancelled and its threads end: MS docs TerminateProcess, CancelIo), and
+// the exit code is the one given. The facade's calls carry no context of their own: the kernel's
+// exit is the one path that ends them.
 func TestTerminateProcessAbortsBlockedCall(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		c := windows.On(newProc(t, newMachine(t), "parent.exe"))
-		name := uniquePipe()
-		result := make(chan error, 1)
-		defer windows.RegisterProgram("server.exe", func(s *windows.Caller, _ string) uint32 {
-			h, err := s.CreateNamedPipe(u16(t, name), windows.PIPE_ACCESS_DUPLEX, 0, 1, 512, 512, 0, nil)
+	for _, tc := range []struct {
+		name  string
+		block func(s *windows.Caller) error // makes one blocking call and returns its error
+	}{
+		{"ConnectNamedPipe", func(s *windows.Caller) error {
+			h, err := s.CreateNamedPipe(u16(t, uniquePipe()), windows.PIPE_ACCESS_DUPLEX, 0, 1, 512, 512, 0, nil)
 			if err != nil {
-				result <- err
-				return 1
+				return err
 			}
-			result <- s.ConnectNamedPipe(h, nil)
-			return 0
-		})()
-		var pi windows.ProcessInformation
-		require.NoError(t, c.CreateProcess(u16(t, "server.exe"), nil, nil, nil, false, 0, nil, nil, nil, &pi))
-		synctest.Wait() // the child is blocked in ConnectNamedPipe
-		require.NoError(t, c.TerminateProcess(pi.Process, 3))
-		assert.Equal(t, windows.ERROR_OPERATION_ABORTED, <-result)
-		_, err := c.WaitForSingleObject(pi.Process, windows.INFINITE)
-		require.NoError(t, err)
-		var code uint32
-		require.NoError(t, c.GetExitCodeProcess(pi.Process, &code))
-		assert.Equal(t, uint32(3), code)
-		require.NoError(t, c.CloseHandle(pi.Process))
-		require.NoError(t, c.CloseHandle(pi.Thread))
-	})
+			return s.ConnectNamedPipe(h, nil)
+		}},
+		{"ReadFile of an empty anonymous pipe", func(s *windows.Caller) error {
+			var r, w windows.Handle
+			if err := s.CreatePipe(&r, &w, nil, 0); err != nil {
+				return err
+			}
+			var buf [16]byte
+			var n uint32
+			return s.ReadFile(r, buf[:], &n, nil)
+		}},
+		{"ReadFile of a mailslot waiting forever", func(s *windows.Caller) error {
+			h, err := s.CreateMailslot(u16(t, uniqueMailslot()), 0, windows.MAILSLOT_WAIT_FOREVER, nil)
+			if err != nil {
+				return err
+			}
+			var buf [16]byte
+			var n uint32
+			return s.ReadFile(h, buf[:], &n, nil)
+		}},
+		{"WaitForSingleObject of an unsignalled event", func(s *windows.Caller) error {
+			ev, err := s.CreateEvent(nil, 1, 0, nil)
+			if err != nil {
+				return err
+			}
+			ret, err := s.WaitForSingleObject(ev, windows.INFINITE)
+			if ret != windows.WAIT_FAILED {
+				return errors.New("the wait did not return WAIT_FAILED")
+			}
+			return err
+		}},
+		{"GetQueuedCompletionStatus INFINITE", func(s *windows.Caller) error {
+			port, err := s.CreateIoCompletionPort(windows.InvalidHandle, 0, 0, 0)
+			if err != nil {
+				return err
+			}
+			var qty uint32
+			var key uintptr
+			var ov *windows.Overlapped
+			return s.GetQueuedCompletionStatus(port, &qty, &key, &ov, windows.INFINITE)
+		}},
+		{"GetOverlappedResult waiting for an overlapped connect", func(s *windows.Caller) error {
+			h, err := s.CreateNamedPipe(u16(t, uniquePipe()), windows.PIPE_ACCESS_DUPLEX|windows.FILE_FLAG_OVERLAPPED, 0, 1, 512, 512, 0, nil)
+			if err != nil {
+				return err
+			}
+			var ov windows.Overlapped
+			if err := s.ConnectNamedPipe(h, &ov); err != windows.ERROR_IO_PENDING {
+				return fmt.Errorf("the overlapped connect did not pend: %v", err)
+			}
+			var n uint32
+			return s.GetOverlappedResult(h, &ov, &n, true)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c := windows.On(newProc(t, newMachine(t), "parent.exe"))
+				result := make(chan error, 1)
+				defer windows.RegisterProgram("server.exe", func(s *windows.Caller, _ string) uint32 {
+					result <- tc.block(s)
+					return 0
+				})()
+				var pi windows.ProcessInformation
+				require.NoError(t, c.CreateProcess(u16(t, "server.exe"), nil, nil, nil, false, 0, nil, nil, nil, &pi))
+				synctest.Wait() // the child is blocked
+				select {
+				case err := <-result:
+					require.FailNow(t, "the call did not block", "it returned %v", err)
+				default:
+				}
+				require.NoError(t, c.TerminateProcess(pi.Process, 3))
+				assert.Equal(t, windows.ERROR_OPERATION_ABORTED, <-result)
+				_, err := c.WaitForSingleObject(pi.Process, windows.INFINITE)
+				require.NoError(t, err)
+				var code uint32
+				require.NoError(t, c.GetExitCodeProcess(pi.Process, &code))
+				assert.Equal(t, uint32(3), code)
+				require.NoError(t, c.CloseHandle(pi.Process))
+				require.NoError(t, c.CloseHandle(pi.Thread))
+			})
+		})
+	}
 }
