@@ -102,6 +102,7 @@ type DispatchHeader struct {
 // network's dispatcher lock.
 type waitBlock struct {
 	objs    []Signaler
+	refs    []*Object // the waiter's references on the objects of objs, in order
 	all     bool
 	result  int           // -1 while pending, waitAborted once the process's exit ended it, else the satisfied index
 	done    chan struct{} // buffered (1): receives one token when the wait is satisfied
@@ -121,15 +122,13 @@ type waitBlock struct {
 // call returns; only then, with no header naming it and its token drained, is it kept
 // as the spare again.
 
-// newWaitBlock returns a pending waitBlock for a wait by p on sigs (handles, for traces).
-func (p *Process) newWaitBlock(sigs []Signaler, handles []Handle, all bool) *waitBlock {
+// takeWaitBlock returns p's spare waitBlock, or a new one, empty, for a wait by p.
+func (p *Process) takeWaitBlock() *waitBlock {
 	wb := p.spareWait.Swap(nil)
 	if wb == nil {
 		wb = &waitBlock{done: make(chan struct{}, 1)}
 	}
-	wb.objs = append(wb.objs[:0], sigs...)
-	wb.handles = append(wb.handles[:0], handles...)
-	wb.all, wb.result, wb.proc, wb.pid = all, -1, p, p.pid
+	wb.proc, wb.pid = p, p.pid
 	return wb
 }
 
@@ -167,14 +166,19 @@ func (p *Process) abortWaits() {
 	}
 }
 
-// releaseWaitBlock keeps wb as p's spare. Preconditions: wb is on no header's queue.
-func (p *Process) releaseWaitBlock(wb *waitBlock) {
+// finishWait ends a wait's use of wb: it drops the waiter's references on the objects
+// and keeps wb as p's spare. Preconditions: wb is on no header's queue.
+func (p *Process) finishWait(wb *waitBlock) {
 	select {
 	case <-wb.done: // the token of a satisfaction the waiter did not receive
 	default:
 	}
+	for _, o := range wb.refs {
+		o.DecRef()
+	}
+	clear(wb.refs)
 	clear(wb.objs)
-	wb.objs, wb.proc = wb.objs[:0], nil
+	wb.refs, wb.objs, wb.proc = wb.refs[:0], wb.objs[:0], nil
 	p.spareWait.Store(wb)
 }
 

@@ -41,33 +41,31 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 	if len(handles) == 0 || len(handles) > MAXIMUM_WAIT_OBJECTS {
 		return WAIT_FAILED, ERROR_INVALID_PARAMETER
 	}
-	var objsArr [MAXIMUM_WAIT_OBJECTS]*Object
-	var sigArr [MAXIMUM_WAIT_OBJECTS]Signaler
-	objs, sigs := objsArr[:0], sigArr[:0]
-	defer func() {
-		for _, o := range objs {
-			o.DecRef()
-		}
-	}()
+	// The wait block is built in place: the objects are referenced into it, and it is
+	// queued only if the wait blocks. Every return gives it back (finishWait).
+	wb := p.takeWaitBlock()
+	defer p.finishWait(wb)
 	for _, h := range handles {
 		o, _, err := p.Reference(h, SYNCHRONIZE, nil)
 		if err != nil {
 			return WAIT_FAILED, err
 		}
-		objs = append(objs, o)
 		s, ok := o.body.(Signaler)
 		if !ok {
 			s = &alwaysSignaled{}
 		}
 		if waitAll {
-			for _, prev := range objs[:len(objs)-1] {
+			for _, prev := range wb.refs {
 				if prev == o {
+					o.DecRef()
 					return WAIT_FAILED, ERROR_INVALID_PARAMETER
 				}
 			}
 		}
-		sigs = append(sigs, s)
+		wb.refs = append(wb.refs, o)
+		wb.objs = append(wb.objs, s)
 	}
+	sigs := wb.objs
 	m := p.machine
 	// An alertable wait delivers APCs already queued before it looks at the objects.
 	if alertable && p.runAPCs() {
@@ -103,7 +101,8 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 		m.UnlockDispatcher()
 		return WAIT_FAILED, &AbortError{Cause: ErrProcessExiting}
 	}
-	wb := p.newWaitBlock(sigs, handles, waitAll)
+	wb.handles = append(wb.handles[:0], handles...)
+	wb.all, wb.result = waitAll, -1
 	for _, s := range wb.objs {
 		h := s.Header()
 		h.waiters = append(h.waiters, wb)
@@ -151,16 +150,13 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 	switch res := wb.result; {
 	case res >= 0: // satisfied, possibly racing the timeout: the satisfaction wins
 		m.UnlockDispatcher()
-		p.releaseWaitBlock(wb)
 		return WAIT_OBJECT_0 + uint32(res), nil
 	case res == waitAborted:
 		m.UnlockDispatcher()
-		p.releaseWaitBlock(wb)
 		return WAIT_FAILED, &AbortError{Cause: ErrProcessExiting}
 	}
 	dequeueLocked(wb)
 	m.UnlockDispatcher()
-	p.releaseWaitBlock(wb)
 	if why != nil {
 		return WAIT_FAILED, why
 	}
