@@ -205,13 +205,16 @@ var coverageFamilies = []coverageFamily{
 			"(SIDs, accounts and privileges on their own are outside the families).",
 		rows: []coverageRow{
 			differs("func SecurityDescriptorFromString(sddl string) (sd *SECURITY_DESCRIPTOR, err error)",
-				"winsim's SDDL parser (docs/security.md); a string it rejects may get another code than Windows'; the descriptor has only String ("+devWindows+")"),
+				"winsim's SDDL parser (docs/security.md); a string it rejects may get another code than Windows'; the descriptor has x/sys's readers, not its setters ("+devWindows+")"),
 			missing("NewSecurityDescriptor", "not provided: descriptors are built from SDDL (SecurityDescriptorFromString)"),
 			missing("BuildSecurityDescriptor", "not provided: descriptors are built from SDDL (SecurityDescriptorFromString)"),
 			missing("ACLFromEntries", "not provided: ACLs are written in SDDL (SecurityDescriptorFromString)"),
-			missing("GetSecurityInfo", "not provided here yet: `kernel.Process.GetSecurityInfo` reads an object's descriptor"),
-			missing("SetSecurityInfo", "not provided here yet: `kernel.Process.SetSecurityInfo` sets an object's descriptor"),
-			missing("SetKernelObjectSecurity", "not provided: `kernel.Process.SetSecurityInfo` sets an object's descriptor"),
+			differs("func GetSecurityInfo(handle Handle, objectType SE_OBJECT_TYPE, securityInformation SECURITY_INFORMATION) (sd *SECURITY_DESCRIPTOR, err error)",
+				"needs READ_CONTROL (the SACL: ACCESS_SYSTEM_SECURITY, granted to no one); SE_KERNEL_OBJECT and SE_FILE_OBJECT only, others ERROR_INVALID_PARAMETER ("+devWindows+")"),
+			differs("func SetSecurityInfo(handle Handle, objectType SE_OBJECT_TYPE, securityInformation SECURITY_INFORMATION, owner *SID, group *SID, dacl *ACL, sacl *ACL) (ret error)",
+				"needs WRITE_DAC or WRITE_OWNER; a nil DACL is a NULL DACL; object types as GetSecurityInfo ("+devWindows+")"),
+			impl("func SetKernelObjectSecurity(handle Handle, securityInformation SECURITY_INFORMATION, securityDescriptor *SECURITY_DESCRIPTOR) (err error)",
+				"the parts of a descriptor (SecurityDescriptorFromString), with SetSecurityInfo's rights and rules"),
 			missing("GetNamedSecurityInfo", "not provided: it names files, registry keys and services, which winsim does not have"),
 			missing("SetNamedSecurityInfo", "not provided: it names files, registry keys and services, which winsim does not have"),
 			missing("RtlDefaultNpAcl", "not provided: a pipe's default descriptor is applied by CreateNamedPipe (docs/security.md)"),
@@ -307,6 +310,59 @@ var coverageFamilies = []coverageFamily{
 			differs("func Exit(code int)", "as ExitProcess: returns to its caller, which must return ("+devKernel+")"),
 		},
 	},
+}
+
+// coverageMethodTypes are the x/sys/windows types whose methods coverageMethods lists: the
+// security types GetSecurityInfo and SetSecurityInfo hand out and take. TestCoverage requires
+// every exported method package windows gives them to be listed.
+var coverageMethodTypes = []string{"SECURITY_DESCRIPTOR", "SID", "ACL"}
+
+// Reasons shared by several method rows.
+const (
+	whyAbsolute = "not provided: it changes an absolute descriptor (ToAbsolute, NewSecurityDescriptor), which winsim does not make; those it hands out are self-relative, as x/sys's, and read-only"
+	whyNoBinary = "not provided: winsim's descriptors have no binary form"
+	whySIDParts = "not provided: String gives the SID's parts"
+)
+
+// coverageMethods lists the methods x/sys/windows gives its security types, as x/sys declares
+// them (security_windows.go), whether package windows has them, and why not.
+var coverageMethods = []coverageRow{
+	impl("func (sd *SECURITY_DESCRIPTOR) String() string", "SDDL, every part the descriptor has"),
+	impl("func (sd *SECURITY_DESCRIPTOR) IsValid() bool", "true for every descriptor this package makes"),
+	impl("func (sd *SECURITY_DESCRIPTOR) Control() (control SECURITY_DESCRIPTOR_CONTROL, revision uint32, err error)", "SE_SELF_RELATIVE set, as on x/sys's descriptors; revision 1"),
+	impl("func (sd *SECURITY_DESCRIPTOR) Owner() (owner *SID, defaulted bool, err error)", "nil when there is none"),
+	impl("func (sd *SECURITY_DESCRIPTOR) Group() (group *SID, defaulted bool, err error)", "nil when there is none"),
+	impl("func (sd *SECURITY_DESCRIPTOR) DACL() (dacl *ACL, defaulted bool, err error)", "ERROR_OBJECT_NOT_FOUND with no DACL, nil for a NULL DACL"),
+	impl("func (sd *SECURITY_DESCRIPTOR) SACL() (sacl *ACL, defaulted bool, err error)", "as DACL"),
+	missing("SECURITY_DESCRIPTOR.SetControl", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.SetDACL", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.SetSACL", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.SetOwner", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.SetGroup", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.RMControl", "not provided: winsim's descriptors carry no resource-manager bits"),
+	missing("SECURITY_DESCRIPTOR.SetRMControl", "not provided: winsim's descriptors carry no resource-manager bits"),
+	missing("SECURITY_DESCRIPTOR.Length", whyNoBinary),
+	missing("SECURITY_DESCRIPTOR.ToAbsolute", whyNoBinary),
+	missing("SECURITY_DESCRIPTOR.ToSelfRelative", whyNoBinary),
+	impl("func (sid *SID) String() string", "the S-1-... form, never an alias"),
+	impl("func (sid *SID) IsValid() bool", ""),
+	impl("func (sid *SID) Equals(sid2 *SID) bool", ""),
+	impl("func (sid *SID) Len() int", "the binary form's length, 8 + 4 per sub-authority"),
+	impl("func (sid *SID) Copy() (*SID, error)", ""),
+	missing("SID.IdentifierAuthority", whySIDParts),
+	missing("SID.SubAuthorityCount", whySIDParts),
+	missing("SID.SubAuthority", whySIDParts),
+	missing("SID.IsWellKnown", "not provided: compare with Equals"),
+	missing("SID.LookupAccount", "not provided: accounts are outside the families (docs/security.md)"),
+}
+
+// coverageMethodFamily is the page's section on coverageMethods.
+func coverageMethodFamily() coverageFamily {
+	return coverageFamily{
+		title: "Methods of the security types",
+		about: "What x/sys/windows' SECURITY_DESCRIPTOR, SID and ACL offer (ACL has no methods, only its AceCount field, which package windows has too).",
+		rows:  coverageMethods,
+	}
 }
 
 // coverageOutside lists the rest of x/sys/windows' functions by area. Package windows provides

@@ -149,6 +149,11 @@ func GetQueuedCompletionStatus(cphandle Handle, qty *uint32, key *uintptr, overl
 	return std.GetQueuedCompletionStatus(cphandle, qty, key, overlapped, timeout)
 }
 
+// GetSecurityInfo is Caller.GetSecurityInfo as the default process.
+func GetSecurityInfo(handle Handle, objectType SE_OBJECT_TYPE, securityInformation SECURITY_INFORMATION) (sd *SECURITY_DESCRIPTOR, err error) {
+	return std.GetSecurityInfo(handle, objectType, securityInformation)
+}
+
 // GetStdHandle is Caller.GetStdHandle as the default process.
 func GetStdHandle(stdhandle uint32) (handle Handle, err error) { return std.GetStdHandle(stdhandle) }
 
@@ -213,6 +218,11 @@ func SetHandleInformation(handle Handle, mask uint32, flags uint32) (err error) 
 	return std.SetHandleInformation(handle, mask, flags)
 }
 
+// SetKernelObjectSecurity is Caller.SetKernelObjectSecurity as the default process.
+func SetKernelObjectSecurity(handle Handle, securityInformation SECURITY_INFORMATION, securityDescriptor *SECURITY_DESCRIPTOR) (err error) {
+	return std.SetKernelObjectSecurity(handle, securityInformation, securityDescriptor)
+}
+
 // SetMailslotInfo is Caller.SetMailslotInfo as the default process.
 func SetMailslotInfo(mailslotHandle Handle, readTimeout uint32) (err error) {
 	return std.SetMailslotInfo(mailslotHandle, readTimeout)
@@ -221,6 +231,11 @@ func SetMailslotInfo(mailslotHandle Handle, readTimeout uint32) (err error) {
 // SetNamedPipeHandleState is Caller.SetNamedPipeHandleState as the default process.
 func SetNamedPipeHandleState(pipeHandle Handle, state *uint32, maxCollectionCount *uint32, collectDataTimeout *uint32) (err error) {
 	return std.SetNamedPipeHandleState(pipeHandle, state, maxCollectionCount, collectDataTimeout)
+}
+
+// SetSecurityInfo is Caller.SetSecurityInfo as the default process.
+func SetSecurityInfo(handle Handle, objectType SE_OBJECT_TYPE, securityInformation SECURITY_INFORMATION, owner *SID, group *SID, dacl *ACL, sacl *ACL) (ret error) {
+	return std.SetSecurityInfo(handle, objectType, securityInformation, owner, group, dacl, sacl)
 }
 
 // SleepEx is Caller.SleepEx as the default process.
