@@ -355,6 +355,9 @@ func handleCalls() []handleCall {
 		fileCall("CancelIoEx", func(f *badFixture, p *kernel.Process, h kernel.Handle) error {
 			return p.CancelIoEx(h, nil)
 		}, ""),
+		fileCall("QueryDeviceType", func(f *badFixture, p *kernel.Process, h kernel.Handle) error {
+			return errOnly(p.QueryDeviceType(h))
+		}, ""),
 		{name: "GetOverlappedResult", api: "Process.GetOverlappedResult", valid: waitValid,
 			run: func(f *badFixture, p *kernel.Process, h kernel.Handle) error {
 				return errOnly(p.GetOverlappedResult(f.ctx, h, pending(), true))

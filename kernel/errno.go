@@ -112,6 +112,7 @@ const (
 	ERROR_TIMEOUT              Errno = 1460
 	ERROR_INVALID_USER_BUFFER  Errno = 1784
 	ERROR_NOT_ENOUGH_QUOTA     Errno = 1816
+	ERROR_OBJECT_NOT_FOUND     Errno = 4312
 )
 
 // Win32 error codes of the security model (tokens, SIDs, ACLs, descriptors,

@@ -123,6 +123,7 @@ var errnoTable = [...]errnoEntry{
 	{ERROR_TIMEOUT, "ERROR_TIMEOUT", "This operation returned because the timeout period expired."},
 	{ERROR_INVALID_USER_BUFFER, "ERROR_INVALID_USER_BUFFER", "The supplied user buffer is not valid for the requested operation."},
 	{ERROR_NOT_ENOUGH_QUOTA, "ERROR_NOT_ENOUGH_QUOTA", "Not enough quota is available to process this command."},
+	{ERROR_OBJECT_NOT_FOUND, "ERROR_OBJECT_NOT_FOUND", "The object identifier does not represent a valid object."},
 }
 
 // lookupErrno returns e's row in errnoTable, or nil if winsim does not know the code. It does not

@@ -88,6 +88,24 @@ func (p *Process) FlushFileBuffers(ctx context.Context, h Handle) error {
 	return err
 }
 
+// QueryDeviceType returns the type of the device the file h refers to belongs to
+// (NtQueryVolumeInformationFile with FileFsDeviceInformation, which kernel32's GetFileType
+// calls). It needs no access right on the handle, as GetFileType asks for none. A handle whose object is not a file gives
+// ERROR_INVALID_HANDLE (STATUS_OBJECT_TYPE_MISMATCH), a file whose body does not say
+// ERROR_INVALID_FUNCTION.
+func (p *Process) QueryDeviceType(h Handle) (DeviceType, error) {
+	o, _, err := p.Reference(h, 0, FileType)
+	if err != nil {
+		return 0, err
+	}
+	defer o.DecRef()
+	d, ok := o.body.(DeviceTyper)
+	if !ok {
+		return 0, ERROR_INVALID_FUNCTION
+	}
+	return d.DeviceType(), nil
+}
+
 // CallFor builds the Call for a device-specific operation on h (ConnectNamedPipe,
 // GetMailslotInfo, …): it references h as a FileType object granting want (checked after
 // the handle's validity and type, see Reference), and returns the Call holding that

@@ -112,6 +112,10 @@ func TestFileCallsOnObjectsWithoutTheCapability(t *testing.T) {
 	assert.ErrorIs(t, p.FlushFileBuffers(ctx, ev), kernel.ERROR_INVALID_HANDLE)
 	_, err = p.CallFor(ctx, ev, 0)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE)
+	_, err = p.QueryDeviceType(ev)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE)
+	_, err = p.QueryDeviceType(kernel.CurrentProcess)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE, "a process is not a file either")
 
 	plain := newFile(t, p, &testFile{}, kernel.FILE_ALL_ACCESS)
 	_, err = p.ReadFile(ctx, plain, buf)
@@ -119,9 +123,39 @@ func TestFileCallsOnObjectsWithoutTheCapability(t *testing.T) {
 	_, err = p.WriteFile(ctx, plain, buf)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_FUNCTION)
 	assert.ErrorIs(t, p.FlushFileBuffers(ctx, plain), kernel.ERROR_INVALID_FUNCTION)
+	_, err = p.QueryDeviceType(plain)
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_FUNCTION)
 
 	require.NoError(t, p.CloseHandle(ev))
 	require.NoError(t, p.CloseHandle(plain))
+}
+
+// typedFile is a file body that names its device type.
+type typedFile struct {
+	testFile
+	dev kernel.DeviceType
+}
+
+func (f *typedFile) DeviceType() kernel.DeviceType { return f.dev }
+
+// QueryDeviceType reports the device type the body gives (FILE_FS_DEVICE_INFORMATION, which
+// kernel32's GetFileType reads), on a handle with any access, none included: MS docs
+// GetFileType asks for no access right, as ReadFile and WriteFile do.
+func TestQueryDeviceTypeAsksTheBody(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	p := kerneltest.NewProcess(t, m, "a.exe")
+	defer p.Terminate(0)
+	for _, dev := range []kernel.DeviceType{kernel.FILE_DEVICE_NAMED_PIPE, kernel.FILE_DEVICE_MAILSLOT} {
+		for _, access := range []kernel.Access{0, kernel.SYNCHRONIZE, kernel.FILE_ALL_ACCESS} {
+			h := newFile(t, p, &typedFile{dev: dev}, access)
+			got, err := p.QueryDeviceType(h)
+			require.NoError(t, err)
+			assert.Equal(t, dev, got, "access %#x", access)
+			require.NoError(t, p.CloseHandle(h))
+		}
+	}
+	_, err := p.QueryDeviceType(kernel.Handle(0x7ff0))
+	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE)
 }
 
 // The kernel dispatches ReadFile, WriteFile and FlushFileBuffers to the body's

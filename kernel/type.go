@@ -136,3 +136,20 @@ type Flusher interface {
 type Describer interface {
 	Describe() string
 }
+
+// A DeviceType is the type of the device a file object belongs to, as
+// FILE_FS_DEVICE_INFORMATION.DeviceType reports it (MS docs, "Specifying Device Types").
+type DeviceType uint32
+
+// The device types of winsim's file systems.
+const (
+	FILE_DEVICE_MAILSLOT   DeviceType = 0x0000000c
+	FILE_DEVICE_NAMED_PIPE DeviceType = 0x00000011
+)
+
+// DeviceTyper is the capability behind QueryDeviceType: the type of the device the body's
+// file belongs to. Every end of a named or anonymous pipe is FILE_DEVICE_NAMED_PIPE, every
+// mailslot handle FILE_DEVICE_MAILSLOT.
+type DeviceTyper interface {
+	DeviceType() DeviceType
+}

@@ -62,9 +62,10 @@ type clientEnd struct {
 }
 
 var (
-	_ kernel.Reader    = (*clientEnd)(nil)
-	_ kernel.Writer    = (*clientEnd)(nil)
-	_ kernel.Describer = (*clientEnd)(nil)
+	_ kernel.Reader      = (*clientEnd)(nil)
+	_ kernel.Writer      = (*clientEnd)(nil)
+	_ kernel.Describer   = (*clientEnd)(nil)
+	_ kernel.DeviceTyper = (*clientEnd)(nil)
 )
 
 // Read implements kernel.Reader: a client cannot read, even with read access

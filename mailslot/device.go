@@ -135,6 +135,16 @@ func (d *Device) Open(req *kernel.OpenRequest) (*kernel.Object, kernel.Access, e
 	return o, granted, nil
 }
 
+// DeviceType implements kernel.DeviceTyper: every mailslot handle, server, client or the
+// device's own, belongs to the mailslot file system.
+func (*serverEnd) DeviceType() kernel.DeviceType { return kernel.FILE_DEVICE_MAILSLOT }
+
+// DeviceType implements kernel.DeviceTyper, as serverEnd's.
+func (*clientEnd) DeviceType() kernel.DeviceType { return kernel.FILE_DEVICE_MAILSLOT }
+
+// DeviceType implements kernel.DeviceTyper, as serverEnd's.
+func (*deviceEnd) DeviceType() kernel.DeviceType { return kernel.FILE_DEVICE_MAILSLOT }
+
 // deviceEnd is a file object for the mailslot device itself (\\.\mailslot) or its root
 // directory (\\.\mailslot\).
 //
@@ -145,9 +155,10 @@ type deviceEnd struct {
 }
 
 var (
-	_ kernel.Reader    = (*deviceEnd)(nil)
-	_ kernel.Writer    = (*deviceEnd)(nil)
-	_ kernel.Describer = (*deviceEnd)(nil)
+	_ kernel.Reader      = (*deviceEnd)(nil)
+	_ kernel.Writer      = (*deviceEnd)(nil)
+	_ kernel.Describer   = (*deviceEnd)(nil)
+	_ kernel.DeviceTyper = (*deviceEnd)(nil)
 )
 
 // Read implements kernel.Reader: only a server handle reads. Unverified for the mailslot

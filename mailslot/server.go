@@ -28,9 +28,10 @@ type serverEnd struct {
 }
 
 var (
-	_ kernel.Reader    = (*serverEnd)(nil)
-	_ kernel.Writer    = (*serverEnd)(nil)
-	_ kernel.Describer = (*serverEnd)(nil)
+	_ kernel.Reader      = (*serverEnd)(nil)
+	_ kernel.Writer      = (*serverEnd)(nil)
+	_ kernel.Describer   = (*serverEnd)(nil)
+	_ kernel.DeviceTyper = (*serverEnd)(nil)
 )
 
 // Read implements kernel.Reader: ReadFile on the server handle returns exactly one whole

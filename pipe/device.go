@@ -239,6 +239,9 @@ type deviceFile struct{ kernel.NoOps }
 // Describe implements kernel.Describer.
 func (*deviceFile) Describe() string { return "named-pipe device" }
 
+// DeviceType implements kernel.DeviceTyper: the device's own file object is the device's.
+func (*deviceFile) DeviceType() kernel.DeviceType { return kernel.FILE_DEVICE_NAMED_PIPE }
+
 // resolve finds the device that serves a Win32 pipe name for process p, and the pipe
 // name on it: the local device for \\.\pipe\x, the other machine's for \\HOST\pipe\x.
 // WaitNamedPipe and CallNamedPipe use it.

@@ -54,13 +54,19 @@ type end struct {
 }
 
 var (
-	_ kernel.Ops       = (*end)(nil)
-	_ kernel.Reader    = (*end)(nil)
-	_ kernel.Writer    = (*end)(nil)
-	_ kernel.Flusher   = (*end)(nil)
-	_ kernel.Signaler  = (*end)(nil)
-	_ kernel.Describer = (*end)(nil)
+	_ kernel.Ops         = (*end)(nil)
+	_ kernel.Reader      = (*end)(nil)
+	_ kernel.Writer      = (*end)(nil)
+	_ kernel.Flusher     = (*end)(nil)
+	_ kernel.Signaler    = (*end)(nil)
+	_ kernel.Describer   = (*end)(nil)
+	_ kernel.DeviceTyper = (*end)(nil)
 )
+
+// DeviceType implements kernel.DeviceTyper: every end of a named or anonymous pipe, local or
+// remote, belongs to the named-pipe file system (GetFileType gives FILE_TYPE_PIPE for "a named
+// pipe, or an anonymous pipe", MS docs GetFileType).
+func (*end) DeviceType() kernel.DeviceType { return kernel.FILE_DEVICE_NAMED_PIPE }
 
 // fromObject returns the pipe end o is, or an error for a file object of another kind
 // (a mailslot, the pipe device itself): the file systems reject pipe FSCTLs there with

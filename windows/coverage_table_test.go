@@ -145,7 +145,8 @@ var coverageFamilies = []coverageFamily{
 			impl("func WriteFile(fd Handle, p []byte, done *uint32, overlapped *Overlapped) error",
 				"synchronous and overlapped; byte and message pipes, mailslots"),
 			impl("func FlushFileBuffers(handle Handle) (err error)", "on a pipe end, waits until the other end has read everything"),
-			missing("GetFileType", "not provided yet: every winsim file is a pipe end or a mailslot"),
+			differs("func GetFileType(filehandle Handle) (n uint32, err error)",
+				"FILE_TYPE_PIPE for pipe ends; FILE_TYPE_DISK for mailslot handles, as Wine gives, where Windows' answer is not pinned down ("+devWindows+")"),
 			impl("func CreatePipe(readhandle *Handle, writehandle *Handle, sa *SecurityAttributes, size uint32) (err error)", ""),
 			impl("func CreateNamedPipe(name *uint16, flags uint32, pipeMode uint32, maxInstances uint32, outSize uint32, inSize uint32, defaultTimeout uint32, sa *SecurityAttributes) (handle Handle, err error)",
 				"byte and message pipes, instance limits, remote clients"),
@@ -204,13 +205,16 @@ var coverageFamilies = []coverageFamily{
 			"(SIDs, accounts and privileges on their own are outside the families).",
 		rows: []coverageRow{
 			differs("func SecurityDescriptorFromString(sddl string) (sd *SECURITY_DESCRIPTOR, err error)",
-				"winsim's SDDL parser (docs/security.md); a string it rejects may get another code than Windows'; the descriptor has only String ("+devWindows+")"),
+				"winsim's SDDL parser (docs/security.md); a string it rejects may get another code than Windows'; the descriptor has x/sys's readers, not its setters ("+devWindows+")"),
 			missing("NewSecurityDescriptor", "not provided: descriptors are built from SDDL (SecurityDescriptorFromString)"),
 			missing("BuildSecurityDescriptor", "not provided: descriptors are built from SDDL (SecurityDescriptorFromString)"),
 			missing("ACLFromEntries", "not provided: ACLs are written in SDDL (SecurityDescriptorFromString)"),
-			missing("GetSecurityInfo", "not provided here yet: `kernel.Process.GetSecurityInfo` reads an object's descriptor"),
-			missing("SetSecurityInfo", "not provided here yet: `kernel.Process.SetSecurityInfo` sets an object's descriptor"),
-			missing("SetKernelObjectSecurity", "not provided: `kernel.Process.SetSecurityInfo` sets an object's descriptor"),
+			differs("func GetSecurityInfo(handle Handle, objectType SE_OBJECT_TYPE, securityInformation SECURITY_INFORMATION) (sd *SECURITY_DESCRIPTOR, err error)",
+				"needs READ_CONTROL (the SACL: ACCESS_SYSTEM_SECURITY, granted to no one); SE_KERNEL_OBJECT and SE_FILE_OBJECT only, others ERROR_INVALID_PARAMETER ("+devWindows+")"),
+			differs("func SetSecurityInfo(handle Handle, objectType SE_OBJECT_TYPE, securityInformation SECURITY_INFORMATION, owner *SID, group *SID, dacl *ACL, sacl *ACL) (ret error)",
+				"needs WRITE_DAC or WRITE_OWNER; a nil DACL is a NULL DACL; object types as GetSecurityInfo ("+devWindows+")"),
+			impl("func SetKernelObjectSecurity(handle Handle, securityInformation SECURITY_INFORMATION, securityDescriptor *SECURITY_DESCRIPTOR) (err error)",
+				"the parts of a descriptor (SecurityDescriptorFromString), with SetSecurityInfo's rights and rules"),
 			missing("GetNamedSecurityInfo", "not provided: it names files, registry keys and services, which winsim does not have"),
 			missing("SetNamedSecurityInfo", "not provided: it names files, registry keys and services, which winsim does not have"),
 			missing("RtlDefaultNpAcl", "not provided: a pipe's default descriptor is applied by CreateNamedPipe (docs/security.md)"),
@@ -267,16 +271,16 @@ var coverageFamilies = []coverageFamily{
 		title: "Strings and errors",
 		about: "Converting Go strings to and from the forms Win32 takes, and reading errors.",
 		rows: []coverageRow{
-			differs("func UTF16FromString(s string) ([]uint16, error)",
-				"a WTF-8 surrogate in s becomes U+FFFD; Go's syscall, which x/sys calls, keeps it ("+devWindows+")"),
-			differs("func UTF16ToString(s []uint16) string",
-				"an unpaired surrogate becomes U+FFFD; Go's syscall, which x/sys calls, writes it as WTF-8 ("+devWindows+")"),
-			differs("func UTF16PtrFromString(s string) (*uint16, error)", "as UTF16FromString"),
-			differs("func UTF16PtrToString(p *uint16) string", "as UTF16ToString"),
-			differs("func StringToUTF16(s string) []uint16", "deprecated in x/sys too; as UTF16FromString"),
-			differs("func StringToUTF16Ptr(s string) *uint16", "deprecated in x/sys too; as UTF16FromString"),
+			impl("func UTF16FromString(s string) ([]uint16, error)",
+				"WTF-8, as Go's syscall, which x/sys calls, since Go 1.21: a surrogate's WTF-8 form becomes that lone surrogate; a NUL gives syscall.EINVAL"),
+			impl("func UTF16ToString(s []uint16) string",
+				"WTF-8, as Go's syscall: an unpaired surrogate becomes its WTF-8 bytes, so UTF16FromString gives the units back"),
+			impl("func UTF16PtrFromString(s string) (*uint16, error)", "as UTF16FromString"),
+			impl("func UTF16PtrToString(p *uint16) string", "as UTF16ToString"),
+			impl("func StringToUTF16(s string) []uint16", "deprecated in x/sys too; as UTF16FromString, panicking on a NUL"),
+			impl("func StringToUTF16Ptr(s string) *uint16", "deprecated in x/sys too; as StringToUTF16"),
 			impl("func BytePtrFromString(s string) (*byte, error)", ""),
-			missing("BytePtrToString", "not provided yet"),
+			impl("func BytePtrToString(p *byte) string", ""),
 			impl("func ByteSliceFromString(s string) ([]byte, error)", ""),
 			impl("func ByteSliceToString(s []byte) string", ""),
 			missing("GetLastError", "not provided: errors are returned as Errno values (LazyProc.Call returns the last error)"),
@@ -291,20 +295,74 @@ var coverageFamilies = []coverageFamily{
 		title: "syscall-style wrappers",
 		about: "x/sys/windows' POSIX-named wrappers (as in package syscall) over the Win32 calls on handles and processes.",
 		rows: []coverageRow{
-			missing("Close", "not provided: call CloseHandle"),
-			missing("Read", "not provided: call ReadFile"),
-			missing("Write", "not provided: call WriteFile"),
-			missing("Pipe", "not provided: call CreatePipe"),
-			missing("Fsync", "not provided: call FlushFileBuffers"),
+			impl("func Close(fd Handle) (err error)", "CloseHandle"),
+			impl("func Read(fd Handle, p []byte) (n int, err error)", "ReadFile; ERROR_BROKEN_PIPE is (0, nil), end of file, and any other error has a count of 0, as in x/sys"),
+			impl("func Write(fd Handle, p []byte) (n int, err error)", "WriteFile; an error has a count of 0, as in x/sys"),
+			impl("func Pipe(p []Handle) (err error)", "CreatePipe with inheritable handles, as in x/sys; a p not of length 2 is syscall.EINVAL"),
+			impl("func Fsync(fd Handle) (err error)", "FlushFileBuffers"),
 			missing("Open", whyDiskFiles),
-			missing("Seek", whyDiskFiles),
+			differs("func Seek(fd Handle, offset int64, whence int) (newoffset int64, err error)",
+				"a pipe gives syscall.EPIPE, as in x/sys; a mailslot ERROR_INVALID_FUNCTION, where Windows' answer is not pinned down: there are no file positions ("+devWindows+")"),
 			missing("Ftruncate", whyDiskFiles),
-			missing("CloseOnExec", "not provided: a handle is inherited only with HANDLE_FLAG_INHERIT (SetHandleInformation)"),
-			missing("Getpid", "not provided: call GetCurrentProcessId"),
-			missing("Getppid", "not provided: `kernel.Process.ParentPID` has it"),
-			missing("Exit", "not provided: call ExitProcess"),
+			impl("func CloseOnExec(fd Handle)", "clears HANDLE_FLAG_INHERIT"),
+			impl("func Getpid() (pid int)", "GetCurrentProcessId"),
+			impl("func Getppid() (ppid int)", "the creating process's PID, `kernel.Process.ParentPID`"),
+			differs("func Exit(code int)", "as ExitProcess: returns to its caller, which must return ("+devKernel+")"),
 		},
 	},
+}
+
+// coverageMethodTypes are the x/sys/windows types whose methods coverageMethods lists: the
+// security types GetSecurityInfo and SetSecurityInfo hand out and take. TestCoverage requires
+// every exported method package windows gives them to be listed.
+var coverageMethodTypes = []string{"SECURITY_DESCRIPTOR", "SID", "ACL"}
+
+// Reasons shared by several method rows.
+const (
+	whyAbsolute = "not provided: it changes an absolute descriptor (ToAbsolute, NewSecurityDescriptor), which winsim does not make; those it hands out are self-relative, as x/sys's, and read-only"
+	whyNoBinary = "not provided: winsim's descriptors have no binary form"
+	whySIDParts = "not provided: String gives the SID's parts"
+)
+
+// coverageMethods lists the methods x/sys/windows gives its security types, as x/sys declares
+// them (security_windows.go), whether package windows has them, and why not.
+var coverageMethods = []coverageRow{
+	impl("func (sd *SECURITY_DESCRIPTOR) String() string", "SDDL, every part the descriptor has"),
+	impl("func (sd *SECURITY_DESCRIPTOR) IsValid() bool", "true for every descriptor this package makes"),
+	impl("func (sd *SECURITY_DESCRIPTOR) Control() (control SECURITY_DESCRIPTOR_CONTROL, revision uint32, err error)", "SE_SELF_RELATIVE set, as on x/sys's descriptors; revision 1"),
+	impl("func (sd *SECURITY_DESCRIPTOR) Owner() (owner *SID, defaulted bool, err error)", "nil when there is none"),
+	impl("func (sd *SECURITY_DESCRIPTOR) Group() (group *SID, defaulted bool, err error)", "nil when there is none"),
+	impl("func (sd *SECURITY_DESCRIPTOR) DACL() (dacl *ACL, defaulted bool, err error)", "ERROR_OBJECT_NOT_FOUND with no DACL, nil for a NULL DACL"),
+	impl("func (sd *SECURITY_DESCRIPTOR) SACL() (sacl *ACL, defaulted bool, err error)", "as DACL"),
+	missing("SECURITY_DESCRIPTOR.SetControl", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.SetDACL", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.SetSACL", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.SetOwner", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.SetGroup", whyAbsolute),
+	missing("SECURITY_DESCRIPTOR.RMControl", "not provided: winsim's descriptors carry no resource-manager bits"),
+	missing("SECURITY_DESCRIPTOR.SetRMControl", "not provided: winsim's descriptors carry no resource-manager bits"),
+	missing("SECURITY_DESCRIPTOR.Length", whyNoBinary),
+	missing("SECURITY_DESCRIPTOR.ToAbsolute", whyNoBinary),
+	missing("SECURITY_DESCRIPTOR.ToSelfRelative", whyNoBinary),
+	impl("func (sid *SID) String() string", "the S-1-... form, never an alias"),
+	impl("func (sid *SID) IsValid() bool", ""),
+	impl("func (sid *SID) Equals(sid2 *SID) bool", ""),
+	impl("func (sid *SID) Len() int", "the binary form's length, 8 + 4 per sub-authority"),
+	impl("func (sid *SID) Copy() (*SID, error)", ""),
+	missing("SID.IdentifierAuthority", whySIDParts),
+	missing("SID.SubAuthorityCount", whySIDParts),
+	missing("SID.SubAuthority", whySIDParts),
+	missing("SID.IsWellKnown", "not provided: compare with Equals"),
+	missing("SID.LookupAccount", "not provided: accounts are outside the families (docs/security.md)"),
+}
+
+// coverageMethodFamily is the page's section on coverageMethods.
+func coverageMethodFamily() coverageFamily {
+	return coverageFamily{
+		title: "Methods of the security types",
+		about: "What x/sys/windows' SECURITY_DESCRIPTOR, SID and ACL offer (ACL has no methods, only its AceCount field, which package windows has too).",
+		rows:  coverageMethods,
+	}
 }
 
 // coverageOutside lists the rest of x/sys/windows' functions by area. Package windows provides

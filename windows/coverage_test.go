@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -63,10 +64,27 @@ func missing(name, why string) coverageRow {
 	return coverageRow{name: name, status: covMissing, why: why}
 }
 
-// sigName returns the function name of a declaration "func Name(...".
+// sigName returns the name of a declaration: "Name" for "func Name(...", "Type.Name" for a
+// method, "func (r *Type) Name(...".
 func sigName(sig string) string {
-	name, _, _ := strings.Cut(strings.TrimPrefix(sig, "func "), "(")
-	return name
+	rest := strings.TrimPrefix(sig, "func ")
+	recv := ""
+	if strings.HasPrefix(rest, "(") {
+		r, after, _ := strings.Cut(rest[1:], ") ")
+		recv = strings.TrimLeft(r[strings.LastIndexByte(r, ' ')+1:], "*") + "."
+		rest = after
+	}
+	name, _, _ := strings.Cut(rest, "(")
+	return recv + name
+}
+
+// declPrefix is how a row's declaration starts: "func Name(" for a function, "func (" for a
+// method.
+func declPrefix(name string) string {
+	if strings.Contains(name, ".") {
+		return "func ("
+	}
+	return "func " + name + "("
 }
 
 // A coverageFamily is one section of the page.
@@ -95,15 +113,16 @@ func TestCoverage(t *testing.T) {
 			}
 			seen[name] = where
 		}
-		for _, f := range coverageFamilies {
+		for _, f := range append(append([]coverageFamily(nil), coverageFamilies...), coverageMethodFamily()) {
 			require.NotEmpty(t, f.rows, f.title)
 			for _, r := range f.rows {
-				assert.True(t, token.IsExported(r.name), "%s: %q is not an exported name", f.title, r.name)
+				typ, method, isMethod := strings.Cut(r.name, ".")
+				assert.True(t, token.IsExported(typ) && (!isMethod || token.IsExported(method)), "%s: %q is not an exported name", f.title, r.name)
 				note(r.name, f.title)
 				if r.status == covMissing {
 					assert.Empty(t, r.sig, r.name)
 				} else {
-					assert.True(t, strings.HasPrefix(r.sig, "func "+r.name+"("), "%s: signature %q", r.name, r.sig)
+					assert.True(t, strings.HasPrefix(r.sig, declPrefix(r.name)) && sigName(r.sig) == r.name, "%s: signature %q", r.name, r.sig)
 				}
 				if r.status != covImplemented {
 					assert.NotEmpty(t, r.why, "%s: a row that differs or is missing says why", r.name)
@@ -129,15 +148,23 @@ func TestCoverage(t *testing.T) {
 		for _, f := range coverageFamilies {
 			for _, r := range f.rows {
 				ours, ok := exports[r.name]
-				if r.status == covMissing {
-					assert.False(t, ok, "%s is exported: mark it implemented in coverage_table_test.go, with x/sys's signature", r.name)
-					continue
-				}
-				if !assert.True(t, ok, "%s is marked %s but package windows does not export it", r.name, r.status) {
-					continue
-				}
-				want := funcShape(t, parseSig(t, r.sig))
-				assert.Equal(t, want, funcShape(t, ours), "%s: parameter and result types differ from x/sys's %s", r.name, r.sig)
+				checkDeclared(t, r, ours, ok)
+			}
+		}
+	})
+
+	t.Run("methods of the security types are exported with x/sys's types, and all listed", func(t *testing.T) {
+		methods := exportedMethods(t)
+		listed := map[string]bool{}
+		for _, r := range coverageMethods {
+			listed[r.name] = true
+			ours, ok := methods[r.name]
+			checkDeclared(t, r, ours, ok)
+		}
+		for name := range methods {
+			typ, _, _ := strings.Cut(name, ".")
+			if slices.Contains(coverageMethodTypes, typ) {
+				assert.True(t, listed[name], "package windows has the method %s: add it to coverageMethods", name)
 			}
 		}
 	})
@@ -199,14 +226,58 @@ func TestCoverage(t *testing.T) {
 	})
 }
 
-// exportedFuncs parses this package's source (not its tests) and returns its exported
-// package-level functions by name.
-func exportedFuncs(t *testing.T) map[string]*ast.FuncType {
+// checkDeclared checks row r against ours, this package's declaration of its function or
+// method (ok false when there is none): a missing row has none; any other has one whose
+// receiver, parameter and result types are x/sys's.
+func checkDeclared(t *testing.T, r coverageRow, ours *ast.FuncDecl, ok bool) {
+	t.Helper()
+	if r.status == covMissing {
+		assert.False(t, ok, "%s is exported: mark it implemented in coverage_table_test.go, with x/sys's signature", r.name)
+		return
+	}
+	if !assert.True(t, ok, "%s is marked %s but package windows does not export it", r.name, r.status) {
+		return
+	}
+	want := parseDecl(t, r.sig)
+	if want.Recv != nil {
+		assert.Equal(t, recvShape(t, want), recvShape(t, ours), "%s: the receiver differs from x/sys's %s", r.name, r.sig)
+	}
+	assert.Equal(t, funcShape(t, want.Type), funcShape(t, ours.Type), "%s: parameter and result types differ from x/sys's %s", r.name, r.sig)
+}
+
+// exportedFuncs returns this package's exported package-level functions by name.
+func exportedFuncs(t *testing.T) map[string]*ast.FuncDecl {
+	t.Helper()
+	out := map[string]*ast.FuncDecl{}
+	for _, fd := range exportedDecls(t) {
+		if fd.Recv == nil {
+			out[fd.Name.Name] = fd
+		}
+	}
+	require.NotEmpty(t, out)
+	return out
+}
+
+// exportedMethods returns this package's exported methods by "Type.Name".
+func exportedMethods(t *testing.T) map[string]*ast.FuncDecl {
+	t.Helper()
+	out := map[string]*ast.FuncDecl{}
+	for _, fd := range exportedDecls(t) {
+		if fd.Recv != nil {
+			out[recvType(fd)+"."+fd.Name.Name] = fd
+		}
+	}
+	return out
+}
+
+// exportedDecls parses this package's source (not its tests) and returns its exported
+// functions and methods.
+func exportedDecls(t *testing.T) []*ast.FuncDecl {
 	t.Helper()
 	files, err := filepath.Glob("*.go")
 	require.NoError(t, err)
 	fset := token.NewFileSet()
-	out := map[string]*ast.FuncType{}
+	var out []*ast.FuncDecl
 	for _, file := range files {
 		if strings.HasSuffix(file, "_test.go") {
 			continue
@@ -214,22 +285,38 @@ func exportedFuncs(t *testing.T) map[string]*ast.FuncType {
 		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
 		require.NoError(t, err)
 		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
-				out[fd.Name.Name] = fd.Type
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.IsExported() {
+				out = append(out, fd)
 			}
 		}
 	}
-	require.NotEmpty(t, out)
 	return out
 }
 
-// parseSig parses an x/sys declaration from the table.
-func parseSig(t *testing.T, sig string) *ast.FuncType {
+// recvType names a method's receiver type, without its star.
+func recvType(fd *ast.FuncDecl) string {
+	x := fd.Recv.List[0].Type
+	if st, ok := x.(*ast.StarExpr); ok {
+		x = st.X
+	}
+	return x.(*ast.Ident).Name
+}
+
+// recvShape prints a method's receiver type: "*SECURITY_DESCRIPTOR".
+func recvShape(t *testing.T, fd *ast.FuncDecl) string {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, printer.Fprint(&b, token.NewFileSet(), fd.Recv.List[0].Type))
+	return b.String()
+}
+
+// parseDecl parses an x/sys function or method declaration from the table.
+func parseDecl(t *testing.T, sig string) *ast.FuncDecl {
 	t.Helper()
 	f, err := parser.ParseFile(token.NewFileSet(), "sig.go", "package p\n"+sig+"\n", parser.SkipObjectResolution)
 	require.NoError(t, err, "signature %q", sig)
 	require.Len(t, f.Decls, 1, sig)
-	return f.Decls[0].(*ast.FuncDecl).Type
+	return f.Decls[0].(*ast.FuncDecl)
 }
 
 // funcShape prints a function type's parameter and result types without their names, which
@@ -276,7 +363,8 @@ func coverageDoc() string {
 	b.WriteString("package windows has it, how it differs, or what winsim lacks for it. The test keeps the table\n")
 	b.WriteString("true both ways: a function marked implemented is exported by package windows with x/sys's\n")
 	b.WriteString("parameter and result types, one marked not implemented is not exported, and every function\n")
-	b.WriteString("package windows exports is on this page. The list is x/sys/windows' as of\n")
+	b.WriteString("package windows exports is on this page; so are the methods of x/sys's security types\n")
+	b.WriteString("([methods](#methods-of-the-security-types)), checked the same way. The list is x/sys/windows' as of\n")
 	b.WriteString(xsysVersion + ".\n\n")
 	fmt.Fprintf(&b, "**%d of %d functions implemented** in the families below, %d of them with a difference their\n", have, total, diff)
 	fmt.Fprintf(&b, "row names. The other %d functions of x/sys/windows are [outside the families](#outside-the-families)\n", outside)
@@ -303,12 +391,8 @@ func coverageDoc() string {
 	fmt.Fprintf(&b, "| all | %d of %d | %d |\n", have, total, diff)
 
 	for _, f := range coverageFamilies {
-		n, d := familyCounts(f)
-		fmt.Fprintf(&b, "\n## %s\n\n%s %d of %d implemented", f.title, f.about, n, len(f.rows))
-		if d > 0 {
-			fmt.Fprintf(&b, ", %d with a difference", d)
-		}
-		b.WriteString(".\n\n| Function | Status | kernel32.dll | Notes |\n|---|---|---|---|\n")
+		familyHeading(&b, f)
+		b.WriteString("| Function | Status | kernel32.dll | Notes |\n|---|---|---|---|\n")
 		for _, r := range f.rows {
 			proc := "—"
 			if r.status != covMissing {
@@ -316,6 +400,13 @@ func coverageDoc() string {
 			}
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.name, r.status, proc, r.why)
 		}
+	}
+
+	mf := coverageMethodFamily()
+	familyHeading(&b, mf)
+	b.WriteString("| Method | Status | Notes |\n|---|---|---|\n")
+	for _, r := range mf.rows {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.name, r.status, r.why)
 	}
 
 	b.WriteString("\n## Win32 functions x/sys/windows lacks\n\n")
@@ -349,6 +440,16 @@ func coverageDoc() string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// familyHeading writes f's heading and the line that counts what package windows has of it.
+func familyHeading(b *strings.Builder, f coverageFamily) {
+	n, d := familyCounts(f)
+	fmt.Fprintf(b, "\n## %s\n\n%s %d of %d implemented", f.title, f.about, n, len(f.rows))
+	if d > 0 {
+		fmt.Fprintf(b, ", %d with a difference", d)
+	}
+	b.WriteString(".\n\n")
 }
 
 // familyCounts returns how many of f's functions package windows has, and how many of those

@@ -15,8 +15,14 @@ func CancelIo(s Handle) (err error) { return std.CancelIo(s) }
 // CancelIoEx is Caller.CancelIoEx as the default process.
 func CancelIoEx(s Handle, o *Overlapped) (err error) { return std.CancelIoEx(s, o) }
 
+// Close is Caller.Close as the default process.
+func Close(fd Handle) (err error) { return std.Close(fd) }
+
 // CloseHandle is Caller.CloseHandle as the default process.
 func CloseHandle(handle Handle) (err error) { return std.CloseHandle(handle) }
+
+// CloseOnExec is Caller.CloseOnExec as the default process.
+func CloseOnExec(fd Handle) { std.CloseOnExec(fd) }
 
 // ConnectNamedPipe is Caller.ConnectNamedPipe as the default process.
 func ConnectNamedPipe(pipeHandle Handle, overlapped *Overlapped) (err error) {
@@ -74,11 +80,17 @@ func DuplicateHandle(hSourceProcessHandle Handle, hSourceHandle Handle, hTargetP
 	return std.DuplicateHandle(hSourceProcessHandle, hSourceHandle, hTargetProcessHandle, lpTargetHandle, dwDesiredAccess, bInheritHandle, dwOptions)
 }
 
+// Exit is Caller.Exit as the default process.
+func Exit(code int) { std.Exit(code) }
+
 // ExitProcess is Caller.ExitProcess as the default process.
 func ExitProcess(exitcode uint32) { std.ExitProcess(exitcode) }
 
 // FlushFileBuffers is Caller.FlushFileBuffers as the default process.
 func FlushFileBuffers(handle Handle) (err error) { return std.FlushFileBuffers(handle) }
+
+// Fsync is Caller.Fsync as the default process.
+func Fsync(fd Handle) (err error) { return std.Fsync(fd) }
 
 // GetCurrentProcess is Caller.GetCurrentProcess as the default process.
 func GetCurrentProcess() (Handle, error) { return std.GetCurrentProcess() }
@@ -90,6 +102,9 @@ func GetCurrentProcessId() (pid uint32) { return std.GetCurrentProcessId() }
 func GetExitCodeProcess(handle Handle, exitcode *uint32) (err error) {
 	return std.GetExitCodeProcess(handle, exitcode)
 }
+
+// GetFileType is Caller.GetFileType as the default process.
+func GetFileType(filehandle Handle) (n uint32, err error) { return std.GetFileType(filehandle) }
 
 // GetHandleInformation is Caller.GetHandleInformation as the default process.
 func GetHandleInformation(handle Handle, flags *uint32) (err error) {
@@ -134,8 +149,19 @@ func GetQueuedCompletionStatus(cphandle Handle, qty *uint32, key *uintptr, overl
 	return std.GetQueuedCompletionStatus(cphandle, qty, key, overlapped, timeout)
 }
 
+// GetSecurityInfo is Caller.GetSecurityInfo as the default process.
+func GetSecurityInfo(handle Handle, objectType SE_OBJECT_TYPE, securityInformation SECURITY_INFORMATION) (sd *SECURITY_DESCRIPTOR, err error) {
+	return std.GetSecurityInfo(handle, objectType, securityInformation)
+}
+
 // GetStdHandle is Caller.GetStdHandle as the default process.
 func GetStdHandle(stdhandle uint32) (handle Handle, err error) { return std.GetStdHandle(stdhandle) }
+
+// Getpid is Caller.Getpid as the default process.
+func Getpid() (pid int) { return std.Getpid() }
+
+// Getppid is Caller.Getppid as the default process.
+func Getppid() (ppid int) { return std.Getppid() }
 
 // OpenEvent is Caller.OpenEvent as the default process.
 func OpenEvent(desiredAccess uint32, inheritHandle bool, name *uint16) (handle Handle, err error) {
@@ -152,6 +178,9 @@ func PeekNamedPipe(pipeHandle Handle, buf *byte, bufSize uint32, bytesRead *uint
 	return std.PeekNamedPipe(pipeHandle, buf, bufSize, bytesRead, totalBytesAvail, bytesLeftThisMessage)
 }
 
+// Pipe is Caller.Pipe as the default process.
+func Pipe(p []Handle) (err error) { return std.Pipe(p) }
+
 // PostQueuedCompletionStatus is Caller.PostQueuedCompletionStatus as the default process.
 func PostQueuedCompletionStatus(cphandle Handle, qty uint32, key uintptr, overlapped *Overlapped) (err error) {
 	return std.PostQueuedCompletionStatus(cphandle, qty, key, overlapped)
@@ -160,6 +189,9 @@ func PostQueuedCompletionStatus(cphandle Handle, qty uint32, key uintptr, overla
 // PulseEvent is Caller.PulseEvent as the default process.
 func PulseEvent(event Handle) (err error) { return std.PulseEvent(event) }
 
+// Read is Caller.Read as the default process.
+func Read(fd Handle, p []byte) (n int, err error) { return std.Read(fd, p) }
+
 // ReadFile is Caller.ReadFile as the default process.
 func ReadFile(fd Handle, p []byte, done *uint32, overlapped *Overlapped) error {
 	return std.ReadFile(fd, p, done, overlapped)
@@ -167,6 +199,11 @@ func ReadFile(fd Handle, p []byte, done *uint32, overlapped *Overlapped) error {
 
 // ResetEvent is Caller.ResetEvent as the default process.
 func ResetEvent(event Handle) (err error) { return std.ResetEvent(event) }
+
+// Seek is Caller.Seek as the default process.
+func Seek(fd Handle, offset int64, whence int) (newoffset int64, err error) {
+	return std.Seek(fd, offset, whence)
+}
 
 // SetEvent is Caller.SetEvent as the default process.
 func SetEvent(event Handle) (err error) { return std.SetEvent(event) }
@@ -181,6 +218,11 @@ func SetHandleInformation(handle Handle, mask uint32, flags uint32) (err error) 
 	return std.SetHandleInformation(handle, mask, flags)
 }
 
+// SetKernelObjectSecurity is Caller.SetKernelObjectSecurity as the default process.
+func SetKernelObjectSecurity(handle Handle, securityInformation SECURITY_INFORMATION, securityDescriptor *SECURITY_DESCRIPTOR) (err error) {
+	return std.SetKernelObjectSecurity(handle, securityInformation, securityDescriptor)
+}
+
 // SetMailslotInfo is Caller.SetMailslotInfo as the default process.
 func SetMailslotInfo(mailslotHandle Handle, readTimeout uint32) (err error) {
 	return std.SetMailslotInfo(mailslotHandle, readTimeout)
@@ -189,6 +231,11 @@ func SetMailslotInfo(mailslotHandle Handle, readTimeout uint32) (err error) {
 // SetNamedPipeHandleState is Caller.SetNamedPipeHandleState as the default process.
 func SetNamedPipeHandleState(pipeHandle Handle, state *uint32, maxCollectionCount *uint32, collectDataTimeout *uint32) (err error) {
 	return std.SetNamedPipeHandleState(pipeHandle, state, maxCollectionCount, collectDataTimeout)
+}
+
+// SetSecurityInfo is Caller.SetSecurityInfo as the default process.
+func SetSecurityInfo(handle Handle, objectType SE_OBJECT_TYPE, securityInformation SECURITY_INFORMATION, owner *SID, group *SID, dacl *ACL, sacl *ACL) (ret error) {
+	return std.SetSecurityInfo(handle, objectType, securityInformation, owner, group, dacl, sacl)
 }
 
 // SleepEx is Caller.SleepEx as the default process.
@@ -218,6 +265,9 @@ func WaitForSingleObject(handle Handle, waitMilliseconds uint32) (event uint32, 
 
 // WaitNamedPipe is Caller.WaitNamedPipe as the default process.
 func WaitNamedPipe(name *uint16, timeout uint32) (err error) { return std.WaitNamedPipe(name, timeout) }
+
+// Write is Caller.Write as the default process.
+func Write(fd Handle, p []byte) (n int, err error) { return std.Write(fd, p) }
 
 // WriteFile is Caller.WriteFile as the default process.
 func WriteFile(fd Handle, p []byte, done *uint32, overlapped *Overlapped) error {

@@ -139,6 +139,7 @@ var kernel32Procs = map[string]procFunc{
 		}
 		return boolRet(c.WriteFile(a.h(0), b, a.u32p(3), a.ov(4)))
 	},
+	"GetFileType":      func(c *Caller, a args) (uintptr, uintptr, error) { return valueRet(c.GetFileType(a.h(0))) },
 	"FlushFileBuffers": func(c *Caller, a args) (uintptr, uintptr, error) { return boolRet(c.FlushFileBuffers(a.h(0))) },
 	"GetOverlappedResult": func(c *Caller, a args) (uintptr, uintptr, error) {
 		return boolRet(c.GetOverlappedResult(a.h(0), a.ov(1), a.u32p(2), a.b(3)))

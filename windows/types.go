@@ -73,39 +73,6 @@ func (sa *SecurityAttributes) toKernel() *kernel.SecurityAttributes {
 	}
 }
 
-// SECURITY_DESCRIPTOR is a security descriptor, as x/sys/windows' type of that name: opaque,
-// made by SecurityDescriptorFromString and shown by String. It holds a kernel.SecurityDescriptor.
-type SECURITY_DESCRIPTOR struct {
-	sd *kernel.SecurityDescriptor // immutable after construction
-}
-
-// SecurityDescriptorFromString parses an SDDL string, as x/sys/windows' function of that name
-// (ConvertStringSecurityDescriptorToSecurityDescriptorW with SDDL_REVISION_1). SID aliases
-// relative to a machine or domain (LA, DA, ...) are not resolved; see kernel.Machine.ParseSDDL.
-func SecurityDescriptorFromString(sddl string) (sd *SECURITY_DESCRIPTOR, err error) {
-	k, err := kernel.ParseSDDL(sddl)
-	if err != nil {
-		return nil, errnoOf(err)
-	}
-	return &SECURITY_DESCRIPTOR{sd: k}, nil
-}
-
-// String returns the descriptor in SDDL, as x/sys/windows' method of that name.
-func (sd *SECURITY_DESCRIPTOR) String() string {
-	if sd == nil || sd.sd == nil {
-		return ""
-	}
-	return sd.sd.String()
-}
-
-// toKernel returns the kernel descriptor; nil for a nil sd.
-func (sd *SECURITY_DESCRIPTOR) toKernel() *kernel.SecurityDescriptor {
-	if sd == nil {
-		return nil
-	}
-	return sd.sd
-}
-
 // StartupInfo is STARTUPINFOW with x/sys/windows' field names and layout. winsim reads Flags and,
 // with STARTF_USESTDHANDLES, the three standard handles, which the new process gets from
 // GetStdHandle; the window fields are accepted and ignored.
