@@ -18,13 +18,37 @@ import (
 // value or timing) and how many times that key has been decided before. The same
 // seed and the same calls in the same order per key give the same choices.
 
-// Outcomes the adversary can inject, the values of Adversary's fields.
+// Outcomes the adversary can inject, the values of Adversary's fields. Each is one
+// Windows can produce at the point where it is injected; docs/adversarial.md gives the
+// sources.
 const (
 	// OutcomePipeBusy: a client's open of a named pipe that has a listening instance
 	// fails with ERROR_PIPE_BUSY, as when another client connected to that instance
 	// first. Microsoft, WaitNamedPipe: "A subsequent CreateFile call to the pipe can
 	// fail, because the instance was closed by the server or opened by another client."
 	OutcomePipeBusy = "pipe-busy"
+	// OutcomeShortRead: a ReadFile of a byte-type pipe returns fewer bytes than it
+	// asked for and than are queued (at least one); the rest stays queued, in order,
+	// for the next read. Microsoft, "Named Pipe Type, Read, and Wait Modes": a
+	// byte-type pipe does not keep the bytes of different writes apart, and a read
+	// completes "when all available bytes in the pipe are read or when the specified
+	// number of bytes is read"; what is available depends on how the writer's bytes
+	// arrived. Message reads are never shortened.
+	OutcomeShortRead = "short-read"
+	// OutcomePartialWrite: a WriteFile on a PIPE_NOWAIT handle that would fit is
+	// answered as one that does not fit: success with only the bytes pending reads
+	// took (often 0) on a byte-type pipe, success with 0 bytes and nothing queued on a
+	// message-type pipe. Microsoft, CreateNamedPipe: the buffer sizes "are advisory";
+	// what Windows does when a nonblocking write does not fit is Wine's
+	// dlls/kernel32/tests/pipe.c test_nowait (docs/windows-facts.md NP-106, NP-109).
+	OutcomePartialWrite = "partial-write"
+	// OutcomePipeConnected: a ConnectNamedPipe that waits (no OVERLAPPED, or a handle
+	// without FILE_FLAG_OVERLAPPED) on an instance that is already listening fails with
+	// ERROR_PIPE_CONNECTED when its client arrives, as when the client connected before
+	// the server called it: a listening instance takes clients before ConnectNamedPipe
+	// (docs/windows-facts.md NP-31, NP-36), and only a client that "connects after the
+	// function is called" makes it return success (Microsoft, ConnectNamedPipe).
+	OutcomePipeConnected = "pipe-connected"
 )
 
 // Adversary configures the adversarial mode. The zero value injects nothing.
@@ -34,12 +58,37 @@ type Adversary struct {
 	// PipeBusy is the probability, in [0, 1], of OutcomePipeBusy on each client open
 	// that would otherwise succeed.
 	PipeBusy float64
-	// MaxInARow bounds how many times in a row one key gets the outcome, so that a
-	// client that retries as Windows asks always gets through; 0 means 3.
+	// ShortRead is the probability of OutcomeShortRead on each read of a byte-type
+	// pipe that would otherwise return two bytes or more.
+	ShortRead float64
+	// PartialWrite is the probability of OutcomePartialWrite on each PIPE_NOWAIT write
+	// that would otherwise go through whole and that pending reads do not take whole.
+	PartialWrite float64
+	// PipeConnected is the probability of OutcomePipeConnected on each waiting
+	// ConnectNamedPipe of a listening instance.
+	PipeConnected float64
+	// MaxInARow bounds how many times in a row one key gets an outcome, so that code
+	// that retries (or loops) as Windows asks always gets through; 0 means 3.
 	MaxInARow int
 }
 
-// adversary is a network's adversarial mode, set by SetAdversary.
+// probability is a's probability of outcome (0 for an outcome it does not know).
+func (a *Adversary) probability(outcome string) float64 {
+	switch outcome {
+	case OutcomePipeBusy:
+		return a.PipeBusy
+	case OutcomeShortRead:
+		return a.ShortRead
+	case OutcomePartialWrite:
+		return a.PartialWrite
+	case OutcomePipeConnected:
+		return a.PipeConnected
+	}
+	return 0
+}
+
+// adversary is a network's adversarial mode, set by SetAdversary. Lock order: mu is a
+// leaf; file systems ask under their own locks (a pipe instance's).
 type adversary struct {
 	cfg Adversary // immutable once published
 	mu  sync.Mutex
@@ -51,13 +100,25 @@ type adversary struct {
 	inARow map[string]int
 }
 
-// SetAdversary turns the adversarial mode on with a (the zero Adversary turns it off)
-// and restarts its counts, so that a test run again with the same seed makes the same
-// choices. A probability outside [0, 1] or a negative MaxInARow is
-// ERROR_INVALID_PARAMETER.
+// SetAdversary turns the adversarial mode on with a and restarts its counts, so that a
+// test run again with the same seed makes the same choices. A setting whose
+// probabilities are all 0 (the zero Adversary) turns it off. A probability outside
+// [0, 1] or a negative MaxInARow is ERROR_INVALID_PARAMETER.
 func (n *Network) SetAdversary(a Adversary) error {
-	if !validProbability(a.PipeBusy) || a.MaxInARow < 0 {
+	ps := [...]float64{a.PipeBusy, a.ShortRead, a.PartialWrite, a.PipeConnected}
+	on := false
+	for _, p := range ps {
+		if !validProbability(p) {
+			return ERROR_INVALID_PARAMETER
+		}
+		on = on || p > 0
+	}
+	if a.MaxInARow < 0 {
 		return ERROR_INVALID_PARAMETER
+	}
+	if !on {
+		n.adversary.Store(nil)
+		return nil
 	}
 	if a.MaxInARow == 0 {
 		a.MaxInARow = 3
@@ -74,23 +135,32 @@ func (n *Network) Adversary() Adversary {
 	return Adversary{}
 }
 
+// AdversaryOn reports whether the adversarial mode is on: one atomic load, for file
+// systems to test on their hot paths before they build a key. A nil network has none.
+func (n *Network) AdversaryOn() bool { return n != nil && n.adversary.Load() != nil }
+
 // AdversaryChooses reports whether the adversarial mode injects outcome now for the key
 // made of keyParts: the file system's question at a point where Windows allows that
 // outcome. The key names the caller and the object by name (for a pipe open: the
-// client's machine and process and the pipe). For file systems; it is false, and costs
-// nothing, when the mode is off.
+// client's machine and process and the pipe). For file systems; it is false when the
+// mode is off.
 func (n *Network) AdversaryChooses(outcome string, keyParts ...string) bool {
+	_, ok := n.AdversaryDraw(outcome, keyParts...)
+	return ok
+}
+
+// AdversaryDraw is AdversaryChooses that also returns, when it injects, a well-mixed
+// 64-bit value derived from the same decision, for the file system to choose the
+// outcome's extent with (how many bytes a short read returns). The value is as
+// reproducible as the decision.
+func (n *Network) AdversaryDraw(outcome string, keyParts ...string) (uint64, bool) {
 	a := n.adversary.Load()
 	if a == nil {
-		return false
+		return 0, false
 	}
-	var p float64
-	switch outcome {
-	case OutcomePipeBusy:
-		p = a.cfg.PipeBusy
-	}
+	p := a.cfg.probability(outcome)
 	if p == 0 {
-		return false
+		return 0, false
 	}
 	k := outcome + "\x00" + strings.Join(keyParts, "\x00")
 	a.mu.Lock()
@@ -99,17 +169,17 @@ func (n *Network) AdversaryChooses(outcome string, keyParts ...string) bool {
 	a.seen[k] = nth + 1
 	if a.inARow[k] >= a.cfg.MaxInARow {
 		a.inARow[k] = 0
-		return false
+		return 0, false
 	}
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(k))
 	x := splitmix64(a.cfg.Seed ^ h.Sum64() ^ splitmix64(nth))
 	if float64(x>>11)/(1<<53) < p {
 		a.inARow[k]++
-		return true
+		return splitmix64(x), true
 	}
 	a.inARow[k] = 0
-	return false
+	return 0, false
 }
 
 // splitmix64 is the SplitMix64 finalizer: a well-mixed 64-bit hash of x.

@@ -112,6 +112,11 @@ type Call struct {
 	routine CompletionRoutine // ReadFileEx/WriteFileEx's (apc.go)
 }
 
+// Async reports whether an operation of c that pends returns ERROR_IO_PENDING at once
+// (an OVERLAPPED given on a file opened with FILE_FLAG_OVERLAPPED) rather than waiting
+// for its request to complete.
+func (c Call) Async() bool { return c.async }
+
 // Reader is the capability behind ReadFile.
 //
 // Errors: whatever Windows returns for the object (ERROR_BROKEN_PIPE, ERROR_SEM_TIMEOUT, …).

@@ -55,6 +55,9 @@ type buffer struct {
 	quota int
 	// message is set for message-type pipes: records are never merged. Immutable.
 	message bool
+	// net is the network of the pipe's machine, whose adversarial mode may shorten
+	// reads of this buffer and writes to it (adversary.go). Immutable.
+	net *kernel.Network
 
 	recs   recordQueue
 	ring   byteRing
@@ -246,7 +249,11 @@ func (b *buffer) peekLocked(dst []byte) (n, avail, msgLen int) {
 func (b *buffer) serveReadersLocked(wl *wakeList) {
 	for b.readers.n > 0 && b.recs.n > 0 {
 		r := b.readers.pop()
-		n, more := b.readLocked(r.Buf, r.Flags&reqMsgMode != 0, wl)
+		buf := r.Buf
+		if b.net.AdversaryOn() {
+			buf = b.adversaryShortLocked(r.Owner().(*end), r.Process(), buf)
+		}
+		n, more := b.readLocked(buf, r.Flags&reqMsgMode != 0, wl)
 		var err error
 		if more {
 			err = errMoreData

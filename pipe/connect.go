@@ -31,7 +31,9 @@ func callServerOverlapped(ctx context.Context, p *kernel.Process, h kernel.Handl
 // which means success (windows-facts.md NP-36). If that client has already closed its end it
 // fails with ERROR_NO_DATA (NP-40). A disconnected instance starts listening again (NP-43),
 // which wakes WaitNamedPipe callers (NP-33). In PIPE_NOWAIT mode it does not wait: it
-// fails with ERROR_PIPE_LISTENING and the instance stays listening (NP-111).
+// fails with ERROR_PIPE_LISTENING and the instance stays listening (NP-111). Under the
+// adversarial mode a wait on an instance that was already listening may end with
+// ERROR_PIPE_CONNECTED, as if the client had come first (docs/adversarial.md).
 //
 // Blocking honours ctx and the exit of p (an error matching ERROR_OPERATION_ABORTED;
 // the instance keeps listening). A DisconnectNamedPipe from another goroutine ends the
@@ -67,6 +69,7 @@ func (e *end) connect(c kernel.Call) error {
 	var err error
 	fcb.mu.Lock()
 	in.mu.Lock()
+	listening := in.state == stateListening
 	switch in.state {
 	case stateConnected:
 		err = kernel.ERROR_PIPE_CONNECTED
@@ -97,6 +100,11 @@ func (e *end) connect(c kernel.Call) error {
 	}
 	r := c.NewRequest(&e.reqs)
 	r.Flags = reqConnect
+	if listening && !c.Async() && in.m.Network().AdversaryOn() && e.adversaryChooses(kernel.OutcomePipeConnected, c.Process) {
+		// The call waits either way, so it may as well have begun after its client
+		// arrived: the adversary answers it as such (adversary.go).
+		r.Flags |= reqLateConnect
+	}
 	if err := e.pend(r); err != nil {
 		in.mu.Unlock()
 		fcb.mu.Unlock()

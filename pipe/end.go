@@ -190,7 +190,8 @@ func (e *end) writeStateErrLocked() error {
 // arrives, the other end closes (ERROR_BROKEN_PIPE, once everything queued is read), the
 // server disconnects (ERROR_PIPE_NOT_CONNECTED), c.Ctx is done or the caller's process
 // exits (an *AbortError); in PIPE_NOWAIT mode it fails at once with ERROR_NO_DATA (NP-104).
-// A listening server gets ERROR_PIPE_LISTENING (NP-94).
+// A listening server gets ERROR_PIPE_LISTENING (NP-94). The adversarial mode may make a
+// byte-type pipe's read return less than is queued (adversary.go).
 func (e *end) Read(c kernel.Call, p []byte) (int, error) {
 	if !e.canRead() {
 		return 0, kernel.ERROR_ACCESS_DENIED
@@ -205,6 +206,9 @@ func (e *end) Read(c kernel.Call, p []byte) (int, error) {
 	}
 	if !b.emptyLocked() {
 		var wl wakeList
+		if b.net.AdversaryOn() {
+			p = b.adversaryShortLocked(e, c.Process, p)
+		}
 		n, more := b.readLocked(p, e.msgRead, &wl)
 		in.noteDrainedLocked(b, &wl)
 		in.traceIO(e, "read", n)
@@ -249,6 +253,8 @@ func (e *end) Read(c kernel.Call, p []byte) (int, error) {
 // disconnect, ERROR_PIPE_LISTENING on a listening server, ERROR_BROKEN_PIPE if the
 // reader closes while the write is blocked, an *AbortError on cancellation (the write's
 // unread bytes are withdrawn and 0 is reported, windows-facts.md NP-130, NP-132).
+// The adversarial mode may answer a PIPE_NOWAIT write as one that does not fit
+// (adversary.go).
 func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 	if !e.canWrite() {
 		return 0, kernel.ERROR_ACCESS_DENIED
@@ -266,19 +272,26 @@ func (e *end) Write(c kernel.Call, p []byte) (int, error) {
 		e.ioDone()
 		return 0, nil
 	}
-	if e.nowait && b.message && len(p) > 0 && len(p)-min(b.readerCapacityLocked(), len(p))+b.unread > b.quota {
-		// A message is accepted whole or not at all (windows-facts.md NP-109).
-		in.mu.Unlock()
-		e.ioDone()
-		return 0, nil
+	if e.nowait && b.message && len(p) > 0 {
+		if rest := len(p) - min(b.readerCapacityLocked(), len(p)); rest+b.unread > b.quota ||
+			(rest > 0 && b.net.AdversaryOn() && e.adversaryChooses(kernel.OutcomePartialWrite, c.Process)) {
+			// A message is accepted whole or not at all (windows-facts.md NP-109).
+			in.mu.Unlock()
+			e.ioDone()
+			return 0, nil
+		}
 	}
 	var wl wakeList
 	seq := b.appendLocked(p)
 	b.serveReadersLocked(&wl)
 	n := len(p)
 	if r := b.tailLocked(seq); r != nil {
+		fits := b.unread <= b.quota || len(p) == 0
+		if e.nowait && fits && len(p) > 0 && !b.message && b.net.AdversaryOn() && e.adversaryChooses(kernel.OutcomePartialWrite, c.Process) {
+			fits = false // as if the quota could not take it (adversary.go)
+		}
 		switch {
-		case b.unread <= b.quota || len(p) == 0:
+		case fits:
 			b.settleRecordLocked(r, &wl)
 		case e.nowait:
 			// Byte pipe: only what pending reads took is written (windows-facts.md NP-109).

@@ -111,8 +111,8 @@ type instance struct {
 
 func newInstance(fcb *namedPipe, m *kernel.Machine, serverPID, outSize, inSize uint32, state instState) *instance {
 	in := &instance{fcb: fcb, m: m, serverPID: serverPID, inQuota: inSize, outQuota: outSize, state: state}
-	in.toServer = buffer{quota: int(inSize), message: fcb.message}
-	in.toClient = buffer{quota: int(outSize), message: fcb.message}
+	in.toServer = buffer{quota: int(inSize), message: fcb.message, net: m.Network()}
+	in.toClient = buffer{quota: int(outSize), message: fcb.message, net: m.Network()}
 	return in
 }
 
@@ -167,7 +167,12 @@ func (in *instance) connectLocked(c *end, pid uint32, host string, wl *wakeList)
 	in.client = c
 	in.clientPID, in.clientHost, in.hasClient = pid, host, true
 	for in.connects.n > 0 {
-		completeLocked(in.connects.pop(), 0, nil, wl)
+		r := in.connects.pop()
+		var err error
+		if r.Flags&reqLateConnect != 0 {
+			err = kernel.ERROR_PIPE_CONNECTED // the adversary's OutcomePipeConnected
+		}
+		completeLocked(r, 0, err, wl)
 	}
 }
 

@@ -21,14 +21,17 @@ import "github.com/winsim/winsim/kernel"
 // Synchronous requests come from the end's RequestCache, so blocking reads and writes
 // allocate nothing in steady state, and no goroutine or timer is started per operation.
 
-// Request kinds, in kernel.Request.Flags; reqMsgMode marks a read in message read mode.
+// Request kinds, in kernel.Request.Flags; reqMsgMode marks a read in message read mode,
+// reqLateConnect a ConnectNamedPipe the adversarial mode answers as if its client had
+// come first (adversary.go).
 const (
 	reqRead uint32 = 1 + iota
 	reqWrite
 	reqFlush
 	reqConnect
-	reqKindMask uint32 = 0xF
-	reqMsgMode  uint32 = 0x10
+	reqKindMask    uint32 = 0xF
+	reqMsgMode     uint32 = 0x10
+	reqLateConnect uint32 = 0x20
 )
 
 // completeLocked records r's result and schedules its notification.

@@ -504,15 +504,20 @@ func (w *world) cancel() {
 	}
 }
 
-// faults changes the network's fault settings or partitions.
+// faults changes the network's fault settings or partitions, or turns off the faults
+// and sets the adversarial mode (each of its outcomes on or off by a bit).
 func (w *world) faults() {
 	b := w.next()
+	half := func(bit uint) float64 { return float64(b>>bit&1) / 2 }
 	var err error
 	switch b & 3 {
 	case 0:
 		err = w.net.SetFaults(kernel.Faults{Seed: uint64(w.seq), Loss: float64(b>>2&3) / 4, Duplicate: float64(b>>4&1) / 2, Delay: float64(b>>5&1) / 2, MaxDelay: 20 * time.Millisecond})
 	case 1:
 		err = w.net.SetFaults(kernel.Faults{})
+		if err == nil {
+			err = w.net.SetAdversary(kernel.Adversary{Seed: uint64(w.seq), PipeBusy: half(2), ShortRead: half(3), PartialWrite: half(4), PipeConnected: half(5)})
+		}
 	case 2:
 		a, c := machineNames[int(b>>2)%3], machineNames[int(b>>4)%3]
 		if a != c {

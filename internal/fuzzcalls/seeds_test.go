@@ -28,6 +28,12 @@ var seeds = [][]byte{
 	// a new one of the same name.
 	{8, 2, 0, 0, 16, 9, 0, 2, 0, 16, 4, 0, 0, 4, 9, 1, 2, 2, 12, 0, 0, 10, 20,
 		13, 1, 0, 9, 5, 28, 0, 1, 13, 0, 0, 5, 3, 13, 1, 0, 9, 5, 8, 2, 0, 0, 16, 3, 0, 0, 28, 3, 2},
+	// The adversarial mode with every outcome on: a byte pipe connected while its
+	// ConnectNamedPipe waits, written and read in pieces, then written in PIPE_NOWAIT
+	// mode.
+	{20, 0, 0x3d, 8, 0, 0, 0, 16, 10, 0, 0, 40, 9, 1, 0, 0, 13, 1, 0, 40, 10, 12, 0, 0, 39, 10,
+		12, 0, 0, 39, 10, 23, 1, 0, 1, 13, 1, 0, 30, 0, 13, 1, 0, 30, 0, 13, 1, 0, 30, 0,
+		12, 0, 0, 39, 10, 25, 0, 20, 12, 0, 0, 39, 10, 3, 1, 0, 3, 0, 0},
 	// Duplicates between processes, with DUPLICATE_CLOSE_SOURCE, and handle flags.
 	{22, 0, 3, 4, 0, 0, 1, 3, 4, 0, 1, 0x11, 5, 0, 0, 0x0b, 3, 0, 0, 4, 1, 0, 0, 2,
 		5, 0, 1, 0x03, 7, 0, 2, 0, 6, 0, 1, 3, 0, 1},

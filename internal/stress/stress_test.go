@@ -157,7 +157,8 @@ const (
 // mailslot write queues the message whole ("About Mailslots"); a remote one is a
 // datagram, which may be lost but not duplicated by winsim without faults; a
 // terminated process's blocked I/O is cancelled (MS docs, TerminateProcess: "all of
-// its pending I/O is cancelled").
+// its pending I/O is cancelled"); and, under the adversarial mode (docs/adversarial.md),
+// message-mode reads return whole messages.
 func TestCheckedStress(t *testing.T) {
 	rec := reliability.Report(t) // first: the record is written after the cleanup's checks
 	total := *messages
@@ -168,6 +169,11 @@ func TestCheckedStress(t *testing.T) {
 	n := kerneltest.NewNetwork(t)
 	a := kerneltest.AddMachine(t, n, "STRESSA", "LAB", pipe.Install, mailslot.Install)
 	b := kerneltest.AddMachine(t, n, "STRESSB", "LAB", pipe.Install, mailslot.Install)
+	// The adversarial mode: opens lose races (the clients retry), ConnectNamedPipe finds
+	// its client there (the servers take ERROR_PIPE_CONNECTED as success), and byte
+	// reads are shortened, which message-mode reads must never be: a split message
+	// would fail its checksum.
+	require.NoError(t, n.SetAdversary(kernel.Adversary{Seed: 1, PipeBusy: 0.2, ShortRead: 0.5, PipeConnected: 0.3}))
 
 	srv := kerneltest.NewProcess(t, b, "server.exe")
 	reader := kerneltest.NewProcess(t, b, "reader.exe")
