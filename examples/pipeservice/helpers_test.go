@@ -88,6 +88,22 @@ func dial(t *testing.T, pipe string, timeout uint32) *pipeservice.Client {
 	return c
 }
 
+// dialed is what a Dial on another goroutine returned.
+type dialed struct {
+	c   *pipeservice.Client
+	err error
+}
+
+// dialAsync runs Dial on another goroutine; the channel gets its result.
+func dialAsync(pipe string, timeout uint32) <-chan dialed {
+	ch := make(chan dialed, 1)
+	go func() {
+		c, err := pipeservice.Dial(pipe, timeout)
+		ch <- dialed{c, err}
+	}()
+	return ch
+}
+
 // ask sends req on c, which must succeed, and returns the reply.
 func ask(t *testing.T, c *pipeservice.Client, req string) string {
 	t.Helper()

@@ -105,6 +105,36 @@ func TestClientConnectedBeforeServe(t *testing.T) {
 	})
 }
 
+// TestClientGoneBeforeServe has a client connect and close before the server calls
+// ConnectNamedPipe, which then fails with ERROR_NO_DATA (Wine's kernel32 pipe.c test_nowait;
+// Wine's ntdll pipe.c test_pipe_state). The server ends that conversation with
+// DisconnectNamedPipe and listens again (Wine's ntdll pipe.c pipe_for_each_state), so the
+// only instance serves the next client.
+func TestClientGoneBeforeServe(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p, pipe, _ := serviceProcess(t)
+		srv, err := pipeservice.New(pipeservice.Config{Name: "svc", Pipe: pipe, Instances: 1})
+		require.NoError(t, err)
+		require.NoError(t, dial(t, pipe, 0).Close())
+
+		// The next client finds the instance busy (its client gone, not yet disconnected)
+		// and waits.
+		next := dialAsync(pipe, pipeservice.WaitForever)
+		synctest.Wait()
+		require.Empty(t, next, "the instance of a gone client takes no new one")
+
+		svc := serve(t, srv)
+		d := <-next
+		require.NoError(t, d.err)
+		c := d.c
+		assert.Equal(t, 1, c.Waits, "busy until the server disconnected the instance and listened again")
+		assert.Equal(t, "PONG", ask(t, c, "PING"))
+		require.NoError(t, c.Close())
+
+		svc.stopClean(t, p.Machine())
+	})
+}
+
 // TestBusyPipeClientWaitsAndRetries has one instance and two clients. The second finds it
 // busy (ERROR_PIPE_BUSY, Wine's kernel32 pipe.c test_CreateNamedPipe), waits in WaitNamedPipe
 // while the first is served, and gets the instance once the first closes and the server
@@ -117,21 +147,9 @@ func TestBusyPipeClientWaitsAndRetries(t *testing.T) {
 		first := dial(t, pipe, pipeservice.WaitForever)
 		require.Equal(t, "PONG", ask(t, first, "PING"))
 
-		type dialed struct {
-			c   *pipeservice.Client
-			err error
-		}
-		second := make(chan dialed, 1)
-		go func() {
-			c, err := pipeservice.Dial(pipe, pipeservice.WaitForever)
-			second <- dialed{c, err}
-		}()
+		second := dialAsync(pipe, pipeservice.WaitForever)
 		synctest.Wait()
-		select {
-		case d := <-second:
-			require.FailNow(t, "the second client got a busy pipe's only instance", "Dial returned %v", d.err)
-		default:
-		}
+		require.Empty(t, second, "the second client got a busy pipe's only instance")
 
 		assert.Equal(t, "1", ask(t, first, "COUNT"), "the first client is still served while the second waits")
 		require.NoError(t, first.Close())
