@@ -19,11 +19,10 @@ import (
 func TestDuplicateHandleAccessTable(t *testing.T) {
 	m := kerneltest.NewMachine(t)
 	ps := procsAs(t, m)
-	creator := ps["system"]
 	const all = kernel.EVENT_ALL_ACCESS
 	for i, r := range []struct {
 		source  string
-		who     string
+		who     string // the caller; the event's creator is SYSTEM, or the caller for an O:%s row
 		sddl    string
 		src     kernel.Access
 		desired kernel.Access
@@ -44,10 +43,11 @@ func TestDuplicateHandleAccessTable(t *testing.T) {
 		{"How DACLs Control Access: MAXIMUM_ALLOWED includes the owner's implicit rights", "user", "O:%sD:(A;;GX;;;WD)", kernel.SYNCHRONIZE, kernel.MAXIMUM_ALLOWED, kernel.SYNCHRONIZE | kernel.READ_CONTROL | kernel.WRITE_DAC, nil},
 		{"Synchronization Object Security and Access Rights: a right events do not define", "user", "D:(A;;GA;;;WD)", all, 0x100, 0, kernel.ERROR_ACCESS_DENIED},
 	} {
-		p := ps[r.who]
+		p, creator := ps[r.who], ps["system"]
 		sddl := r.sddl
 		if strings.HasPrefix(sddl, "O:%s") {
-			sddl = "O:" + string(p.Token().User()) + sddl[4:]
+			// Only the user itself may make itself the owner (SeAssignSecurity's owner check).
+			sddl, creator = "O:"+string(p.Token().User())+sddl[4:], p
 		}
 		sd, err := kernel.ParseSDDL(sddl)
 		require.NoError(t, err, r.source)
@@ -55,7 +55,7 @@ func TestDuplicateHandleAccessTable(t *testing.T) {
 		h, err := creator.CreateEvent(&kernel.SecurityAttributes{SecurityDescriptor: sd}, true, false, name)
 		require.NoError(t, err, r.source)
 		src, err := creator.DuplicateHandle(kernel.CurrentProcess, h, kernel.CurrentProcess, r.src, false, 0)
-		require.NoError(t, err, "SYSTEM narrows its own handle: %s", r.source)
+		require.NoError(t, err, "the creator narrows its own handle: %s", r.source)
 		theirs := handleIn(t, creator, p, src)
 		dup, err := p.DuplicateHandle(kernel.CurrentProcess, theirs, kernel.CurrentProcess, r.desired, false, 0)
 		if r.err != nil {

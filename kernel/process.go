@@ -224,8 +224,13 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 	}
 	// The census lists the process object only once it has its PID (views describe
 	// a process by it).
+	psd, err := NewObjectSecurity(ProcessType, tok, sd, nil)
+	if err != nil {
+		p.cancel()
+		return nil, err
+	}
 	p.obj = m.newUnlistedObject(ProcessType, p)
-	p.obj.setSecurity(tok, sd)
+	p.obj.sd.Store(psd)
 	p.obj.IncRef() // the process table's "running" reference, dropped at exit
 	m.procs.add(p)
 	m.listObject(p.obj)

@@ -34,20 +34,6 @@ func (p *Process) Token() *Token { return p.token }
 // views and tests; Win32 callers use GetSecurityInfo.
 func (o *Object) SecurityDescriptor() *SecurityDescriptor { return o.security().Load().Clone() }
 
-// setSecurity gives a new object o its descriptor, the way the object manager assigns
-// one at creation (MS docs, "Security Descriptors for New Objects"): explicit (from
-// SECURITY_ATTRIBUTES; its generic rights mapped, the creator's owner and group filled
-// in), or else the type's default for the creator's token. Events and processes get
-// theirs before they are published; file systems keep their own (NewObjectSecurity,
-// SharedSecurity).
-func (o *Object) setSecurity(creator *Token, explicit *SecurityDescriptor) {
-	if explicit == nil {
-		o.security().Store(creator.defaultSecurityFor(o.typ))
-		return
-	}
-	o.security().Store(assignSecurity(o.typ.Generic, explicit, nil, creator, false))
-}
-
 // CheckAccess runs the access check of an open of o by a caller with token tok
 // (AccessCheck against o's descriptor, mapped with o's type; see AccessCheck).
 func (o *Object) CheckAccess(tok *Token, desired Access) (Access, error) {
@@ -142,7 +128,7 @@ func (p *Process) SetSecurityInfo(h Handle, info uint32, sd *SecurityDescriptor)
 		if sd.Owner == "" {
 			return ERROR_INVALID_PARAMETER
 		}
-		if sd.Owner != p.token.User() && !(sd.Owner == SIDAdministrators && p.token.IsMember(SIDAdministrators)) {
+		if !p.Token().mayOwn(sd.Owner) {
 			return ERROR_INVALID_OWNER
 		}
 	}

@@ -143,8 +143,16 @@ func anonymousToken() *Token {
 // no explicit descriptor gets, computed once per token and type.
 func (tok *Token) defaultSecurityFor(t *Type) *SecurityDescriptor {
 	return tok.DefaultSecurity(t, func(tok *Token) *SecurityDescriptor {
-		return assignSecurity(t.Generic, nil, nil, tok, false)
+		sd, _ := assignSecurity(t.Generic, nil, nil, tok, false, 0) // N.B. no explicit owner: no error
+		return sd
 	})
+}
+
+// mayOwn reports whether tok may make sid the owner of an object (MS docs, "Default
+// Owner" and SetSecurityInfo): its user, or a group it owns through (Administrators
+// for its members).
+func (tok *Token) mayOwn(sid SID) bool {
+	return sid == tok.user || (sid == SIDAdministrators && tok.IsMember(SIDAdministrators))
 }
 
 // DefaultSecurity returns the default descriptor a file system gives the objects tok
