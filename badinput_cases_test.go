@@ -22,6 +22,8 @@ const (
 	srcWaitMultiple = "Microsoft, WaitForMultipleObjects: nCount is 1 through MAXIMUM_WAIT_OBJECTS"
 	srcOpenProcess  = "Microsoft, OpenProcess: an unknown PID or the System Idle Process (0) is ERROR_INVALID_PARAMETER, the System process ERROR_ACCESS_DENIED"
 	srcEventNames   = "Wine dlls/kernel32/tests/sync.c test_event (OpenEvent of a name nobody created); dlls/ntdll/tests/om.c test_name_limits (empty name)"
+	srcPrivileges   = "Microsoft, AdjustTokenPrivileges and LookupPrivilegeValueW: a name that is no privilege"
+	srcSACLRight    = "Microsoft, SACL Access Right: granted only with SE_SECURITY_NAME enabled"
 	srcOwnerCheck   = "Forshaw, Windows Security Internals, listing 6-6: SeAssignSecurityEx's owner check (STATUS_INVALID_OWNER)"
 	srcDirectory    = "Wine dlls/ntdll/tests/om.c test_directory (NtCreateDirectoryObject, NtOpenDirectoryObject)"
 	srcSDDL         = "Wine dlls/advapi32/tests/security.c test_ConvertStringSecurityDescriptor, test_ConvertStringSidToSid"
@@ -257,6 +259,20 @@ func inputCases() []inputCase {
 		{"Process.CreateEvent", "an owner the caller may not assign", kernel.ERROR_INVALID_OWNER, srcOwnerCheck,
 			func(f *badFixture) error {
 				return errOnly(f.p.CreateEvent(&kernel.SecurityAttributes{SecurityDescriptor: foreignOwner()}, true, false, "bad-owner"))
+			}},
+		{"Process.AdjustTokenPrivileges", "an unknown privilege name", kernel.ERROR_NO_SUCH_PRIVILEGE, srcPrivileges,
+			func(f *badFixture) error {
+				return errOnly(f.p.AdjustTokenPrivileges(false, []kernel.Privilege{{Name: "SeNoSuchPrivilege", Enabled: true}}))
+			}},
+		{"kernel.LookupPrivilegeValue", "an unknown privilege name", kernel.ERROR_NO_SUCH_PRIVILEGE, srcPrivileges,
+			func(f *badFixture) error { return errOnly(kernel.LookupPrivilegeValue("SeNoSuchPrivilege")) }},
+		{"Process.OpenProcess", "ACCESS_SYSTEM_SECURITY without SeSecurityPrivilege", kernel.ERROR_PRIVILEGE_NOT_HELD, srcSACLRight,
+			func(f *badFixture) error {
+				return errOnly(f.p.OpenProcess(kernel.ACCESS_SYSTEM_SECURITY, false, f.other.PID()))
+			}},
+		{"pipe.CreateNamedPipe", "ACCESS_SYSTEM_SECURITY without SeSecurityPrivilege", kernel.ERROR_PRIVILEGE_NOT_HELD, srcSACLRight + "; Wine dlls/advapi32/tests/security.c test_named_pipe_security",
+			func(f *badFixture) error {
+				return errOnly(pipe.CreateNamedPipe(f.p, `\\.\pipe\bad-sacl`, pipe.PIPE_ACCESS_DUPLEX|uint32(kernel.ACCESS_SYSTEM_SECURITY), pipe.PIPE_TYPE_BYTE, 1, 0, 0, 0, nil))
 			}},
 		{"Process.CreateDirectoryObject", "a parent that does not exist", kernel.ERROR_PATH_NOT_FOUND, srcDirectory,
 			func(f *badFixture) error {

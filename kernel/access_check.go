@@ -18,10 +18,40 @@ package kernel
 //     result is every right the DACL grants, and the rights asked for beside it must be
 //     among them; an empty result is ERROR_ACCESS_DENIED.
 //
-// ACCESS_SYSTEM_SECURITY is accepted and ignored: winsim does not enforce SACLs.
+// Privileges grant what no DACL can (MS docs "Privilege Constants", "SACL Access Right";
+// Wine dlls/advapi32/tests/security.c test_default_handle_security and
+// test_system_security_access): ACCESS_SYSTEM_SECURITY only with SeSecurityPrivilege
+// enabled, else the check fails with ERROR_PRIVILEGE_NOT_HELD, whatever the DACL, and
+// MAXIMUM_ALLOWED never includes it; WRITE_OWNER with SeTakeOwnershipPrivilege enabled,
+// when asked for or with MAXIMUM_ALLOWED.
 func AccessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMapping) (Access, error) {
 	maxAllowed := desired&MAXIMUM_ALLOWED != 0
 	want := g.Map(desired&^MAXIMUM_ALLOWED) &^ ACCESS_SYSTEM_SECURITY
+	var privileged Access
+	if desired&ACCESS_SYSTEM_SECURITY != 0 {
+		if !tok.PrivilegeEnabled(SE_SECURITY_NAME) {
+			return 0, ERROR_PRIVILEGE_NOT_HELD
+		}
+		privileged |= ACCESS_SYSTEM_SECURITY
+	}
+	if (want&WRITE_OWNER != 0 || maxAllowed) && tok.PrivilegeEnabled(SE_TAKE_OWNERSHIP_NAME) {
+		privileged |= WRITE_OWNER
+		want &^= WRITE_OWNER
+	}
+	granted, err := discretionaryCheck(sd, tok, want, maxAllowed, g)
+	if err != nil {
+		// MAXIMUM_ALLOWED that the DACL grants nothing of still has what privileges grant.
+		if maxAllowed && want == 0 && privileged != 0 {
+			return privileged, nil
+		}
+		return 0, err
+	}
+	return granted | privileged, nil
+}
+
+// discretionaryCheck is AccessCheck's DACL part: want holds no generic rights, no
+// MAXIMUM_ALLOWED and no ACCESS_SYSTEM_SECURITY.
+func discretionaryCheck(sd *SecurityDescriptor, tok *Token, want Access, maxAllowed bool, g GenericMapping) (Access, error) {
 	if sd == nil || sd.Dacl == nil {
 		if maxAllowed {
 			return want | g.All, nil

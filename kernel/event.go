@@ -108,7 +108,7 @@ func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name
 // The event's descriptor is checked against the caller's token: ERROR_ACCESS_DENIED
 // when it does not grant the access (AccessCheck; docs/security.md).
 func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, error) {
-	return p.openEvent(p.token, access, inherit, name)
+	return p.openEvent(p.Token(), access, inherit, name)
 }
 
 func (p *Process) openEvent(tok *Token, access Access, inherit bool, name string) (Handle, error) {

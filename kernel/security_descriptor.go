@@ -68,17 +68,9 @@ const (
 	PROTECTED_DACL_SECURITY_INFORMATION   uint32 = 0x80000000
 )
 
-// mapGeneric returns sd with every ACE's generic rights mapped by g, as the object
-// manager stores descriptors it assigns (SeAssignSecurity maps generic rights in
-// the ACEs it keeps; inherit-only ACEs keep theirs for the children).
-func (sd *SecurityDescriptor) mapGeneric(g GenericMapping) *SecurityDescriptor {
-	c := sd.Clone()
-	mapACL(c.Dacl, g)
-	mapACL(c.Sacl, g)
-	return c
-}
-
-// mapACL maps the generic rights of acl's effective ACEs in place (acl is a copy).
+// mapACL maps the generic rights of acl's effective ACEs in place (acl is a copy), as
+// the object manager stores the ACLs it assigns (inherit-only ACEs keep theirs for the
+// children).
 func mapACL(acl *ACL, g GenericMapping) {
 	if acl == nil {
 		return
@@ -169,7 +161,10 @@ func objectManagerAutoInherit(parent, explicit *SecurityDescriptor) uint32 {
 //     SE_DACL_AUTO_INHERITED; an explicit DACL keeps its own ACEs (those marked
 //     INHERITED_ACE dropped) followed by the inherited ones, or, SE_DACL_PROTECTED,
 //     only its own with the flag cleared.
-//   - The SACL follows the same rules, without a default.
+//   - The SACL follows the same rules, without a default. A creator SACL with audit or
+//     alarm ACEs needs SeSecurityPrivilege enabled, else ERROR_PRIVILEGE_NOT_HELD
+//     (Forshaw, ch. 6: "the kernel will require SeSecurityPrivilege"); mandatory labels
+//     do not.
 //   - None of the *_DEFAULTED flags is set on the result (SeInheritance.c checks
 //     DaclDefaulted, OwnerDefaulted and GroupDefaulted are FALSE in every case).
 func assignSecurity(g GenericMapping, explicit, parent *SecurityDescriptor, tok *Token, container bool, flags uint32) (*SecurityDescriptor, error) {
@@ -177,6 +172,9 @@ func assignSecurity(g GenericMapping, explicit, parent *SecurityDescriptor, tok 
 	var ex, px SecurityDescriptor
 	if explicit != nil {
 		ex = *explicit
+		if ex.Control&SE_SACL_PRESENT != 0 && hasAuditACE(ex.Sacl) && !tok.PrivilegeEnabled(SE_SECURITY_NAME) {
+			return nil, ERROR_PRIVILEGE_NOT_HELD
+		}
 		if ex.Owner != "" {
 			if !tok.mayOwn(ex.Owner) {
 				return nil, ERROR_INVALID_OWNER
@@ -259,4 +257,18 @@ func saclControl(c SecurityDescriptorControl) SecurityDescriptorControl {
 		out |= SE_DACL_DEFAULTED
 	}
 	return out
+}
+
+// hasAuditACE reports whether acl has an ACE other than a mandatory label (an audit or
+// alarm ACE, which only SeSecurityPrivilege may set).
+func hasAuditACE(acl *ACL) bool {
+	if acl == nil {
+		return false
+	}
+	for _, e := range acl.Entries {
+		if e.Type != SYSTEM_MANDATORY_LABEL_ACE_TYPE {
+			return true
+		}
+	}
+	return false
 }
