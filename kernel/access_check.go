@@ -7,7 +7,9 @@ package kernel
 //
 //   - No descriptor, or a NULL DACL: everything asked for is granted; MAXIMUM_ALLOWED
 //     grants g.All.
-//   - Otherwise the ACEs are read in order. An allow ACE for a SID in the token grants
+//   - Otherwise the ACEs are read in order. A conditional (callback) allow ACE takes
+//     part when its condition is TRUE, a conditional deny ACE when it is TRUE or
+//     UNKNOWN (condition.go). An allow ACE for a SID in the token grants
 //     the rights it names that no earlier deny ACE refused; a deny ACE for a SID in the
 //     token refuses those that no earlier ACE granted. Inherit-only and SACL ACEs take
 //     no part. ACLs written in canonical order (deny before allow) therefore let deny
@@ -63,7 +65,12 @@ func discretionaryCheck(sd *SecurityDescriptor, tok *Token, want Access, maxAllo
 		if !e.appliesToObject() {
 			continue
 		}
-		if e.Type != ACCESS_ALLOWED_ACE_TYPE && e.Type != ACCESS_DENIED_ACE_TYPE {
+		var allow bool
+		switch e.Type {
+		case ACCESS_ALLOWED_ACE_TYPE, ACCESS_ALLOWED_CALLBACK_ACE_TYPE:
+			allow = true
+		case ACCESS_DENIED_ACE_TYPE, ACCESS_DENIED_CALLBACK_ACE_TYPE:
+		default:
 			continue
 		}
 		sid := e.SID
@@ -74,8 +81,20 @@ func discretionaryCheck(sd *SecurityDescriptor, tok *Token, want Access, maxAllo
 		} else if !tok.IsMember(sid) {
 			continue
 		}
+		if e.Condition != nil {
+			// A conditional ACE applies when its condition is TRUE; a deny ACE also
+			// when it is UNKNOWN (MS docs, "Conditional ACE Evaluation").
+			switch e.Condition.root.eval(tok) {
+			case condFalse:
+				continue
+			case condUnknown:
+				if allow {
+					continue
+				}
+			}
+		}
 		mask := g.Map(e.Mask)
-		if e.Type == ACCESS_ALLOWED_ACE_TYPE {
+		if allow {
 			granted |= mask &^ denied
 		} else {
 			denied |= mask &^ granted

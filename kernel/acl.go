@@ -18,6 +18,13 @@ const (
 	SYSTEM_AUDIT_OBJECT_ACE_TYPE    AceType = 0x7
 	SYSTEM_ALARM_OBJECT_ACE_TYPE    AceType = 0x8
 	SYSTEM_MANDATORY_LABEL_ACE_TYPE AceType = 0x11
+
+	// Callback ACEs, which carry a conditional expression (ACE.Condition; MS docs
+	// "Security Descriptor Definition Language for Conditional ACEs").
+	ACCESS_ALLOWED_CALLBACK_ACE_TYPE        AceType = 0x9
+	ACCESS_DENIED_CALLBACK_ACE_TYPE         AceType = 0xA
+	ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE AceType = 0xB
+	SYSTEM_AUDIT_CALLBACK_ACE_TYPE          AceType = 0xD
 )
 
 // AceFlags are an ACE's inheritance and audit flags (ACE_HEADER.AceFlags, winnt.h).
@@ -36,7 +43,8 @@ const (
 
 // An ACE is one access control entry: who (SID), what (Mask), and how (Type, Flags).
 // ObjectType and InheritedObjectType are the GUIDs of an object ACE in their string
-// form ("" when absent). ACEs are values.
+// form ("" when absent). Condition is a callback ACE's conditional expression (nil for
+// every other type). ACEs are values; a Condition is immutable and may be shared.
 type ACE struct {
 	Type                AceType
 	Flags               AceFlags
@@ -44,6 +52,13 @@ type ACE struct {
 	SID                 SID
 	ObjectType          string
 	InheritedObjectType string
+	Condition           *Condition
+}
+
+// isCallback reports whether t is a callback ACE type, which carries a condition.
+func (t AceType) isCallback() bool {
+	return t == ACCESS_ALLOWED_CALLBACK_ACE_TYPE || t == ACCESS_DENIED_CALLBACK_ACE_TYPE ||
+		t == ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE || t == SYSTEM_AUDIT_CALLBACK_ACE_TYPE
 }
 
 // An ACL is an ordered list of ACEs (a DACL or a SACL). A nil *ACL in a descriptor is
