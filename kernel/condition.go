@@ -398,32 +398,23 @@ func (p *condParser) or() (condNode, bool) {
 	if p.depth > maxConditionDepth {
 		return nil, false
 	}
-	l, ok := p.and()
-	for ok {
-		p.space()
-		if !p.peek("||") {
-			break
-		}
-		p.pos += 2
-		var r condNode
-		if r, ok = p.and(); ok {
-			l = condLogical{and: false, l: l, r: r}
-		}
-	}
-	return l, ok
+	return p.binary("||", false, p.and)
 }
 
-func (p *condParser) and() (condNode, bool) {
-	l, ok := p.unary()
+func (p *condParser) and() (condNode, bool) { return p.binary("&&", true, p.unary) }
+
+// binary reads operands (each by next) joined by the operator op, left to right.
+func (p *condParser) binary(op string, and bool, next func() (condNode, bool)) (condNode, bool) {
+	l, ok := next()
 	for ok {
 		p.space()
-		if !p.peek("&&") {
+		if !p.peek(op) {
 			break
 		}
-		p.pos += 2
+		p.pos += len(op)
 		var r condNode
-		if r, ok = p.unary(); ok {
-			l = condLogical{and: true, l: l, r: r}
+		if r, ok = next(); ok {
+			l = condLogical{and: and, l: l, r: r}
 		}
 	}
 	return l, ok
