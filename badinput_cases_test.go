@@ -22,6 +22,10 @@ const (
 	srcWaitMultiple = "Microsoft, WaitForMultipleObjects: nCount is 1 through MAXIMUM_WAIT_OBJECTS"
 	srcOpenProcess  = "Microsoft, OpenProcess: an unknown PID or the System Idle Process (0) is ERROR_INVALID_PARAMETER, the System process ERROR_ACCESS_DENIED"
 	srcEventNames   = "Wine dlls/kernel32/tests/sync.c test_event (OpenEvent of a name nobody created); dlls/ntdll/tests/om.c test_name_limits (empty name)"
+	srcPrivileges   = "Microsoft, AdjustTokenPrivileges and LookupPrivilegeValueW: a name that is no privilege"
+	srcSACLRight    = "Microsoft, SACL Access Right: granted only with SE_SECURITY_NAME enabled"
+	srcOwnerCheck   = "Forshaw, Windows Security Internals, listing 6-6: SeAssignSecurityEx's owner check (STATUS_INVALID_OWNER)"
+	srcDirectory    = "Wine dlls/ntdll/tests/om.c test_directory (NtCreateDirectoryObject, NtOpenDirectoryObject)"
 	srcSDDL         = "Wine dlls/advapi32/tests/security.c test_ConvertStringSecurityDescriptor, test_ConvertStringSidToSid"
 	srcCompletion   = "Microsoft, SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS and FILE_SKIP_SET_EVENT_ON_HANDLE are the flags"
 	srcCreateFile   = "Wine dlls/kernel32/tests/file.c test_CreateFileA (empty name); windows-facts.md NP-5 (no such pipe), MS-2 (no such mailslot)"
@@ -240,6 +244,68 @@ func inputCases() []inputCase {
 			func(f *badFixture) error {
 				return errOnly(kernel.ConvertStringSecurityDescriptorToSecurityDescriptor("D:(A;;GA;;;WD)", 2))
 			}},
+		{"kernel.CreatePrivateObjectSecurity", "an owner the token may not assign", kernel.ERROR_INVALID_OWNER, srcOwnerCheck,
+			func(f *badFixture) error {
+				return errOnly(kernel.CreatePrivateObjectSecurity(nil, foreignOwner(), false, f.p.Token(), kernel.EventType.Generic))
+			}},
+		{"kernel.CreatePrivateObjectSecurityEx", "an owner the token may not assign", kernel.ERROR_INVALID_OWNER, srcOwnerCheck,
+			func(f *badFixture) error {
+				return errOnly(kernel.CreatePrivateObjectSecurityEx(nil, foreignOwner(), false, kernel.SEF_DACL_AUTO_INHERIT, f.p.Token(), kernel.EventType.Generic))
+			}},
+		{"kernel.NewObjectSecurity", "an owner the token may not assign", kernel.ERROR_INVALID_OWNER, srcOwnerCheck,
+			func(f *badFixture) error {
+				return errOnly(kernel.NewObjectSecurity(kernel.EventType, f.p.Token(), foreignOwner(), nil))
+			}},
+		{"Process.CreateEvent", "an owner the caller may not assign", kernel.ERROR_INVALID_OWNER, srcOwnerCheck,
+			func(f *badFixture) error {
+				return errOnly(f.p.CreateEvent(&kernel.SecurityAttributes{SecurityDescriptor: foreignOwner()}, true, false, "bad-owner"))
+			}},
+		{"Process.AdjustTokenPrivileges", "an unknown privilege name", kernel.ERROR_NO_SUCH_PRIVILEGE, srcPrivileges,
+			func(f *badFixture) error {
+				return errOnly(f.p.AdjustTokenPrivileges(false, []kernel.Privilege{{Name: "SeNoSuchPrivilege", Enabled: true}}))
+			}},
+		{"kernel.LookupPrivilegeValue", "an unknown privilege name", kernel.ERROR_NO_SUCH_PRIVILEGE, srcPrivileges,
+			func(f *badFixture) error { return errOnly(kernel.LookupPrivilegeValue("SeNoSuchPrivilege")) }},
+		{"Process.OpenProcess", "ACCESS_SYSTEM_SECURITY without SeSecurityPrivilege", kernel.ERROR_PRIVILEGE_NOT_HELD, srcSACLRight,
+			func(f *badFixture) error {
+				return errOnly(f.p.OpenProcess(kernel.ACCESS_SYSTEM_SECURITY, false, f.other.PID()))
+			}},
+		{"pipe.CreateNamedPipe", "ACCESS_SYSTEM_SECURITY without SeSecurityPrivilege", kernel.ERROR_PRIVILEGE_NOT_HELD, srcSACLRight + "; Wine dlls/advapi32/tests/security.c test_named_pipe_security",
+			func(f *badFixture) error {
+				return errOnly(pipe.CreateNamedPipe(f.p, `\\.\pipe\bad-sacl`, pipe.PIPE_ACCESS_DUPLEX|uint32(kernel.ACCESS_SYSTEM_SECURITY), pipe.PIPE_TYPE_BYTE, 1, 0, 0, 0, nil))
+			}},
+		{"Process.CreateDirectoryObject", "a parent that does not exist", kernel.ERROR_PATH_NOT_FOUND, srcDirectory,
+			func(f *badFixture) error {
+				return errOnly(f.p.CreateDirectoryObject(kernel.DIRECTORY_ALL_ACCESS, `\Sessions\1\BaseNamedObjects\nowhere\x`, nil))
+			}},
+		{"Process.CreateDirectoryObject", "not an absolute NT path", kernel.ERROR_BAD_PATHNAME, srcDirectory,
+			func(f *badFixture) error {
+				return errOnly(f.p.CreateDirectoryObject(kernel.DIRECTORY_ALL_ACCESS, `relative`, nil))
+			}},
+		{"Process.CreateDirectoryObject", "a name in use", kernel.ERROR_ALREADY_EXISTS, srcDirectory,
+			func(f *badFixture) error {
+				return errOnly(f.p.CreateDirectoryObject(kernel.DIRECTORY_ALL_ACCESS, `\Sessions\1\BaseNamedObjects`, nil))
+			}},
+		{"Process.CreateDirectoryObject", "no DIRECTORY_CREATE_SUBDIRECTORY on the parent", kernel.ERROR_ACCESS_DENIED, srcDirectory,
+			func(f *badFixture) error {
+				return errOnly(f.p.CreateDirectoryObject(kernel.DIRECTORY_ALL_ACCESS, `\Mine`, nil))
+			}},
+		{"Process.CreateDirectoryObject", "caller exited", kernel.ERROR_ACCESS_DENIED, srcExited,
+			func(f *badFixture) error {
+				return errOnly(f.exited.CreateDirectoryObject(kernel.DIRECTORY_ALL_ACCESS, `\Sessions\1\BaseNamedObjects\x`, nil))
+			}},
+		{"Process.OpenDirectoryObject", "a name nobody created", kernel.ERROR_FILE_NOT_FOUND, srcDirectory,
+			func(f *badFixture) error {
+				return errOnly(f.p.OpenDirectoryObject(kernel.DIRECTORY_QUERY, `\Sessions\1\BaseNamedObjects\nobody`))
+			}},
+		{"Process.OpenDirectoryObject", "a device, not a directory", kernel.ERROR_INVALID_HANDLE, srcDirectory + " (STATUS_OBJECT_TYPE_MISMATCH)",
+			func(f *badFixture) error {
+				return errOnly(f.p.OpenDirectoryObject(kernel.DIRECTORY_QUERY, `\Device\NamedPipe`))
+			}},
+		{"Process.OpenDirectoryObject", "WRITE_DAC on BaseNamedObjects as a user", kernel.ERROR_ACCESS_DENIED, "docs/security.md, Object directories",
+			func(f *badFixture) error {
+				return errOnly(f.p.OpenDirectoryObject(kernel.WRITE_DAC, `\Sessions\1\BaseNamedObjects`))
+			}},
 	}
 }
 
@@ -249,4 +315,10 @@ func createPipe(f *badFixture, name string, openMode, pipeMode, max uint32) (ker
 		_ = f.p.CloseHandle(h)
 	}
 	return h, err
+}
+
+// foreignOwner is a descriptor naming LocalSystem as owner, which an ordinary user's
+// token may not assign.
+func foreignOwner() *kernel.SecurityDescriptor {
+	return &kernel.SecurityDescriptor{Owner: kernel.SIDLocalSystem}
 }

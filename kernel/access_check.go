@@ -7,7 +7,9 @@ package kernel
 //
 //   - No descriptor, or a NULL DACL: everything asked for is granted; MAXIMUM_ALLOWED
 //     grants g.All.
-//   - Otherwise the ACEs are read in order. An allow ACE for a SID in the token grants
+//   - Otherwise the ACEs are read in order. A conditional (callback) allow ACE takes
+//     part when its condition is TRUE, a conditional deny ACE when it is TRUE or
+//     UNKNOWN (condition.go). An allow ACE for a SID in the token grants
 //     the rights it names that no earlier deny ACE refused; a deny ACE for a SID in the
 //     token refuses those that no earlier ACE granted. Inherit-only and SACL ACEs take
 //     no part. ACLs written in canonical order (deny before allow) therefore let deny
@@ -18,10 +20,40 @@ package kernel
 //     result is every right the DACL grants, and the rights asked for beside it must be
 //     among them; an empty result is ERROR_ACCESS_DENIED.
 //
-// ACCESS_SYSTEM_SECURITY is accepted and ignored: winsim does not enforce SACLs.
+// Privileges grant what no DACL can (MS docs "Privilege Constants", "SACL Access Right";
+// Wine dlls/advapi32/tests/security.c test_default_handle_security and
+// test_system_security_access): ACCESS_SYSTEM_SECURITY only with SeSecurityPrivilege
+// enabled, else the check fails with ERROR_PRIVILEGE_NOT_HELD, whatever the DACL, and
+// MAXIMUM_ALLOWED never includes it; WRITE_OWNER with SeTakeOwnershipPrivilege enabled,
+// when asked for or with MAXIMUM_ALLOWED.
 func AccessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMapping) (Access, error) {
 	maxAllowed := desired&MAXIMUM_ALLOWED != 0
 	want := g.Map(desired&^MAXIMUM_ALLOWED) &^ ACCESS_SYSTEM_SECURITY
+	var privileged Access
+	if desired&ACCESS_SYSTEM_SECURITY != 0 {
+		if !tok.PrivilegeEnabled(SE_SECURITY_NAME) {
+			return 0, ERROR_PRIVILEGE_NOT_HELD
+		}
+		privileged |= ACCESS_SYSTEM_SECURITY
+	}
+	if (want&WRITE_OWNER != 0 || maxAllowed) && tok.PrivilegeEnabled(SE_TAKE_OWNERSHIP_NAME) {
+		privileged |= WRITE_OWNER
+		want &^= WRITE_OWNER
+	}
+	granted, err := discretionaryCheck(sd, tok, want, maxAllowed, g)
+	if err != nil {
+		// MAXIMUM_ALLOWED that the DACL grants nothing of still has what privileges grant.
+		if maxAllowed && want == 0 && privileged != 0 {
+			return privileged, nil
+		}
+		return 0, err
+	}
+	return granted | privileged, nil
+}
+
+// discretionaryCheck is AccessCheck's DACL part: want holds no generic rights, no
+// MAXIMUM_ALLOWED and no ACCESS_SYSTEM_SECURITY.
+func discretionaryCheck(sd *SecurityDescriptor, tok *Token, want Access, maxAllowed bool, g GenericMapping) (Access, error) {
 	if sd == nil || sd.Dacl == nil {
 		if maxAllowed {
 			return want | g.All, nil
@@ -33,7 +65,12 @@ func AccessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMa
 		if !e.appliesToObject() {
 			continue
 		}
-		if e.Type != ACCESS_ALLOWED_ACE_TYPE && e.Type != ACCESS_DENIED_ACE_TYPE {
+		var allow bool
+		switch e.Type {
+		case ACCESS_ALLOWED_ACE_TYPE, ACCESS_ALLOWED_CALLBACK_ACE_TYPE:
+			allow = true
+		case ACCESS_DENIED_ACE_TYPE, ACCESS_DENIED_CALLBACK_ACE_TYPE:
+		default:
 			continue
 		}
 		sid := e.SID
@@ -44,8 +81,20 @@ func AccessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMa
 		} else if !tok.IsMember(sid) {
 			continue
 		}
+		if e.Condition != nil {
+			// A conditional ACE applies when its condition is TRUE; a deny ACE also
+			// when it is UNKNOWN (MS docs, "Conditional ACE Evaluation").
+			switch e.Condition.root.eval(tok) {
+			case condFalse:
+				continue
+			case condUnknown:
+				if allow {
+					continue
+				}
+			}
+		}
 		mask := g.Map(e.Mask)
-		if e.Type == ACCESS_ALLOWED_ACE_TYPE {
+		if allow {
 			granted |= mask &^ denied
 		} else {
 			denied |= mask &^ granted

@@ -35,7 +35,20 @@ func tokens(t *testing.T, m *kernel.Machine) map[string]*kernel.Token {
 	anon, err := m.LogonUser(`NT AUTHORITY\ANONYMOUS LOGON`)
 	assert.ErrorIs(t, err, kernel.ERROR_NONE_MAPPED, "anonymous is no account one logs on as")
 	_ = anon
-	return map[string]*kernel.Token{"user": m.DefaultToken(), "admin": admin, "other": alice, "system": m.SystemToken()}
+	return map[string]*kernel.Token{"user": m.DefaultToken(), "admin": admin, "other": alice, "system": m.SystemToken(),
+		"admin+security": enabled(t, m, admin, kernel.SE_SECURITY_NAME), "admin+ownership": enabled(t, m, admin, kernel.SE_TAKE_OWNERSHIP_NAME)}
+}
+
+// enabled returns tok with the privilege name enabled, as a process running as tok has
+// it after AdjustTokenPrivileges.
+func enabled(t *testing.T, m *kernel.Machine, tok *kernel.Token, name string) *kernel.Token {
+	t.Helper()
+	p, err := m.NewProcessAs(tok, "adjust.exe", nil)
+	require.NoError(t, err)
+	defer p.Terminate(0)
+	_, err = p.AdjustTokenPrivileges(false, []kernel.Privilege{{Name: name, Enabled: true}})
+	require.NoError(t, err)
+	return p.Token()
 }
 
 // AccessCheck against descriptors, with the file mapping (MS docs "How DACLs Control
@@ -76,7 +89,17 @@ func TestAccessCheckTable(t *testing.T) {
 		{"Owner rights: an administrator owns through Administrators", "admin", "O:BAD:", kernel.WRITE_DAC, kernel.WRITE_DAC, nil},
 		{"Generic Access Rights: generic rights in ACEs are mapped", "other", "D:(A;;GR;;;WD)", kernel.FILE_READ_DATA, kernel.FILE_READ_DATA, nil},
 		{"go-winio TestDialAccessDeniedWithRestrictedSD: 0x1200FF lacks FILE_WRITE_ATTRIBUTES", "system", "D:P(A;;0x1200FF;;;WD)", kernel.GENERIC_READ | kernel.GENERIC_WRITE, 0, kernel.ERROR_ACCESS_DENIED},
-		{"ACCESS_SYSTEM_SECURITY is accepted and ignored (winsim keeps no SACL rights)", "other", "D:(A;;FR;;;WD)", kernel.FILE_READ_DATA | kernel.ACCESS_SYSTEM_SECURITY, kernel.FILE_READ_DATA, nil},
+		{"SACL Access Right: ACCESS_SYSTEM_SECURITY needs SeSecurityPrivilege (Wine security.c test_default_handle_security)", "other", "D:(A;;FR;;;WD)", kernel.FILE_READ_DATA | kernel.ACCESS_SYSTEM_SECURITY, 0, kernel.ERROR_PRIVILEGE_NOT_HELD},
+		{"Wine security.c test_system_security_access: held but not enabled is not enough", "admin", "D:(A;;FA;;;WD)", kernel.ACCESS_SYSTEM_SECURITY, 0, kernel.ERROR_PRIVILEGE_NOT_HELD},
+		{"SACL Access Right: granted with SeSecurityPrivilege enabled", "admin+security", "D:(A;;FR;;;WD)", kernel.FILE_READ_DATA | kernel.ACCESS_SYSTEM_SECURITY, kernel.FILE_READ_DATA | kernel.ACCESS_SYSTEM_SECURITY, nil},
+		{"SACL Access Right: the DACL does not control it (an empty DACL)", "admin+security", "D:", kernel.ACCESS_SYSTEM_SECURITY, kernel.ACCESS_SYSTEM_SECURITY, nil},
+		{"SACL Access Right: the privilege does not bypass the DACL for other rights", "admin+security", "D:", kernel.ACCESS_SYSTEM_SECURITY | kernel.FILE_READ_DATA, 0, kernel.ERROR_ACCESS_DENIED},
+		{"Access Rights and Access Masks: MAXIMUM_ALLOWED never includes ACCESS_SYSTEM_SECURITY", "admin+security", "D:(A;;FA;;;WD)", kernel.MAXIMUM_ALLOWED, kernel.FILE_ALL_ACCESS, nil},
+		{"Privilege Constants, SE_TAKE_OWNERSHIP_NAME: WRITE_OWNER without discretionary access", "admin+ownership", "D:(A;;FR;;;WD)", kernel.WRITE_OWNER, kernel.WRITE_OWNER, nil},
+		{"Privilege Constants, SE_TAKE_OWNERSHIP_NAME: held but not enabled", "admin", "D:(A;;FR;;;WD)", kernel.WRITE_OWNER, 0, kernel.ERROR_ACCESS_DENIED},
+		{"Privilege Constants, SE_TAKE_OWNERSHIP_NAME: MAXIMUM_ALLOWED adds WRITE_OWNER", "admin+ownership", "D:(A;;FR;;;WD)", kernel.MAXIMUM_ALLOWED, kernel.FILE_GENERIC_READ | kernel.WRITE_OWNER, nil},
+		{"Privilege Constants, SE_TAKE_OWNERSHIP_NAME: MAXIMUM_ALLOWED under an empty DACL is WRITE_OWNER", "admin+ownership", "D:", kernel.MAXIMUM_ALLOWED, kernel.WRITE_OWNER, nil},
+		{"Privilege Constants, SE_TAKE_OWNERSHIP_NAME: only WRITE_OWNER", "admin+ownership", "D:", kernel.WRITE_OWNER | kernel.WRITE_DAC, 0, kernel.ERROR_ACCESS_DENIED},
 		{"Object ACEs do not apply to objects without types (MS docs, Object-specific ACEs)", "other", "D:(OA;;FA;bf967a7f-0de6-11d0-a285-00aa003049e2;;WD)", kernel.FILE_READ_DATA, 0, kernel.ERROR_ACCESS_DENIED},
 	}
 	for _, r := range rows {

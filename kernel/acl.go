@@ -18,6 +18,13 @@ const (
 	SYSTEM_AUDIT_OBJECT_ACE_TYPE    AceType = 0x7
 	SYSTEM_ALARM_OBJECT_ACE_TYPE    AceType = 0x8
 	SYSTEM_MANDATORY_LABEL_ACE_TYPE AceType = 0x11
+
+	// Callback ACEs, which carry a conditional expression (ACE.Condition; MS docs
+	// "Security Descriptor Definition Language for Conditional ACEs").
+	ACCESS_ALLOWED_CALLBACK_ACE_TYPE        AceType = 0x9
+	ACCESS_DENIED_CALLBACK_ACE_TYPE         AceType = 0xA
+	ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE AceType = 0xB
+	SYSTEM_AUDIT_CALLBACK_ACE_TYPE          AceType = 0xD
 )
 
 // AceFlags are an ACE's inheritance and audit flags (ACE_HEADER.AceFlags, winnt.h).
@@ -36,7 +43,8 @@ const (
 
 // An ACE is one access control entry: who (SID), what (Mask), and how (Type, Flags).
 // ObjectType and InheritedObjectType are the GUIDs of an object ACE in their string
-// form ("" when absent). ACEs are values.
+// form ("" when absent). Condition is a callback ACE's conditional expression (nil for
+// every other type). ACEs are values; a Condition is immutable and may be shared.
 type ACE struct {
 	Type                AceType
 	Flags               AceFlags
@@ -44,6 +52,13 @@ type ACE struct {
 	SID                 SID
 	ObjectType          string
 	InheritedObjectType string
+	Condition           *Condition
+}
+
+// isCallback reports whether t is a callback ACE type, which carries a condition.
+func (t AceType) isCallback() bool {
+	return t == ACCESS_ALLOWED_CALLBACK_ACE_TYPE || t == ACCESS_DENIED_CALLBACK_ACE_TYPE ||
+		t == ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE || t == SYSTEM_AUDIT_CALLBACK_ACE_TYPE
 }
 
 // An ACL is an ordered list of ACEs (a DACL or a SACL). A nil *ACL in a descriptor is
@@ -65,69 +80,87 @@ func (a *ACL) clone() *ACL {
 // that holds it: inherit-only ACEs are there for children only.
 func (e ACE) appliesToObject() bool { return e.Flags&INHERIT_ONLY_ACE == 0 }
 
-// inheritACL computes the ACEs a new object inherits from its parent's ACL (MS docs,
-// "ACE Inheritance Rules"; Wine dlls/advapi32/tests/security.c test_CreateDirectoryA and
-// test_inherited_dacl). An ACE is inherited by a container when it has
-// CONTAINER_INHERIT_ACE, by a leaf object when it has OBJECT_INHERIT_ACE. On the
-// child, an inherited ACE carries INHERITED_ACE; on a leaf object, or with
-// NO_PROPAGATE_INHERIT_ACE, its inheritance flags are cleared. On a container an
-// OBJECT_INHERIT_ACE-only ACE is kept for grandchildren as INHERIT_ONLY_ACE. An
-// effective inherited ACE naming CREATOR OWNER or CREATOR GROUP is rewritten to the
-// creator's owner or group, and its generic rights are mapped (an inheritable copy
-// keeps the original for further children).
-func inheritACL(parent *ACL, container bool, owner, group SID, g GenericMapping) []ACE {
+// inheritACL computes the ACEs a new object inherits from its parent's ACL (MS docs
+// "ACE Inheritance Rules"; Forshaw, "Windows Security Internals", ch. 6, table 6-4; the
+// Windows-run ReactOS kmtest ntos_se/SeInheritance.c), nil when there are none:
+//
+//   - A leaf object inherits the OBJECT_INHERIT_ACE entries, as effective ACEs with no
+//     inheritance flags.
+//   - A container inherits the CONTAINER_INHERIT_ACE entries. With
+//     NO_PROPAGATE_INHERIT_ACE it takes the effective ACE only; otherwise it keeps the
+//     ACE inheritable (CONTAINER_INHERIT_ACE, and OBJECT_INHERIT_ACE if set), split into
+//     an effective ACE and an INHERIT_ONLY_ACE copy for its children when the
+//     effective one differs (CREATOR OWNER or CREATOR GROUP replaced, generic rights
+//     mapped).
+//   - A container keeps an OBJECT_INHERIT_ACE-only entry as INHERIT_ONLY_ACE for its
+//     leaf children, unless NO_PROPAGATE_INHERIT_ACE.
+//   - With auto-inheritance (auto) every inherited ACE carries INHERITED_ACE.
+//
+// An effective inherited ACE names the creator's owner or group for CREATOR OWNER and
+// CREATOR GROUP, and its mask is mapped by g and limited to g.All (a specific mask of
+// another type keeps only the bits this type has: Forshaw's listing 6-16).
+func inheritACL(parent *ACL, container bool, owner, group SID, g GenericMapping, auto bool) []ACE {
 	if parent == nil {
 		return nil
 	}
+	mark := AceFlags(0)
+	if auto {
+		mark = INHERITED_ACE
+	}
+	const inheritFlags = OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE | NO_PROPAGATE_INHERIT_ACE | INHERIT_ONLY_ACE
 	var out []ACE
 	for _, e := range parent.Entries {
-		inheritable := e.Flags&OBJECT_INHERIT_ACE != 0 || (container && e.Flags&CONTAINER_INHERIT_ACE != 0)
-		if !inheritable || (!container && e.Flags&OBJECT_INHERIT_ACE == 0) {
-			continue
-		}
-		if !container || e.Flags&NO_PROPAGATE_INHERIT_ACE != 0 {
-			// The object takes the ACE as its own; nothing propagates further.
-			out = append(out, effectiveInherited(e, owner, group, g))
-			continue
-		}
-		if e.Flags&CONTAINER_INHERIT_ACE == 0 {
-			// Object-inherit only: the container passes it on but is not governed by it.
+		oi, ci, np := e.Flags&OBJECT_INHERIT_ACE != 0, e.Flags&CONTAINER_INHERIT_ACE != 0, e.Flags&NO_PROPAGATE_INHERIT_ACE != 0
+		eff := effectiveInherited(e, owner, group, g, mark)
+		copyWith := func(f AceFlags) ACE {
 			c := e
-			c.Flags = (c.Flags | INHERIT_ONLY_ACE | INHERITED_ACE)
-			out = append(out, c)
-			continue
+			c.Flags = e.Flags&^(inheritFlags|INHERITED_ACE) | f | mark
+			return c
 		}
-		if e.SID == SIDCreatorOwner || e.SID == SIDCreatorGroup || g.hasGeneric(e.Mask) {
-			// Split: an effective ACE for the container, an inherit-only one for children.
-			out = append(out, effectiveInherited(e, owner, group, g))
-			c := e
-			c.Flags = c.Flags | INHERIT_ONLY_ACE | INHERITED_ACE
-			out = append(out, c)
-			continue
+		switch {
+		case !container && oi, container && ci && np:
+			out = append(out, eff)
+		case container && ci && (eff.SID != e.SID || eff.Mask != e.Mask):
+			out = append(out, eff, copyWith(INHERIT_ONLY_ACE|e.Flags&(OBJECT_INHERIT_ACE|CONTAINER_INHERIT_ACE)))
+		case container && ci:
+			out = append(out, copyWith(e.Flags&(OBJECT_INHERIT_ACE|CONTAINER_INHERIT_ACE)))
+		case container && oi && !np:
+			out = append(out, copyWith(INHERIT_ONLY_ACE|OBJECT_INHERIT_ACE))
 		}
-		c := e
-		c.Flags = (c.Flags &^ INHERIT_ONLY_ACE) | INHERITED_ACE
-		out = append(out, c)
 	}
 	return out
 }
 
-// effectiveInherited is the ACE a child is governed by: no inheritance flags, the
-// creator SIDs substituted, the generic rights mapped.
-func effectiveInherited(e ACE, owner, group SID, g GenericMapping) ACE {
+// inheritsAny reports whether acl has an ACE a new leaf object (container false) or
+// container would inherit, without building the inherited ACL: the create path's test
+// for "nothing to inherit, the token's cached default applies".
+func inheritsAny(acl *ACL, container bool) bool {
+	if acl == nil {
+		return false
+	}
+	for _, e := range acl.Entries {
+		if e.Flags&OBJECT_INHERIT_ACE != 0 && (!container || e.Flags&NO_PROPAGATE_INHERIT_ACE == 0) {
+			return true
+		}
+		if container && e.Flags&CONTAINER_INHERIT_ACE != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// effectiveInherited is the ACE a child is governed by: no inheritance flags (but
+// mark), the creator SIDs substituted, the generic rights mapped and the mask limited
+// to the type's rights.
+func effectiveInherited(e ACE, owner, group SID, g GenericMapping, mark AceFlags) ACE {
 	c := e
-	c.Flags = (c.Flags &^ (OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE | NO_PROPAGATE_INHERIT_ACE | INHERIT_ONLY_ACE)) | INHERITED_ACE
+	c.Flags = c.Flags&^(OBJECT_INHERIT_ACE|CONTAINER_INHERIT_ACE|NO_PROPAGATE_INHERIT_ACE|INHERIT_ONLY_ACE|INHERITED_ACE) | mark
 	switch c.SID {
 	case SIDCreatorOwner:
 		c.SID = owner
 	case SIDCreatorGroup:
 		c.SID = group
 	}
-	c.Mask = g.Map(c.Mask)
+	c.Mask = g.Map(c.Mask) & g.All
 	return c
-}
-
-// hasGeneric reports whether a holds any GENERIC_* right.
-func (GenericMapping) hasGeneric(a Access) bool {
-	return a&(GENERIC_READ|GENERIC_WRITE|GENERIC_EXECUTE|GENERIC_ALL) != 0
 }

@@ -134,7 +134,7 @@ func Win32Error(err error) error {
 // names, ERROR_INVALID_PARAMETER for a bad disposition, ERROR_BAD_NETPATH for an
 // unknown host, and whatever the device returns.
 func (p *Process) CreateFile(name string, access Access, shareMode uint32, sa *SecurityAttributes, disposition uint32, flags uint32) (Handle, error) {
-	return p.createFile(p.token, name, access, shareMode, sa, disposition, flags)
+	return p.createFile(p.Token(), name, access, shareMode, sa, disposition, flags)
 }
 
 func (p *Process) createFile(tok *Token, name string, access Access, shareMode uint32, sa *SecurityAttributes, disposition uint32, flags uint32) (Handle, error) {

@@ -121,6 +121,7 @@ const (
 	ERROR_NO_TOKEN                Errno = 1008
 	ERROR_UNKNOWN_REVISION        Errno = 1305
 	ERROR_INVALID_OWNER           Errno = 1307
+	ERROR_NO_SUCH_PRIVILEGE       Errno = 1313
 	ERROR_USER_EXISTS             Errno = 1316
 	ERROR_NO_SUCH_USER            Errno = 1317
 	ERROR_NONE_MAPPED             Errno = 1332

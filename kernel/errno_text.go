@@ -108,6 +108,7 @@ var errnoTable = [...]errnoEntry{
 	{ERROR_NOT_ALL_ASSIGNED, "ERROR_NOT_ALL_ASSIGNED", "Not all privileges or groups referenced are assigned to the caller."},
 	{ERROR_UNKNOWN_REVISION, "ERROR_UNKNOWN_REVISION", "The revision level is unknown."},
 	{ERROR_INVALID_OWNER, "ERROR_INVALID_OWNER", "This security ID may not be assigned as the owner of this object."},
+	{ERROR_NO_SUCH_PRIVILEGE, "ERROR_NO_SUCH_PRIVILEGE", "A specified privilege does not exist."},
 	{ERROR_PRIVILEGE_NOT_HELD, "ERROR_PRIVILEGE_NOT_HELD", "A required privilege is not held by the client."},
 	{ERROR_USER_EXISTS, "ERROR_USER_EXISTS", "The specified account already exists."},
 	{ERROR_NO_SUCH_USER, "ERROR_NO_SUCH_USER", "The specified account does not exist."},

@@ -55,17 +55,24 @@ func (p *Process) CreateEvent(sa *SecurityAttributes, manualReset, initialState 
 
 func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name string, access Access) (Handle, error) {
 	m := p.machine
-	o := m.NewObject(EventType, &event{manual: manual, signaled: initial})
-	o.setSecurity(p.token, sa.Descriptor())
-	defer o.DecRef()
+	tok := p.Token()
 	if name == "" {
+		sd, err := NewObjectSecurity(EventType, tok, sa.Descriptor(), nil)
+		if err != nil {
+			return 0, err
+		}
+		o := m.NewObject(EventType, &event{manual: manual, signaled: initial})
+		o.sd.Store(sd)
+		defer o.DecRef()
 		return p.NewHandle(o, access, sa.Inherit())
 	}
 	nt, err := namespace.ObjectName(name)
 	if err != nil {
 		return 0, Win32Error(err)
 	}
-	ex, err := m.createNamed(nt, o)
+	o := m.NewObject(EventType, &event{manual: manual, signaled: initial})
+	defer o.DecRef()
+	ex, err := m.createNamed(nt, o, tok, sa.Descriptor())
 	if err != nil {
 		return 0, err
 	}
@@ -80,7 +87,7 @@ func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name
 	}
 	// Opening the existing event is an open like OpenEvent's, checked against its
 	// descriptor (MS docs, CreateEventW: the call requests EVENT_ALL_ACCESS).
-	if access, err = ex.openAccess(p.token, access); err != nil {
+	if access, err = ex.openAccess(tok, access); err != nil {
 		ex.dropHandleRef(p)
 		return 0, err
 	}
@@ -101,7 +108,7 @@ func (p *Process) createEvent(sa *SecurityAttributes, manual, initial bool, name
 // The event's descriptor is checked against the caller's token: ERROR_ACCESS_DENIED
 // when it does not grant the access (AccessCheck; docs/security.md).
 func (p *Process) OpenEvent(access Access, inherit bool, name string) (Handle, error) {
-	return p.openEvent(p.token, access, inherit, name)
+	return p.openEvent(p.Token(), access, inherit, name)
 }
 
 func (p *Process) openEvent(tok *Token, access Access, inherit bool, name string) (Handle, error) {

@@ -193,20 +193,8 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 
 	granted := e.granted
 	if options&DUPLICATE_SAME_ACCESS == 0 {
-		granted, err = e.obj.typ.grant(access)
-		if err != nil {
+		if granted, err = duplicateAccess(e, p.Token(), access); err != nil {
 			return 0, e.obj, false, err
-		}
-		if e.obj.typ == FileType && !e.granted.Has(granted) {
-			return 0, e.obj, false, ERROR_ACCESS_DENIED
-		}
-		if !e.granted.Has(granted) {
-			// More access than the source had is checked against the object's
-			// descriptor with the caller's token (Wine server duplicate_handle:
-			// check_object_access when the access is not a subset of the source's).
-			if _, err := e.obj.CheckAccess(p.token, granted); err != nil {
-				return 0, e.obj, false, err
-			}
 		}
 	}
 	attrs := inheritAttrs(inherit)
@@ -259,4 +247,55 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 		m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + strconv.Itoa(int(src.pid)) + " handle " + "0x" + strconv.FormatUint(uint64(srcHandle), 16)})
 	}
 	return h, e.obj, false, nil
+}
+
+// duplicateAccess is the access a DuplicateHandle without DUPLICATE_SAME_ACCESS gives
+// the duplicate of the source entry e, for a caller with token tok asking for access
+// (generic rights and MAXIMUM_ALLOWED allowed; docs/security.md, "DuplicateHandle"):
+//
+//   - Access within the source handle's is granted as asked, without an access check
+//     (Wine dlls/advapi32/tests/security.c test_event_security, test_mutex_security,
+//     test_process_access: every generic right, and 0, duplicated from a full handle).
+//   - More than the source's is access-checked against the object's descriptor with the
+//     caller's token: ERROR_ACCESS_DENIED unless the DACL grants it (test_process_security_child:
+//     PROCESS_ALL_ACCESS from a PROCESS_TERMINATE handle, under a DACL denying
+//     PROCESS_VM_READ, fails; Wine server/handle.c duplicate_handle).
+//   - MAXIMUM_ALLOWED asks for the source's access together with everything the DACL
+//     grants the caller (the access check with MAXIMUM_ALLOWED, as duplicate_handle makes
+//     it); the rights asked for beside it must be among them.
+//   - A file handle never gains access by duplication (MS docs DuplicateHandle: "a file
+//     handle created with the GENERIC_READ access right cannot be duplicated so that it
+//     has both the GENERIC_READ and GENERIC_WRITE access right"); MAXIMUM_ALLOWED then
+//     gives the source's access.
+func duplicateAccess(e handleEntry, tok *Token, access Access) (Access, error) {
+	t := e.obj.typ
+	want, err := t.grant(access &^ MAXIMUM_ALLOWED)
+	if err != nil {
+		return 0, err
+	}
+	if access&MAXIMUM_ALLOWED == 0 {
+		if e.granted.Has(want) {
+			return want, nil
+		}
+		if t == FileType {
+			return 0, ERROR_ACCESS_DENIED
+		}
+		if _, err := e.obj.CheckAccess(tok, want); err != nil {
+			return 0, err
+		}
+		return want, nil
+	}
+	most := e.granted
+	if t != FileType {
+		if max, err := e.obj.CheckAccess(tok, MAXIMUM_ALLOWED); err == nil {
+			most |= max & (t.Valid | ACCESS_SYSTEM_SECURITY)
+		}
+		if got, err := t.grant(most); err == nil {
+			most = got
+		}
+	}
+	if !most.Has(want) {
+		return 0, ERROR_ACCESS_DENIED
+	}
+	return most, nil
 }

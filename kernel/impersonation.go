@@ -58,7 +58,7 @@ func (req *OpenRequest) CheckOpen(m *Machine, sd *SecurityDescriptor) (*Token, A
 	if err != nil {
 		return tok, 0, err
 	}
-	return tok, granted & (FileType.Valid), nil
+	return tok, granted & (FileType.Valid | ACCESS_SYSTEM_SECURITY), nil
 }
 
 // An Impersonation is a process acting as someone else: what a thread holds between
@@ -75,14 +75,28 @@ type Impersonation struct {
 }
 
 // Impersonate makes p act as tok (ImpersonateLoggedOnUser with a token from
-// LogonUser), at SecurityImpersonation.
+// LogonUser), at SecurityImpersonation. A token made by LogonUser, with explicit
+// credentials, may always be impersonated (MS docs ImpersonateLoggedOnUser: "The
+// calling thread does not need to have any particular privileges").
 func (p *Process) Impersonate(tok *Token) *Impersonation {
-	return p.ImpersonateAt(tok, SecurityImpersonation)
+	return &Impersonation{p: p, tok: tok.impersonation(SecurityImpersonation)}
 }
 
-// ImpersonateAt makes p act as tok at level, as a server does for a client that asked
-// for that level (file systems call it for ImpersonateNamedPipeClient).
+// ImpersonateAt makes p act as the client tok at the level the client allowed, as a
+// server does (file systems call it for ImpersonateNamedPipeClient). The level is
+// granted when it is below SecurityImpersonation, when p's token has
+// SeImpersonatePrivilege enabled, or when the client is p's own user; otherwise the
+// server gets an identification-level token (MS docs ImpersonateNamedPipeClient: "All
+// impersonate functions ... allow the requested impersonation if one of the following
+// is true"; "Client Impersonation"). The fourth condition of that list, a token made
+// with explicit credentials, is Impersonate's.
 func (p *Process) ImpersonateAt(tok *Token, level ImpersonationLevel) *Impersonation {
+	if level >= SecurityImpersonation {
+		self := p.Token()
+		if !self.PrivilegeEnabled(SE_IMPERSONATE_NAME) && tok.User() != self.User() {
+			level = SecurityIdentification
+		}
+	}
 	return &Impersonation{p: p, tok: tok.impersonation(level)}
 }
 

@@ -17,35 +17,59 @@ import (
 // (insertHandleRef) or drop; the caller checks existing's type. The reference on a new
 // o is taken here, under nameMu, so that a concurrent create or open of the same name
 // never sees o without handles and takes it for an object whose last handle is closing.
-func (m *Machine) createNamed(nt string, o *Object) (existing *Object, err error) {
+//
+// Before a new o is linked it gets its descriptor, computed from the directory it is
+// created in (its creator creator, its SECURITY_ATTRIBUTES descriptor explicit; see
+// directorySecurity), and the creator must have DIRECTORY_CREATE_OBJECT on that
+// directory (ERROR_ACCESS_DENIED). An existing name is opened without that check, as
+// NT's open-if does.
+func (m *Machine) createNamed(nt string, o *Object, creator *Token, explicit *SecurityDescriptor) (existing *Object, err error) {
 	m.nameMu.Lock()
 	defer m.nameMu.Unlock()
 	for {
 		// Named kernel objects compare names case-sensitively (MS docs CreateEventExW:
 		// "Name comparison is case sensitive"; Wine ntdll/tests/om.c test_case_sensitive).
-		resolved, v, err := m.root.InsertResolved(nt, o, namespace.CaseSensitive)
-		if err == nil {
-			o.SetName(resolved)
-			o.addHandleRef()
-			o.linked.Store(true)
-			m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: resolved})
-			return nil, nil
-		}
-		if !errors.Is(err, namespace.ErrNameCollision) {
+		parent, leaf, resolved, err := m.root.ParentOf(nt, namespace.CaseSensitive)
+		if err != nil {
+			if errors.Is(err, namespace.ErrNameCollision) {
+				return nil, ERROR_INVALID_HANDLE // the root directory itself
+			}
 			return nil, Win32Error(err)
 		}
-		ex, isObj := v.(*Object)
-		if !isObj {
-			// A directory, symbolic link or device holds the name (NT:
-			// STATUS_OBJECT_TYPE_MISMATCH).
-			return nil, ERROR_INVALID_HANDLE
+		// The name is taken first: a name in use is opened (NT's open-if) without the
+		// directory's create check. o stays unreachable until nameMu is released (every
+		// lookup of a named object holds it), so its descriptor is set before anyone can
+		// open it, and it leaves again if the check fails.
+		if err := parent.Link(resolved, leaf, o, namespace.CaseSensitive); err != nil {
+			var ce *namespace.CollisionError
+			if !errors.As(err, &ce) {
+				return nil, Win32Error(err)
+			}
+			ex, isObj := ce.Existing.(*Object)
+			if !isObj {
+				// A directory, symbolic link or device holds the name (NT:
+				// STATUS_OBJECT_TYPE_MISMATCH).
+				return nil, ERROR_INVALID_HANDLE
+			}
+			if ex.tryAddHandleRef() {
+				return ex, nil
+			}
+			// The holder's last handle is closing; its name is ours to take.
+			m.root.Remove(ex.Name(), ex)
+			ex.linked.Store(false)
+			continue
 		}
-		if ex.tryAddHandleRef() {
-			return ex, nil
+		sd, err := newChildSecurity(parent, o.typ, false, creator, explicit, DIRECTORY_CREATE_OBJECT)
+		if err != nil {
+			m.root.Remove(resolved, o)
+			return nil, err
 		}
-		// The holder's last handle is closing; its name is ours to take.
-		m.root.Remove(ex.Name(), ex)
-		ex.linked.Store(false)
+		o.sd.Store(sd)
+		o.SetName(resolved)
+		o.addHandleRef()
+		o.linked.Store(true)
+		m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: resolved})
+		return nil, nil
 	}
 }
 

@@ -38,7 +38,7 @@ func TestCreateEventNameHeldByAMutexIsInvalidHandle(t *testing.T) {
 	nt, err := namespace.ObjectName("held")
 	require.NoError(t, err)
 	mu := m.NewObject(mutantType, &mutantBody{})
-	ex, err := m.createNamed(nt, mu)
+	ex, err := m.createNamed(nt, mu, p.Token(), nil)
 	require.NoError(t, err)
 	require.Nil(t, ex)
 	h, err := p.insertHandleRef(mu, mutantType.Valid, false)

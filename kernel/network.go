@@ -72,7 +72,7 @@ func (n *Network) AddMachine(name, domain string, opts ...MachineOption) (*Machi
 	for _, o := range opts {
 		o(&cfg)
 	}
-	m := &Machine{network: n, name: name, domain: domain, clock: cfg.clock, root: namespace.NewRoot(), devices: make(map[string]Device)}
+	m := &Machine{network: n, name: name, domain: domain, clock: cfg.clock, root: newRoot(), devices: make(map[string]Device)}
 	n.mu.Lock()
 	key := namespace.Fold(name)
 	_, dup := n.machines[key]

@@ -65,8 +65,8 @@ type Process struct {
 	// set once its exit has ended them (abortWaits). Protected by the dispatcher lock.
 	blockedWaits []*waitBlock
 	waitsAborted bool
-	exited       chan struct{} // closed when the process has exited
-	token        *Token        // the primary token (token.go)
+	exited       chan struct{}         // closed when the process has exited
+	token        atomic.Pointer[Token] // the primary token (token.go); replaced whole by AdjustTokenPrivileges
 
 	mu sync.Mutex
 	// +checklocks:mu
@@ -196,7 +196,7 @@ func (p *Process) CreateProcess(name string, inheritHandles bool, main MainFunc)
 // and its inherit flag the returned handle's. The child runs with p's token, as
 // CreateProcess's children do (MS docs CreateProcessW).
 func (p *Process) CreateProcessWithAttributes(name string, sa *SecurityAttributes, inheritHandles bool, main MainFunc) (Handle, *Process, error) {
-	child, err := p.machine.newProcess(p, name, inheritHandles, main, p.token, sa.Descriptor())
+	child, err := p.machine.newProcess(p, name, inheritHandles, main, p.Token(), sa.Descriptor())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -213,7 +213,8 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 	if m.isRemoved() {
 		return nil, ERROR_NOT_READY
 	}
-	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{}), apcWake: make(chan struct{}, 1), token: tok}
+	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{}), apcWake: make(chan struct{}, 1)}
+	p.token.Store(tok)
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	if parent != nil {
 		p.parentPID = parent.pid
@@ -224,8 +225,13 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 	}
 	// The census lists the process object only once it has its PID (views describe
 	// a process by it).
+	psd, err := NewObjectSecurity(ProcessType, tok, sd, nil)
+	if err != nil {
+		p.cancel()
+		return nil, err
+	}
 	p.obj = m.newUnlistedObject(ProcessType, p)
-	p.obj.setSecurity(tok, sd)
+	p.obj.sd.Store(psd)
 	p.obj.IncRef() // the process table's "running" reference, dropped at exit
 	m.procs.add(p)
 	m.listObject(p.obj)
@@ -262,9 +268,10 @@ func (p *Process) runMain(main MainFunc) {
 // OpenProcess opens the process with the given PID (OpenProcess). An unknown PID, or
 // PID 0, gives ERROR_INVALID_PARAMETER as on Windows; the System process (PID 4) gives
 // ERROR_ACCESS_DENIED, and so does a target whose descriptor (its token's default
-// DACL: its user and SYSTEM) does not grant the access to the caller.
+// DACL: its user and SYSTEM) does not grant the access to the caller, unless the caller
+// has SeDebugPrivilege enabled, which grants any access to any other process.
 func (p *Process) OpenProcess(access Access, inherit bool, pid uint32) (Handle, error) {
-	return p.openProcess(p.token, access, inherit, pid)
+	return p.openProcess(p.Token(), access, inherit, pid)
 }
 
 func (p *Process) openProcess(tok *Token, access Access, inherit bool, pid uint32) (Handle, error) {
@@ -279,7 +286,16 @@ func (p *Process) openProcess(tok *Token, access Access, inherit bool, pid uint3
 	if target == p.machine.system {
 		return 0, ERROR_ACCESS_DENIED
 	}
-	granted, err := target.obj.openAccess(tok, access)
+	var granted Access
+	var err error
+	if tok.PrivilegeEnabled(SE_DEBUG_NAME) {
+		// "If the caller has enabled the SeDebugPrivilege privilege, the requested
+		// access is granted regardless of the contents of the security descriptor"
+		// (MS docs OpenProcess); MAXIMUM_ALLOWED is then everything.
+		granted, err = debugAccess(tok, access)
+	} else {
+		granted, err = target.obj.openAccess(tok, access)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -351,4 +367,17 @@ func (p *Process) Wait(ctx context.Context) (uint32, error) {
 	case <-ctx.Done():
 		return STILL_ACTIVE, &AbortError{Cause: ctx.Err()}
 	}
+}
+
+// debugAccess is what OpenProcess grants a caller with SeDebugPrivilege enabled: the
+// access asked for, generic rights mapped, MAXIMUM_ALLOWED as PROCESS_ALL_ACCESS;
+// ACCESS_SYSTEM_SECURITY still needs SeSecurityPrivilege.
+func debugAccess(tok *Token, access Access) (Access, error) {
+	if access&ACCESS_SYSTEM_SECURITY != 0 && !tok.PrivilegeEnabled(SE_SECURITY_NAME) {
+		return 0, ERROR_PRIVILEGE_NOT_HELD
+	}
+	if access&MAXIMUM_ALLOWED != 0 {
+		access = access&^MAXIMUM_ALLOWED | PROCESS_ALL_ACCESS
+	}
+	return ProcessType.grant(access)
 }

@@ -17,8 +17,10 @@ import (
 // AU, AL, OU, OL or ML; flags any of CI OI NP IO ID SA FA; rights the two-letter
 // names (GA GR GW GX RC SD WD WO RP WP CC DC LC SW LO DT CR FA FR FW FX KA KR KW KX NR
 // NW NX) or a number (0x hex, or decimal); GUIDs only on object ACEs; the SID a
-// two-letter alias or S-1-... form. Conditional and resource-attribute ACEs (XA, XD,
-// XU, ZA, RA, SP) are not supported: they give ERROR_INVALID_ACL (docs/security.md).
+// two-letter alias or S-1-... form. Callback ACEs (XA, XD, ZA in a DACL, XU in a SACL)
+// take a seventh field, their conditional expression (condition.go). Resource-attribute
+// and scoped-policy ACEs (RA, SP) are not supported: ERROR_INVALID_ACL
+// (docs/security.md).
 //
 // Errors, as Windows gives them (Wine dlls/advapi32/tests/security.c
 // test_ConvertStringSecurityDescriptor): an unknown component tag or a malformed
@@ -93,11 +95,19 @@ func parseSDDL(s string, m *Machine) (*SecurityDescriptor, error) {
 }
 
 // splitComponent returns a component's body (up to the next tag outside parentheses)
-// and what follows it.
+// and what follows it. Quoted strings (in conditional expressions) are skipped whole.
 func splitComponent(s string) (body, rest string, err error) {
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
+		case '"':
+			if depth > 0 {
+				end := strings.IndexByte(s[i+1:], '"')
+				if end < 0 {
+					return "", "", ERROR_INVALID_ACL
+				}
+				i += end + 1
+			}
 		case '(':
 			depth++
 		case ')':
@@ -148,7 +158,7 @@ func parseACL(s string, m *Machine, sacl bool) (*ACL, SecurityDescriptorControl,
 		if s[0] != '(' {
 			return nil, 0, ERROR_INVALID_ACL
 		}
-		end := strings.IndexByte(s, ')')
+		end := aceEnd(s)
 		if end < 0 {
 			return nil, 0, ERROR_INVALID_ACL
 		}
@@ -168,6 +178,31 @@ func parseACL(s string, m *Machine, sacl bool) (*ACL, SecurityDescriptorControl,
 	return acl, ctl, nil
 }
 
+// aceEnd returns the index of the parenthesis that closes the ACE string s starts
+// with, counting the parentheses of a conditional expression and skipping quoted
+// strings; -1 when there is none.
+func aceEnd(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			end := strings.IndexByte(s[i+1:], '"')
+			if end < 0 {
+				return -1
+			}
+			i += end + 1
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
 var aceTypeNames = []struct {
 	name string
 	typ  AceType
@@ -181,6 +216,10 @@ var aceTypeNames = []struct {
 	{"OU", SYSTEM_AUDIT_OBJECT_ACE_TYPE},
 	{"OL", SYSTEM_ALARM_OBJECT_ACE_TYPE},
 	{"ML", SYSTEM_MANDATORY_LABEL_ACE_TYPE},
+	{"XA", ACCESS_ALLOWED_CALLBACK_ACE_TYPE},
+	{"XD", ACCESS_DENIED_CALLBACK_ACE_TYPE},
+	{"ZA", ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE},
+	{"XU", SYSTEM_AUDIT_CALLBACK_ACE_TYPE},
 }
 
 var aceFlagNames = []struct {
@@ -222,9 +261,10 @@ var combinedRightNames = []struct {
 }
 
 func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
-	f := strings.Split(s, ";")
-	if len(f) != 6 {
-		// Resource attributes (a seventh field) belong to ACE types winsim lacks.
+	// Six fields, and for a callback ACE a seventh, its condition, which may itself
+	// hold semicolons.
+	f := strings.SplitN(s, ";", 7)
+	if len(f) < 6 {
 		return ACE{}, ERROR_INVALID_ACL
 	}
 	var ace ACE
@@ -238,9 +278,21 @@ func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
 	if !found {
 		return ACE{}, ERROR_INVALID_ACL
 	}
+	if ace.Type.isCallback() != (len(f) == 7) {
+		// A condition belongs to callback ACEs, and they need one; resource
+		// attributes (a seventh field of RA ACEs) belong to ACE types winsim lacks.
+		return ACE{}, ERROR_INVALID_ACL
+	}
+	if len(f) == 7 {
+		c, err := parseCondition(f[6], m)
+		if err != nil {
+			return ACE{}, err
+		}
+		ace.Condition = c
+	}
 	isSACLType := ace.Type == SYSTEM_AUDIT_ACE_TYPE || ace.Type == SYSTEM_ALARM_ACE_TYPE ||
 		ace.Type == SYSTEM_AUDIT_OBJECT_ACE_TYPE || ace.Type == SYSTEM_ALARM_OBJECT_ACE_TYPE ||
-		ace.Type == SYSTEM_MANDATORY_LABEL_ACE_TYPE
+		ace.Type == SYSTEM_MANDATORY_LABEL_ACE_TYPE || ace.Type == SYSTEM_AUDIT_CALLBACK_ACE_TYPE
 	if isSACLType != sacl {
 		return ACE{}, ERROR_INVALID_ACL
 	}
@@ -263,7 +315,8 @@ func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
 	}
 	ace.Mask = mask
 	isObject := ace.Type == ACCESS_ALLOWED_OBJECT_ACE_TYPE || ace.Type == ACCESS_DENIED_OBJECT_ACE_TYPE ||
-		ace.Type == SYSTEM_AUDIT_OBJECT_ACE_TYPE || ace.Type == SYSTEM_ALARM_OBJECT_ACE_TYPE
+		ace.Type == SYSTEM_AUDIT_OBJECT_ACE_TYPE || ace.Type == SYSTEM_ALARM_OBJECT_ACE_TYPE ||
+		ace.Type == ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE
 	for i, g := range []*string{&ace.ObjectType, &ace.InheritedObjectType} {
 		v := strings.TrimSpace(f[3+i])
 		if v == "" {
@@ -423,6 +476,10 @@ func writeACL(b *strings.Builder, acl *ACL, ctl SecurityDescriptorControl, m *Ma
 		b.WriteString(e.InheritedObjectType)
 		b.WriteByte(';')
 		writeSID(b, e.SID, m)
+		if e.Condition != nil {
+			b.WriteByte(';')
+			b.WriteString(e.Condition.format(m))
+		}
 		b.WriteByte(')')
 	}
 }

@@ -195,7 +195,9 @@ func TestSDDLErrors(t *testing.T) {
 		{"D:A;;GA;;;WD)", kernel.ERROR_INVALID_ACL},
 		{"D:(A;;GA;not-a-guid;;WD)", kernel.ERROR_INVALID_ACL},
 		{"D:(A;;GA;bf967a7f-0de6-11d0-a285-00aa003049e2;;WD)", kernel.ERROR_INVALID_ACL},
-		{"D:(XA;;GA;;;WD;(x))", kernel.ERROR_INVALID_ACL},
+		{"D:(XA;;GA;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(A;;GA;;;WD;(x))", kernel.ERROR_INVALID_ACL},
+		{"D:(RA;;;;;WD;(\"colour\",TS,0,\"blue\"))", kernel.ERROR_INVALID_ACL},
 		{"D:(AU;;GA;;;WD)", kernel.ERROR_INVALID_ACL},
 		{"S:(A;;GA;;;WD)", kernel.ERROR_INVALID_ACL},
 		{"D:NO_ACCESS_CONTROL(A;;GA;;;WD)", kernel.ERROR_INVALID_ACL},
@@ -215,7 +217,13 @@ func TestSDDLErrors(t *testing.T) {
 // no other error).
 func FuzzParseSDDL(f *testing.F) {
 	for _, s := range []string{"", "O:SYG:BAD:P(A;;GA;;;SY)(A;;GRGW;;;BU)", "D:NO_ACCESS_CONTROLS:(AU;SA;0x12019f;;;SU)",
-		"D:(OA;CI;RPWP;bf967a7f-0de6-11d0-a285-00aa003049e2;;AU)", "S:(ML;;NW;;;LW)", "D:(A;;0x1200FF;;;WD)", "O:S-1-0x10000000000-1"} {
+		"D:(OA;CI;RPWP;bf967a7f-0de6-11d0-a285-00aa003049e2;;AU)", "S:(ML;;NW;;;LW)", "D:(A;;0x1200FF;;;WD)", "O:S-1-0x10000000000-1",
+		`D:(XA;;FX;;;WD;((@USER.Title == "PM") && ((@USER.Division == "Finance") || (@USER.Division == "Sales"))))`,
+		`D:(XA;;FR;;;WD;(Member_of {SID(S-1-999-777-7-7), SID(BO)} && @Device.Bitlocker))`,
+		`D:(XD;;FX;;;WD;(!(@USER.Project Not_Any_of {1, -2, 0x3, 04})))`,
+		`D:AI(XA;OICI;FA;;;WD;(OctetStringType==#1#2#3##))`,
+		`D:(XA;;CC;;;AA;(Not_Device_Member_of_any(SID(BA)) || Exists @RESOURCE.a || Not_Exists b))`,
+		`D:(ZA;;CR;bf967a7f-0de6-11d0-a285-00aa003049e2;;WD;(@User.a Contains "x;)y"))S:(XU;SA;FR;;;WD;(a >= 1))`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -28,25 +28,11 @@ func (o *Object) security() *atomic.Pointer[SecurityDescriptor] {
 }
 
 // Token returns p's primary token.
-func (p *Process) Token() *Token { return p.token }
+func (p *Process) Token() *Token { return p.token.Load() }
 
 // SecurityDescriptor returns a copy of o's descriptor (nil when it has none), for
 // views and tests; Win32 callers use GetSecurityInfo.
 func (o *Object) SecurityDescriptor() *SecurityDescriptor { return o.security().Load().Clone() }
-
-// setSecurity gives a new object o its descriptor, the way the object manager assigns
-// one at creation (MS docs, "Security Descriptors for New Objects"): explicit (from
-// SECURITY_ATTRIBUTES; its generic rights mapped, the creator's owner and group filled
-// in), or else the type's default for the creator's token. Events and processes get
-// theirs before they are published; file systems keep their own (NewObjectSecurity,
-// SharedSecurity).
-func (o *Object) setSecurity(creator *Token, explicit *SecurityDescriptor) {
-	if explicit == nil {
-		o.security().Store(creator.defaultSecurityFor(o.typ))
-		return
-	}
-	o.security().Store(assignSecurity(o.typ.Generic, explicit, nil, creator, false))
-}
 
 // CheckAccess runs the access check of an open of o by a caller with token tok
 // (AccessCheck against o's descriptor, mapped with o's type; see AccessCheck).
@@ -66,28 +52,49 @@ func (o *Object) openAccess(tok *Token, desired Access) (Access, error) {
 	if err != nil {
 		return 0, err
 	}
-	granted &= o.typ.Valid
+	granted &= o.typ.Valid | ACCESS_SYSTEM_SECURITY
 	if o.typ == ProcessType && granted.Has(PROCESS_QUERY_INFORMATION) {
 		granted |= PROCESS_QUERY_LIMITED_INFORMATION
 	}
 	return granted, nil
 }
 
+// securityHandle references h for Get/SetSecurityInfo: the handle must grant need, and
+// for the SACL (sacl) ACCESS_SYSTEM_SECURITY, or else the caller must have
+// SeSecurityPrivilege enabled, with which advapi32 gets that access for it (Wine
+// dlls/advapi32/tests/security.c test_system_security_access: with the privilege held a
+// handle opened without ACCESS_SYSTEM_SECURITY reads the SACL; without it the call
+// fails with ERROR_PRIVILEGE_NOT_HELD; MS docs "SACL Access Right").
+func (p *Process) securityHandle(h Handle, need Access, sacl bool) (*Object, error) {
+	o, granted, err := p.Reference(h, need, nil)
+	if err != nil {
+		return nil, err
+	}
+	if sacl && !granted.Has(ACCESS_SYSTEM_SECURITY) && !p.Token().PrivilegeEnabled(SE_SECURITY_NAME) {
+		o.DecRef()
+		return nil, ERROR_PRIVILEGE_NOT_HELD
+	}
+	return o, nil
+}
+
+const (
+	daclControlBits = SE_DACL_PRESENT | SE_DACL_DEFAULTED | SE_DACL_PROTECTED | SE_DACL_AUTO_INHERITED | SE_DACL_AUTO_INHERIT_REQ
+	saclControlBits = SE_SACL_PRESENT | SE_SACL_DEFAULTED | SE_SACL_PROTECTED | SE_SACL_AUTO_INHERITED | SE_SACL_AUTO_INHERIT_REQ
+)
+
 // GetSecurityInfo returns the parts info selects of the descriptor of the object h
 // refers to (GetSecurityInfo with SE_KERNEL_OBJECT or SE_FILE_OBJECT). The owner,
-// group and DACL need READ_CONTROL on the handle, the SACL ACCESS_SYSTEM_SECURITY,
-// which winsim never grants: ERROR_ACCESS_DENIED (MS docs, GetSecurityInfo; Wine
-// dlls/advapi32/tests/security.c test_GetSecurityInfo). An object with no descriptor
-// gives an empty one.
+// group, DACL and label need READ_CONTROL on the handle (MS docs, GetSecurityInfo; Wine
+// dlls/advapi32/tests/security.c test_GetSecurityInfo); the SACL what securityHandle
+// says. LABEL_SECURITY_INFORMATION without SACL_SECURITY_INFORMATION gives the SACL's
+// mandatory-label ACEs only (Wine server/handle.c get_security_object). An object with
+// no descriptor gives an empty one.
 func (p *Process) GetSecurityInfo(h Handle, info uint32) (*SecurityDescriptor, error) {
 	need := Access(0)
 	if info&(OWNER_SECURITY_INFORMATION|GROUP_SECURITY_INFORMATION|DACL_SECURITY_INFORMATION|LABEL_SECURITY_INFORMATION) != 0 {
 		need |= READ_CONTROL
 	}
-	if info&SACL_SECURITY_INFORMATION != 0 {
-		need |= ACCESS_SYSTEM_SECURITY
-	}
-	o, _, err := p.Reference(h, need, nil)
+	o, err := p.securityHandle(h, need, info&SACL_SECURITY_INFORMATION != 0)
 	if err != nil {
 		return nil, err
 	}
@@ -105,20 +112,33 @@ func (p *Process) GetSecurityInfo(h Handle, info uint32) (*SecurityDescriptor, e
 	}
 	if info&DACL_SECURITY_INFORMATION != 0 {
 		out.Dacl = sd.Dacl.clone()
-		out.Control |= sd.Control & (SE_DACL_PRESENT | SE_DACL_DEFAULTED | SE_DACL_PROTECTED | SE_DACL_AUTO_INHERITED | SE_DACL_AUTO_INHERIT_REQ)
+		out.Control |= sd.Control & daclControlBits
+	}
+	switch {
+	case info&SACL_SECURITY_INFORMATION != 0:
+		out.Sacl = sd.Sacl.clone()
+		out.Control |= sd.Control & saclControlBits
+	case info&LABEL_SECURITY_INFORMATION != 0 && sd.Sacl != nil:
+		labels := &ACL{}
+		for _, e := range sd.Sacl.Entries {
+			if e.Type == SYSTEM_MANDATORY_LABEL_ACE_TYPE {
+				labels.Entries = append(labels.Entries, e)
+			}
+		}
+		out.Sacl, out.Control = labels, out.Control|SE_SACL_PRESENT
 	}
 	return out, nil
 }
 
 // SetSecurityInfo replaces the parts info selects of the descriptor of the object h
 // refers to with those of sd (SetSecurityInfo). The DACL needs WRITE_DAC on the
-// handle; the owner and group WRITE_OWNER. The new owner must be the caller's user
-// or a group it may own through (Administrators): otherwise ERROR_INVALID_OWNER.
+// handle; the owner and group WRITE_OWNER; the SACL what securityHandle says. The new
+// owner must be one the caller's token may assign (its user, a group it owns through,
+// anyone with SeRestorePrivilege enabled): otherwise ERROR_INVALID_OWNER.
 // PROTECTED_DACL_SECURITY_INFORMATION and UNPROTECTED_DACL_SECURITY_INFORMATION set
-// or clear SE_DACL_PROTECTED. A nil sd, or a selected owner or group that is empty,
-// gives ERROR_INVALID_PARAMETER; SACL changes ERROR_ACCESS_DENIED (no
-// ACCESS_SYSTEM_SECURITY in winsim). Generic rights in the new DACL are mapped with
-// the object's type.
+// or clear SE_DACL_PROTECTED, their SACL twins SE_SACL_PROTECTED. A nil sd, or a
+// selected owner or group that is empty, gives ERROR_INVALID_PARAMETER. Generic rights
+// in the new ACLs are mapped with the object's type.
 func (p *Process) SetSecurityInfo(h Handle, info uint32, sd *SecurityDescriptor) error {
 	if sd == nil {
 		return ERROR_INVALID_PARAMETER
@@ -130,10 +150,7 @@ func (p *Process) SetSecurityInfo(h Handle, info uint32, sd *SecurityDescriptor)
 	if info&(DACL_SECURITY_INFORMATION|PROTECTED_DACL_SECURITY_INFORMATION|UNPROTECTED_DACL_SECURITY_INFORMATION) != 0 {
 		need |= WRITE_DAC
 	}
-	if info&SACL_SECURITY_INFORMATION != 0 {
-		need |= ACCESS_SYSTEM_SECURITY
-	}
-	o, _, err := p.Reference(h, need, nil)
+	o, err := p.securityHandle(h, need, info&(SACL_SECURITY_INFORMATION|PROTECTED_SACL_SECURITY_INFORMATION|UNPROTECTED_SACL_SECURITY_INFORMATION) != 0)
 	if err != nil {
 		return err
 	}
@@ -142,7 +159,7 @@ func (p *Process) SetSecurityInfo(h Handle, info uint32, sd *SecurityDescriptor)
 		if sd.Owner == "" {
 			return ERROR_INVALID_PARAMETER
 		}
-		if sd.Owner != p.token.User() && !(sd.Owner == SIDAdministrators && p.token.IsMember(SIDAdministrators)) {
+		if !p.Token().mayOwn(sd.Owner) {
 			return ERROR_INVALID_OWNER
 		}
 	}
@@ -162,18 +179,30 @@ func (p *Process) SetSecurityInfo(h Handle, info uint32, sd *SecurityDescriptor)
 			next.Group, next.Control = sd.Group, next.Control&^SE_GROUP_DEFAULTED
 		}
 		if info&DACL_SECURITY_INFORMATION != 0 {
-			const daclBits = SE_DACL_PRESENT | SE_DACL_DEFAULTED | SE_DACL_PROTECTED | SE_DACL_AUTO_INHERITED | SE_DACL_AUTO_INHERIT_REQ
 			next.Dacl = sd.Dacl.clone()
-			next.Control = next.Control&^daclBits | sd.Control&daclBits | SE_DACL_PRESENT
-			next = next.mapGeneric(o.typ.Generic)
+			mapACL(next.Dacl, o.typ.Generic)
+			next.Control = next.Control&^daclControlBits | sd.Control&daclControlBits | SE_DACL_PRESENT
 		}
-		if info&PROTECTED_DACL_SECURITY_INFORMATION != 0 {
-			next.Control |= SE_DACL_PROTECTED
-		} else if info&UNPROTECTED_DACL_SECURITY_INFORMATION != 0 {
-			next.Control &^= SE_DACL_PROTECTED
+		if info&SACL_SECURITY_INFORMATION != 0 {
+			next.Sacl = sd.Sacl.clone()
+			mapACL(next.Sacl, o.typ.Generic)
+			next.Control = next.Control&^saclControlBits | sd.Control&saclControlBits | SE_SACL_PRESENT
 		}
+		next.Control = protection(next.Control, info, PROTECTED_DACL_SECURITY_INFORMATION, UNPROTECTED_DACL_SECURITY_INFORMATION, SE_DACL_PROTECTED)
+		next.Control = protection(next.Control, info, PROTECTED_SACL_SECURITY_INFORMATION, UNPROTECTED_SACL_SECURITY_INFORMATION, SE_SACL_PROTECTED)
 		if o.security().CompareAndSwap(old, next) {
 			return nil
 		}
 	}
+}
+
+// protection applies SetSecurityInfo's PROTECTED_*/UNPROTECTED_* flags to c's bit.
+func protection(c SecurityDescriptorControl, info, protect, unprotect uint32, bit SecurityDescriptorControl) SecurityDescriptorControl {
+	switch {
+	case info&protect != 0:
+		return c | bit
+	case info&unprotect != 0:
+		return c &^ bit
+	}
+	return c
 }

@@ -131,9 +131,10 @@ func TestProcessAccessTable(t *testing.T) {
 
 // GetSecurityInfo needs READ_CONTROL and SetSecurityInfo WRITE_DAC (or WRITE_OWNER for
 // the owner); a new DACL takes effect for later opens; an owner the caller is not is
-// ERROR_INVALID_OWNER; the SACL needs ACCESS_SYSTEM_SECURITY, which winsim grants no
-// one (MS docs GetSecurityInfo, SetSecurityInfo; Wine dlls/advapi32/tests/security.c
-// test_GetSecurityInfo).
+// ERROR_INVALID_OWNER; the SACL needs ACCESS_SYSTEM_SECURITY or SeSecurityPrivilege,
+// which a user does not hold: ERROR_PRIVILEGE_NOT_HELD (MS docs GetSecurityInfo,
+// SetSecurityInfo, "SACL Access Right"; Wine dlls/advapi32/tests/security.c
+// test_GetSecurityInfo, test_system_security_access).
 func TestGetSetSecurityInfo(t *testing.T) {
 	m := kerneltest.NewMachine(t)
 	ps := procsAs(t, m)
@@ -147,7 +148,7 @@ func TestGetSetSecurityInfo(t *testing.T) {
 	u := string(owner.Token().User())
 	assert.Equal(t, "O:"+u+"G:"+u+"D:(A;;0x1f0003;;;"+u+")(A;;0x1f0003;;;SY)", sd.String(), "the default DACL, mapped for events")
 	_, err = owner.GetSecurityInfo(h, kernel.SACL_SECURITY_INFORMATION)
-	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED)
+	assert.ErrorIs(t, err, kernel.ERROR_PRIVILEGE_NOT_HELD, "Wine security.c test_system_security_access: no SeSecurityPrivilege")
 
 	_, err = other.OpenEvent(kernel.SYNCHRONIZE, false, "guarded")
 	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED)
@@ -168,7 +169,7 @@ func TestGetSetSecurityInfo(t *testing.T) {
 	newOwner := &kernel.SecurityDescriptor{Owner: other.Token().User()}
 	assert.ErrorIs(t, owner.SetSecurityInfo(h, kernel.OWNER_SECURITY_INFORMATION, newOwner), kernel.ERROR_INVALID_OWNER)
 	assert.ErrorIs(t, owner.SetSecurityInfo(h, kernel.DACL_SECURITY_INFORMATION, nil), kernel.ERROR_INVALID_PARAMETER)
-	assert.ErrorIs(t, owner.SetSecurityInfo(h, kernel.SACL_SECURITY_INFORMATION, open), kernel.ERROR_ACCESS_DENIED)
+	assert.ErrorIs(t, owner.SetSecurityInfo(h, kernel.SACL_SECURITY_INFORMATION, open), kernel.ERROR_PRIVILEGE_NOT_HELD)
 	require.NoError(t, owner.SetSecurityInfo(h, kernel.PROTECTED_DACL_SECURITY_INFORMATION|kernel.DACL_SECURITY_INFORMATION, open))
 	sd, err = owner.GetSecurityInfo(h, kernel.DACL_SECURITY_INFORMATION)
 	require.NoError(t, err)

@@ -42,7 +42,8 @@ type Token struct {
 	group    SID
 	dacl     *ACL
 	level    ImpersonationLevel
-	imperson bool // an impersonation token (level applies)
+	imperson bool        // an impersonation token (level applies)
+	privs    []Privilege // the privileges held, with their states (privilege.go)
 
 	// defaults caches default descriptors: per object type (defaultSecurityFor) and per
 	// file-system key (DefaultSecurity).
@@ -99,7 +100,7 @@ func (t *Token) impersonation(level ImpersonationLevel) *Token {
 		a.imperson, a.level = true, SecurityAnonymous
 		return a
 	}
-	return &Token{user: t.user, name: t.name, groups: t.groups, owner: t.owner, group: t.group, dacl: t.dacl, level: level, imperson: true}
+	return &Token{user: t.user, name: t.name, groups: t.groups, owner: t.owner, group: t.group, dacl: t.dacl, level: level, imperson: true, privs: t.privs}
 }
 
 // newToken builds a token for user with the given groups (Everyone and the
@@ -107,7 +108,7 @@ func (t *Token) impersonation(level ImpersonationLevel) *Token {
 // GENERIC_ALL to the user and to SYSTEM, as a logon session's does (MS docs, "DACL for
 // a New Object"; Wine dlls/advapi32/tests/security.c test_token_security_descriptor).
 func newToken(user SID, name string, groups ...SID) *Token {
-	t := &Token{user: user, name: name, groups: groups, owner: user, group: user}
+	t := &Token{user: user, name: name, groups: groups, owner: user, group: user, privs: defaultPrivileges(user, groups)}
 	t.dacl = &ACL{Entries: []ACE{
 		{Type: ACCESS_ALLOWED_ACE_TYPE, Mask: GENERIC_ALL, SID: user},
 		{Type: ACCESS_ALLOWED_ACE_TYPE, Mask: GENERIC_ALL, SID: SIDLocalSystem},
@@ -143,8 +144,18 @@ func anonymousToken() *Token {
 // no explicit descriptor gets, computed once per token and type.
 func (tok *Token) defaultSecurityFor(t *Type) *SecurityDescriptor {
 	return tok.DefaultSecurity(t, func(tok *Token) *SecurityDescriptor {
-		return assignSecurity(t.Generic, nil, nil, tok, false)
+		sd, _ := assignSecurity(t.Generic, nil, nil, tok, false, 0) // N.B. no explicit owner: no error
+		return sd
 	})
+}
+
+// mayOwn reports whether tok may make sid the owner of an object (MS docs, "Default
+// Owner" and SetSecurityInfo): its user, or a group it owns through (Administrators
+// for its members); any SID with SeRestorePrivilege enabled (Forshaw, "Windows
+// Security Internals", ch. 6: the owner check gives way to it).
+func (tok *Token) mayOwn(sid SID) bool {
+	return sid == tok.user || (sid == SIDAdministrators && tok.IsMember(SIDAdministrators)) ||
+		tok.PrivilegeEnabled(SE_RESTORE_NAME)
 }
 
 // DefaultSecurity returns the default descriptor a file system gives the objects tok

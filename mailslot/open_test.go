@@ -58,7 +58,8 @@ func TestCreateFileInvalidShareBitsFailInvalidParameter(t *testing.T) {
 // ntdll/tests/om.c test_query_object opens a client with no access at all (windows-facts.md MS-31). The client is granted what it asked for, plus SYNCHRONIZE and
 // FILE_READ_ATTRIBUTES (CreateFileW). Rights a file does not define fail NT's access
 // check against the mailslot's security descriptor (at most FILE_ALL_ACCESS):
-// ERROR_ACCESS_DENIED. MAXIMUM_ALLOWED grants everything.
+// ERROR_ACCESS_DENIED. MAXIMUM_ALLOWED grants everything. ACCESS_SYSTEM_SECURITY needs
+// SeSecurityPrivilege enabled.
 func TestCreateFileAccess(t *testing.T) {
 	m := newMachine(t)
 	p := newProc(t, m, "server.exe")
@@ -73,9 +74,16 @@ func TestCreateFileAccess(t *testing.T) {
 	h, err = q.CreateFile(testName, kernel.MAXIMUM_ALLOWED, 0, nil, kernel.OPEN_EXISTING, 0)
 	require.NoError(t, err)
 	assert.Equal(t, kernel.FILE_ALL_ACCESS, granted(t, q, h))
-	h, err = q.CreateFile(testName, kernel.GENERIC_WRITE|kernel.ACCESS_SYSTEM_SECURITY, 0, nil, kernel.OPEN_EXISTING, 0)
+	_, err = q.CreateFile(testName, kernel.GENERIC_WRITE|kernel.ACCESS_SYSTEM_SECURITY, 0, nil, kernel.OPEN_EXISTING, 0)
+	assert.ErrorIs(t, err, kernel.ERROR_PRIVILEGE_NOT_HELD, "MS docs SACL Access Right: only with SeSecurityPrivilege enabled (Wine security.c test_system_security_access)")
+	sys, err := m.NewProcessAs(m.SystemToken(), "service.exe", nil)
 	require.NoError(t, err)
-	assert.Equal(t, kernel.FILE_GENERIC_WRITE|kernel.FILE_READ_ATTRIBUTES, granted(t, q, h), "ACCESS_SYSTEM_SECURITY is accepted and ignored, as winsim has no SACLs")
+	defer sys.Terminate(0)
+	_, err = sys.AdjustTokenPrivileges(false, []kernel.Privilege{{Name: kernel.SE_SECURITY_NAME, Enabled: true}})
+	require.NoError(t, err)
+	h, err = sys.CreateFile(testName, kernel.GENERIC_WRITE|kernel.ACCESS_SYSTEM_SECURITY, 0, nil, kernel.OPEN_EXISTING, 0)
+	require.NoError(t, err)
+	assert.Equal(t, kernel.FILE_GENERIC_WRITE|kernel.FILE_READ_ATTRIBUTES|kernel.ACCESS_SYSTEM_SECURITY, granted(t, sys, h), "granted with the privilege enabled")
 	_, err = q.CreateFile(testName, kernel.GENERIC_WRITE|0x200, 0, nil, kernel.OPEN_EXISTING, 0)
 	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED)
 }

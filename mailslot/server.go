@@ -106,7 +106,11 @@ func CreateMailslot(p *kernel.Process, name string, maxMessageSize uint32, readT
 		// into STATUS_OBJECT_NAME_INVALID.
 		return 0, errInvalidName
 	}
-	ms, err := d.create(rest, maxMessageSize, readTimeout, kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), nil))
+	sd, err := kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), nil)
+	if err != nil {
+		return 0, err
+	}
+	ms, err := d.create(rest, maxMessageSize, readTimeout, sd)
 	if err != nil {
 		return 0, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Match selects how names are compared: NT's OBJ_CASE_INSENSITIVE object attribute.
@@ -63,7 +64,20 @@ type Directory struct {
 	// count is the number of entries.
 	// +checklocks:mu
 	count int
+
+	// attachment is what the kernel keeps with the directory (its security), opaque to
+	// this package. Set once, then read without locks.
+	attachment atomic.Value
 }
+
+// SetAttachment stores v with d, once: a second call is ignored and reports false. The
+// kernel keeps a directory's security descriptor here; this package never looks at it.
+func (d *Directory) SetAttachment(v any) bool {
+	return d.attachment.CompareAndSwap(nil, v)
+}
+
+// Attachment returns what SetAttachment stored, or nil.
+func (d *Directory) Attachment() any { return d.attachment.Load() }
 
 // dirEntry is one name in a directory. Immutable.
 type dirEntry struct {
@@ -118,6 +132,10 @@ func (d *Directory) find(name string, m Match) (any, bool) {
 	}
 	return e.value, true
 }
+
+// Entry returns the value of d's own entry called name, if there is one; symbolic links
+// are not followed.
+func (d *Directory) Entry(name string, m Match) (any, bool) { return d.find(name, m) }
 
 // link adds name -> v to d unless the name is taken, in which case it returns the value
 // already there and false.
@@ -182,22 +200,65 @@ func (d *Directory) InsertResolved(path string, v any, m Match) (resolved string
 	if v == nil {
 		return "", nil, ErrInvalidParameter
 	}
+	parent, name, resolved, err := d.ParentOf(path, m)
+	if err != nil {
+		return "", parent, err
+	}
+	if err := parent.Link(path, name, v, m); err != nil {
+		var ce *CollisionError
+		if errors.As(err, &ce) {
+			return "", ce.Existing, err
+		}
+		return "", nil, err
+	}
+	return resolved, nil, nil
+}
+
+// ParentOf resolves the parent part of an absolute path for a create, as InsertMatch
+// does (d being the root): it returns the directory that would hold the last component,
+// the component, and the path the entry would get (the parent's links resolved, as
+// InsertResolved reports it). A caller that must see the parent before the entry exists
+// (the kernel computes a new object's security from its directory's) then calls Link.
+// Errors are InsertMatch's; for the root itself the error is ErrNameCollision and the
+// directory returned is d.
+func (d *Directory) ParentOf(path string, m Match) (parent *Directory, name, resolved string, err error) {
 	if err := checkPath(path); err != nil {
-		return "", nil, pathError(err, path)
+		return nil, "", "", pathError(err, path)
 	}
 	if path == `\` {
-		return "", d, pathError(ErrNameCollision, path)
+		return d, "", "", pathError(ErrNameCollision, path)
 	}
 	parent, name, prefix, err := d.resolveParent(path, m)
 	if err != nil {
-		return "", nil, err
+		return nil, "", "", err
 	}
-	existing, ok := parent.link(name, v, m)
-	if !ok {
-		return "", existing, pathError(ErrNameCollision, path)
-	}
-	return prefix + `\` + name, nil, nil
+	return parent, name, prefix + `\` + name, nil
 }
+
+// Link adds the entry name -> v to d (a directory ParentOf returned; path is the full
+// path, for the error). A name already there is ErrNameCollision, wrapped with path,
+// whose Existing is the value there.
+func (d *Directory) Link(path, name string, v any, m Match) error {
+	if v == nil {
+		return ErrInvalidParameter
+	}
+	if existing, ok := d.link(name, v, m); !ok {
+		return &CollisionError{Err: pathError(ErrNameCollision, path), Existing: existing}
+	}
+	return nil
+}
+
+// CollisionError is the error Link gives for a name already taken: it matches
+// ErrNameCollision (errors.Is) and carries the value that holds the name.
+type CollisionError struct {
+	Err      error
+	Existing any
+}
+
+func (e *CollisionError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped ErrNameCollision.
+func (e *CollisionError) Unwrap() error { return e.Err }
 
 // InsertMatch creates the entry v at path, d being the root. Symbolic links in the parent
 // part of the path are followed; the last component is never followed, so inserting over

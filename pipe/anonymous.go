@@ -34,7 +34,11 @@ func CreatePipe(p *kernel.Process, sa *kernel.SecurityAttributes, size uint32) (
 		anonymous:    true,
 		instances:    1,
 	}
-	fcb.sd.Store(kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), nil))
+	sd, err := kernel.NewObjectSecurity(kernel.FileType, p.Token(), sa.Descriptor(), nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	fcb.sd.Store(sd)
 	m := p.Machine()
 	in := newInstance(fcb, m, p.PID(), size, size, stateListening)
 	srv := &end{inst: in, server: true}

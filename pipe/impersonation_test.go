@@ -16,10 +16,11 @@ import (
 // SecurityImpersonation, the level a CreateFile without SQOS flags allows, until
 // RevertToSelf; it still works after the client closed its end and fails again after
 // DisconnectNamedPipe (Wine dlls/kernel32/tests/pipe.c test_ImpersonateNamedPipeClient
-// and test_impersonation; MS docs ImpersonateNamedPipeClient, RevertToSelf).
+// and test_impersonation; MS docs ImpersonateNamedPipeClient, RevertToSelf). The server
+// is an administrator, whose SeImpersonatePrivilege lets it impersonate another user.
 func TestImpersonateNamedPipeClient(t *testing.T) {
 	m := newMachine(t)
-	sp := newProc(t, m, "server.exe")
+	sp := procAs(t, m, "svc", kernel.SIDAdministrators) // SeImpersonatePrivilege, enabled by default
 	alice := procAs(t, m, "alice")
 	name := uniqueName(t)
 	srv := secureServer(t, sp, name, "D:(A;;GRGW;;;WD)", duplex)
@@ -93,7 +94,7 @@ func TestImpersonateNamedPipeClient(t *testing.T) {
 // as the client.
 func TestImpersonationLevels(t *testing.T) {
 	m := newMachine(t)
-	sp := newProc(t, m, "server.exe")
+	sp := procAs(t, m, "svc", kernel.SIDAdministrators)
 	alice := procAs(t, m, "alice")
 	ev, err := alice.CreateEvent(nil, true, false, "levels")
 	require.NoError(t, err)
@@ -157,7 +158,7 @@ func TestRemoteImpersonationNeedsDelegation(t *testing.T) {
 	carol, err := alpha.NewProcessAs(tok, "carol.exe", nil)
 	require.NoError(t, err)
 	defer carol.Terminate(0)
-	mid := newProc(t, beta, "middle.exe")
+	mid := procAs(t, beta, "middle", kernel.SIDAdministrators) // a server with SeImpersonatePrivilege
 	back := newProc(t, gamma, "backend.exe")
 	only := "D:(A;;GRGW;;;" + string(tok.User()) + ")"
 	backSrv := secureServer(t, back, `\\.\pipe\backend`, only, duplex)
@@ -191,5 +192,62 @@ func TestRemoteImpersonationNeedsDelegation(t *testing.T) {
 		require.NoError(t, imp.RevertToSelf())
 		require.NoError(t, carol.CloseHandle(cli))
 		require.NoError(t, mid.CloseHandle(midSrv))
+	}
+}
+
+// A server may impersonate a client at the level the client allowed only if the level
+// is below SecurityImpersonation, the server has SeImpersonatePrivilege enabled, or the
+// client is the server's own user; otherwise it gets an identification-level token
+// (MS docs ImpersonateNamedPipeClient: "All impersonate functions ... allow the
+// requested impersonation if one of the following is true"; "Client Impersonation").
+// Administrators, services and SYSTEM have the privilege enabled by default, users do
+// not hold it ("Impersonate a client after authentication" user right; "LocalSystem
+// Account").
+func TestImpersonationNeedsSeImpersonatePrivilege(t *testing.T) {
+	m := newMachine(t)
+	user := newProc(t, m, "server.exe") // the default user
+	same := newProc(t, m, "client.exe") // the same user
+	alice := procAs(t, m, "alice")
+	admin := procAs(t, m, "root", kernel.SIDAdministrators)
+	noPriv := procAs(t, m, "root2", kernel.SIDAdministrators)
+	_, err := noPriv.AdjustTokenPrivileges(false, []kernel.Privilege{{Name: kernel.SE_IMPERSONATE_NAME, Enabled: false}})
+	require.NoError(t, err)
+	sys, err := m.NewProcessAs(m.SystemToken(), "service.exe", nil)
+	require.NoError(t, err)
+	defer sys.Terminate(0)
+	sqos := func(l uint32) uint32 { return kernel.SECURITY_SQOS_PRESENT | l }
+	for _, r := range []struct {
+		source string
+		server *kernel.Process
+		client *kernel.Process
+		flags  uint32
+		level  kernel.ImpersonationLevel
+	}{
+		{"a user without SeImpersonatePrivilege gets identification", user, alice, 0, kernel.SecurityIdentification},
+		{"the client is the server's own user", user, same, 0, kernel.SecurityImpersonation},
+		{"a level below impersonation is granted as asked: identification", user, alice, sqos(kernel.SECURITY_IDENTIFICATION), kernel.SecurityIdentification},
+		{"a level below impersonation is granted as asked: anonymous", user, alice, sqos(kernel.SECURITY_ANONYMOUS), kernel.SecurityAnonymous},
+		{"an administrator has SeImpersonatePrivilege enabled", admin, alice, 0, kernel.SecurityImpersonation},
+		{"held but disabled is not enough", noPriv, alice, 0, kernel.SecurityIdentification},
+		{"SYSTEM may impersonate at delegation", sys, alice, sqos(kernel.SECURITY_DELEGATION), kernel.SecurityDelegation},
+	} {
+		name := uniqueName(t)
+		srv := secureServer(t, r.server, name, "D:(A;;GA;;;WD)", duplex)
+		cli, err := r.client.CreateFile(name, rw, 0, nil, kernel.OPEN_EXISTING, r.flags)
+		require.NoError(t, err, r.source)
+		write(t, r.client, cli, "x")
+		imp, err := pipe.ImpersonateNamedPipeClient(r.server, srv)
+		require.NoError(t, err, r.source)
+		assert.Equal(t, r.level, imp.Level(), r.source)
+		if r.level == kernel.SecurityIdentification {
+			tok, err := imp.OpenThreadToken()
+			require.NoError(t, err, "identification still names the client: %s", r.source)
+			assert.Equal(t, r.client.Token().User(), tok.User())
+			_, err = imp.OpenEvent(kernel.SYNCHRONIZE, false, "anything")
+			assert.ErrorIs(t, err, kernel.ERROR_BAD_IMPERSONATION_LEVEL, r.source)
+		}
+		require.NoError(t, imp.RevertToSelf())
+		require.NoError(t, r.client.CloseHandle(cli))
+		require.NoError(t, r.server.CloseHandle(srv))
 	}
 }

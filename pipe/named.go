@@ -201,7 +201,8 @@ func (fcb *namedPipe) instanceClosedLocked(wl *wakeList) {
 // case-insensitively; `\\?\pipe\...` keeps it verbatim). openMode is one of
 // PIPE_ACCESS_INBOUND, PIPE_ACCESS_OUTBOUND or PIPE_ACCESS_DUPLEX, plus
 // FILE_FLAG_FIRST_PIPE_INSTANCE, FILE_FLAG_OVERLAPPED (overlapped I/O on the server end),
-// FILE_FLAG_WRITE_THROUGH or WRITE_DAC. pipeMode combines PIPE_TYPE_BYTE or
+// FILE_FLAG_WRITE_THROUGH, WRITE_DAC or ACCESS_SYSTEM_SECURITY (which needs
+// SeSecurityPrivilege enabled: ERROR_PRIVILEGE_NOT_HELD). pipeMode combines PIPE_TYPE_BYTE or
 // PIPE_TYPE_MESSAGE, PIPE_READMODE_BYTE or PIPE_READMODE_MESSAGE, PIPE_WAIT or
 // PIPE_NOWAIT, and PIPE_ACCEPT_REMOTE_CLIENTS or PIPE_REJECT_REMOTE_CLIENTS.
 // maxInstances is 1-254 or PIPE_UNLIMITED_INSTANCES. outSize and inSize are the quotas
@@ -238,6 +239,15 @@ func CreateNamedPipe(p *kernel.Process, name string, openMode, pipeMode, maxInst
 	}
 	if openMode&WRITE_DAC != 0 {
 		access |= kernel.WRITE_DAC
+	}
+	if openMode&uint32(kernel.ACCESS_SYSTEM_SECURITY) != 0 {
+		// Granted only with SeSecurityPrivilege enabled (Wine
+		// dlls/advapi32/tests/security.c test_named_pipe_security: "ACCESS_SYSTEM_SECURITY
+		// is also valid, but will fail with ERROR_PRIVILEGE_NOT_HELD").
+		if !p.Token().PrivilegeEnabled(kernel.SE_SECURITY_NAME) {
+			return 0, kernel.ERROR_PRIVILEGE_NOT_HELD
+		}
+		access |= kernel.ACCESS_SYSTEM_SECURITY
 	}
 	disposition := FILE_OPEN_IF
 	if openMode&FILE_FLAG_FIRST_PIPE_INSTANCE != 0 {

@@ -153,7 +153,11 @@ func createServerEnd(p *kernel.Process, name string, sp serverEndParams) (kernel
 		timeout:      timeout,
 		rejectRemote: sp.RejectRemote,
 	}
-	cfg.sd.Store(kernel.NewObjectSecurity(kernel.FileType, p.Token(), sp.Security.Descriptor(), p.Token().DefaultSecurity(defaultPipeKey{}, defaultPipeSecurity)))
+	sd, err := kernel.NewObjectSecurity(kernel.FileType, p.Token(), sp.Security.Descriptor(), p.Token().DefaultSecurity(defaultPipeKey{}, defaultPipeSecurity))
+	if err != nil {
+		return 0, err
+	}
+	cfg.sd.Store(sd)
 	in, err := dev.createInstance(&cfg, instanceRequest{
 		disposition: sp.Disposition,
 		listening:   sp.access&(kernel.FILE_READ_DATA|kernel.FILE_WRITE_DATA) != 0,

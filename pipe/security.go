@@ -31,7 +31,7 @@ func defaultPipeSecurity(creator *kernel.Token) *kernel.SecurityDescriptor {
 			allow(kernel.FILE_GENERIC_READ, kernel.SIDWorld),
 			allow(kernel.FILE_GENERIC_READ, kernel.SIDAnonymous),
 		}},
-		Control: kernel.SE_DACL_PRESENT | kernel.SE_DACL_DEFAULTED,
+		Control: kernel.SE_DACL_PRESENT,
 	}
 }
 

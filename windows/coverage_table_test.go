@@ -230,7 +230,7 @@ var coverageFamilies = []coverageFamily{
 			missing("DuplicateTokenEx", whyTokenValues),
 			missing("GetTokenInformation", whyTokenValues),
 			missing("SetTokenInformation", whyTokenValues),
-			missing("AdjustTokenPrivileges", "winsim has no privileges"),
+			missing("AdjustTokenPrivileges", "not provided here: tokens are values; `kernel.Process.AdjustTokenPrivileges` enables and disables a process's privileges"),
 			missing("AdjustTokenGroups", whyTokenValues),
 		},
 	},
