@@ -180,7 +180,7 @@ func TestGetSecurityInfo(t *testing.T) {
 		want error
 	}{
 		{"no READ_CONTROL", sync, windows.SE_KERNEL_OBJECT, windows.DACL_SECURITY_INFORMATION, windows.ERROR_ACCESS_DENIED},
-		{"the SACL", ev, windows.SE_KERNEL_OBJECT, windows.SACL_SECURITY_INFORMATION, windows.ERROR_ACCESS_DENIED},
+		{"the SACL, without SeSecurityPrivilege", ev, windows.SE_KERNEL_OBJECT, windows.SACL_SECURITY_INFORMATION, windows.ERROR_PRIVILEGE_NOT_HELD}, // MS docs GetSecurityInfo: the SACL needs SE_SECURITY_NAME
 		{"never issued", windows.Handle(0x7ff0), windows.SE_KERNEL_OBJECT, windows.DACL_SECURITY_INFORMATION, windows.ERROR_INVALID_HANDLE},
 		{"zero", 0, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION, windows.ERROR_INVALID_HANDLE},
 		{"a registry key", ev, windows.SE_REGISTRY_KEY, windows.DACL_SECURITY_INFORMATION, windows.ERROR_INVALID_PARAMETER},
@@ -252,7 +252,7 @@ func TestSetSecurityInfo(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, windows.ERROR_INVALID_OWNER, c.SetSecurityInfo(ev, windows.SE_KERNEL_OBJECT, oinfo, admins, nil, nil, nil))
 	assert.Equal(t, windows.ERROR_INVALID_PARAMETER, c.SetSecurityInfo(ev, windows.SE_KERNEL_OBJECT, oinfo, nil, nil, nil, nil), "no owner given")
-	assert.Equal(t, windows.ERROR_ACCESS_DENIED, c.SetSecurityInfo(ev, windows.SE_KERNEL_OBJECT, windows.SACL_SECURITY_INFORMATION, nil, nil, nil, daclOf(t, sddl(t, "D:"))))
+	assert.Equal(t, windows.ERROR_PRIVILEGE_NOT_HELD, c.SetSecurityInfo(ev, windows.SE_KERNEL_OBJECT, windows.SACL_SECURITY_INFORMATION, nil, nil, nil, daclOf(t, sddl(t, "D:"))), "the SACL needs SeSecurityPrivilege (MS docs SetSecurityInfo)")
 	assert.Equal(t, windows.ERROR_INVALID_PARAMETER, c.SetSecurityInfo(ev, windows.SE_SERVICE, dinfo, nil, nil, nil, nil))
 
 	var sync windows.Handle
