@@ -3,8 +3,6 @@ package windows
 import (
 	"syscall"
 	"unsafe"
-
-	"github.com/winsim/winsim/kernel"
 )
 
 // This file holds x/sys/windows' syscall-style wrappers: POSIX names (as in package syscall) over
@@ -62,12 +60,11 @@ func (c *Caller) Fsync(fd Handle) (err error) { return c.FlushFileBuffers(fd) }
 // SetFilePointer answer is not pinned down (docs/deviations.md), and a handle that is not a
 // file's ERROR_INVALID_HANDLE, as SetFilePointer gives.
 func (c *Caller) Seek(fd Handle, offset int64, whence int) (newoffset int64, err error) {
-	if ft, _ := c.GetFileType(fd); ft == FILE_TYPE_PIPE {
+	switch ft, err := c.GetFileType(fd); {
+	case err != nil:
+		return 0, err
+	case ft == FILE_TYPE_PIPE:
 		return 0, syscall.EPIPE
-	}
-	p, _ := c.proc()
-	if _, err := p.QueryDeviceType(kernel.Handle(fd)); err != nil {
-		return 0, errnoOf(err)
 	}
 	return 0, ERROR_INVALID_FUNCTION
 }
