@@ -158,12 +158,12 @@ func (p *Process) abortWaits() {
 	defer m.UnlockDispatcher()
 	p.waitsAborted = true
 	for _, wb := range p.blockedWaits {
-		if wb.result < 0 {
-			wb.result = waitAborted
-			dequeueLocked(wb)
-			wb.done <- struct{}{}
-		}
+		wb.result = waitAborted
+		dequeueLocked(wb)
+		wb.done <- struct{}{}
 	}
+	clear(p.blockedWaits)
+	p.blockedWaits = p.blockedWaits[:0]
 }
 
 // finishWait ends a wait's use of wb: it drops the waiter's references on the objects
@@ -249,9 +249,12 @@ func allSignaled(objs []Signaler) bool {
 }
 
 // Preconditions: the dispatcher lock is held.
+// It takes wb off every queue and off its process's blocked waits before it sends the
+// token, so that the waiter, once it has the token, needs no lock (waitOn).
 func (m *Machine) satisfyLocked(wb *waitBlock, idx int) {
 	wb.result = idx
 	dequeueLocked(wb)
+	wb.proc.unblockLocked(wb)
 	wb.done <- struct{}{}
 }
 

@@ -42,9 +42,16 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 		return WAIT_FAILED, ERROR_INVALID_PARAMETER
 	}
 	// The wait block is built in place: the objects are referenced into it, and it is
-	// queued only if the wait blocks. Every return gives it back (finishWait).
+	// queued only if the wait blocks. Every return gives it back (finishWait). N.B. no
+	// defer here or in waitOn: their many returns would make the defers heap-kept.
 	wb := p.takeWaitBlock()
-	defer p.finishWait(wb)
+	res, err := p.waitOn(ctx, wb, handles, waitAll, timeoutMs, alertable)
+	p.finishWait(wb)
+	return res, err
+}
+
+// waitOn is waitForMultipleObjects' wait on wb, a wait block just taken.
+func (p *Process) waitOn(ctx context.Context, wb *waitBlock, handles []Handle, waitAll bool, timeoutMs uint32, alertable bool) (uint32, error) {
 	for _, h := range handles {
 		o, _, err := p.Reference(h, SYNCHRONIZE, nil)
 		if err != nil {
@@ -110,53 +117,27 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 	p.blockedWaits = append(p.blockedWaits, wb)
 	m.UnlockDispatcher()
 
-	var timerC <-chan time.Time
-	if timeoutMs != INFINITE {
-		t := m.clock.NewTimer(Millis(timeoutMs))
-		defer t.Stop()
-		timerC = t.C()
-	}
-	var ctxDone <-chan struct{}
-	if ctx != nil {
-		ctxDone = ctx.Done()
-	}
-	var apc <-chan struct{}
-	if alertable {
-		apc = p.apcWake
-	}
-	var why error
-	if timerC == nil && ctxDone == nil && apc == nil {
-		// Only a satisfaction or the process's exit can end the wait, and both send
-		// the wait block its token: a plain receive, which costs less than a select.
-		<-wb.done
-	} else {
-		woken := false
-		for !woken {
-			woken = true
-			select {
-			case <-wb.done:
-			case <-timerC:
-			case <-apc:
-				p.apcMu.Lock()
-				woken = len(p.apcs) > 0 // a stale wake-up: another wait ran them
-				p.apcMu.Unlock()
-			case <-ctxDone:
-				why = &AbortError{Cause: ctx.Err()}
-			}
+	woken, why := p.block(ctx, wb, timeoutMs, alertable)
+	if !woken {
+		// The timeout, ctx or an APC ended the wait: it takes itself off its queues,
+		// unless a satisfaction (or the exit) came first, which wins; its token is then
+		// left in wb.done, for finishWait to drain.
+		m.LockDispatcher()
+		if wb.result == -1 {
+			p.unblockLocked(wb)
+			dequeueLocked(wb)
 		}
-	}
-	m.LockDispatcher()
-	p.unblockLocked(wb)
-	switch res := wb.result; {
-	case res >= 0: // satisfied, possibly racing the timeout: the satisfaction wins
 		m.UnlockDispatcher()
+	}
+	// Whoever sends wb its token (a satisfaction, or the process's exit) sets
+	// wb.result and takes wb off every queue and off p.blockedWaits first, under the
+	// dispatcher lock, so a wait woken by its token reads the result without the lock.
+	switch res := wb.result; {
+	case res >= 0:
 		return WAIT_OBJECT_0 + uint32(res), nil
 	case res == waitAborted:
-		m.UnlockDispatcher()
 		return WAIT_FAILED, &AbortError{Cause: ErrProcessExiting}
 	}
-	dequeueLocked(wb)
-	m.UnlockDispatcher()
 	if why != nil {
 		return WAIT_FAILED, why
 	}
@@ -164,4 +145,50 @@ func (p *Process) waitForMultipleObjects(ctx context.Context, handles []Handle, 
 		return uint32(WAIT_IO_COMPLETION), nil
 	}
 	return WAIT_TIMEOUT_, nil
+}
+
+// block waits, with wb queued, for wb's token, the timeout (INFINITE: none), ctx or
+// (alertable) an APC. woken reports the token; why is the abort of a ctx that ended.
+func (p *Process) block(ctx context.Context, wb *waitBlock, timeoutMs uint32, alertable bool) (woken bool, why error) {
+	var ctxDone <-chan struct{}
+	if ctx != nil {
+		ctxDone = ctx.Done()
+	}
+	if timeoutMs == INFINITE && ctxDone == nil && !alertable {
+		// Only a satisfaction or the process's exit can end the wait, and both send
+		// the wait block its token: a plain receive, which costs less than a select.
+		<-wb.done
+		return true, nil
+	}
+	var timerC <-chan time.Time
+	var t Timer
+	if timeoutMs != INFINITE {
+		t = p.machine.clock.NewTimer(Millis(timeoutMs))
+		timerC = t.C()
+	}
+	var apc <-chan struct{}
+	if alertable {
+		apc = p.apcWake
+	}
+	for {
+		select {
+		case <-wb.done:
+			woken = true
+		case <-timerC:
+		case <-apc:
+			p.apcMu.Lock()
+			stale := len(p.apcs) == 0 // a stale wake-up: another wait ran them
+			p.apcMu.Unlock()
+			if stale {
+				continue
+			}
+		case <-ctxDone:
+			why = &AbortError{Cause: ctx.Err()}
+		}
+		break
+	}
+	if t != nil {
+		t.Stop()
+	}
+	return woken, why
 }
