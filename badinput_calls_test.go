@@ -30,7 +30,6 @@ var notBadInput = map[string]string{
 	"Process.Context":                 "accessor",
 	"Process.Delete":                  "Ops plumbing: called by the kernel",
 	"Process.Describe":                "accessor",
-	"Process.Done":                    "accessor",
 	"Process.ExitCode":                "accessor",
 	"Process.ExitProcess":             "any exit code is valid",
 	"Process.HandleCount":             "accessor",

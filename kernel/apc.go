@@ -96,7 +96,7 @@ func (p *Process) SleepEx(ctx context.Context, ms uint32, alertable bool) (uint3
 			}
 		case <-ctxDone:
 			return WAIT_FAILED, &AbortError{Cause: ctx.Err()}
-		case <-p.dying:
+		case <-p.ctx.Done():
 			return WAIT_FAILED, &AbortError{Cause: ErrProcessExiting}
 		}
 	}

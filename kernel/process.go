@@ -59,7 +59,6 @@ type Process struct {
 	handles   *HandleTable
 	ctx       context.Context // cancelled when the process starts exiting
 	cancel    context.CancelFunc
-	dying     chan struct{}             // closed when the process starts exiting
 	spareWait atomic.Pointer[waitBlock] // a waitBlock kept for the next wait (wait.go)
 	// blockedWaits are the process's dispatcher waits now blocked, and waitsAborted is
 	// set once its exit has ended them (abortWaits). Protected by the dispatcher lock.
@@ -118,11 +117,11 @@ func (p *Process) Machine() *Machine { return p.machine }
 // Object returns the process object.
 func (p *Process) Object() *Object { return p.obj }
 
-// Context is cancelled when the process starts exiting.
+// Context is cancelled when the process starts exiting (stage 1 of process_exit.go);
+// Wait, and a wait on the process object, return when it has exited (stage 3), once
+// its pending I/O has completed and its handles are closed. These are the two signals
+// of a process's end.
 func (p *Process) Context() context.Context { return p.ctx }
-
-// Done is closed when the process starts exiting.
-func (p *Process) Done() <-chan struct{} { return p.dying }
 
 // State reports where the process is in its life.
 func (p *Process) State() ProcessState {
@@ -213,7 +212,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 	if m.isRemoved() {
 		return nil, ERROR_NOT_READY
 	}
-	p := &Process{machine: m, name: name, handles: &HandleTable{}, dying: make(chan struct{}), exited: make(chan struct{}), apcWake: make(chan struct{}, 1)}
+	p := &Process{machine: m, name: name, handles: &HandleTable{}, exited: make(chan struct{}), apcWake: make(chan struct{}, 1)}
 	p.token.Store(tok)
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	if parent != nil {

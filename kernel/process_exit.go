@@ -7,7 +7,7 @@ import "strconv"
 // removed — goes through exit, in these stages:
 //
 //  1. Exit requested: running → exiting. The first exit code wins. The process's
-//     context is cancelled and Done is closed. Its pending I/O requests are
+//     context is cancelled. Its pending I/O requests are
 //     cancelled and completed (ERROR_OPERATION_ABORTED; request.go), and it can pend
 //     no new ones, so every blocked call of it has its result and no request of it
 //     holds a reference.
@@ -28,7 +28,6 @@ func (p *Process) exit(code uint32) {
 	p.state = ProcessExiting
 	p.exitCode = code
 	p.mu.Unlock()
-	close(p.dying)
 	p.cancel()
 	p.abortWaits()
 

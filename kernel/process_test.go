@@ -325,11 +325,6 @@ func TestProcessExitClosesHandlesAndSignalsByEveryPath(t *testing.T) {
 			assert.Equal(t, 1, closes, "%s: the protected handle was closed too", name)
 			assert.Equal(t, 1, deletes, name)
 			assert.Same(t, p, body.closedBy, name)
-			select {
-			case <-p.Done():
-			default:
-				t.Errorf("%s: Done is not closed", name)
-			}
 			assert.Error(t, p.Context().Err(), name)
 			assert.Same(t, p, m.Process(p.PID()), "%s: the object lives while the watcher's handle does", name)
 			code, err := watcher.GetExitCodeProcess(h)

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -138,14 +139,8 @@ const waitAborted = -2
 // unblockLocked takes wb off p's list of blocked waits.
 // Preconditions: the dispatcher lock is held.
 func (p *Process) unblockLocked(wb *waitBlock) {
-	for i, w := range p.blockedWaits {
-		if w == wb {
-			last := len(p.blockedWaits) - 1
-			p.blockedWaits[i] = p.blockedWaits[last]
-			p.blockedWaits[last] = nil
-			p.blockedWaits = p.blockedWaits[:last]
-			return
-		}
+	if i := slices.Index(p.blockedWaits, wb); i >= 0 {
+		p.blockedWaits = slices.Delete(p.blockedWaits, i, i+1)
 	}
 }
 

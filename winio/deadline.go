@@ -3,6 +3,7 @@ package winio
 import (
 	"context"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -154,14 +155,8 @@ func (c *opContext) UnwatchRequest(r *kernel.Request) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i, q := range c.reqs {
-		if q == r {
-			last := len(c.reqs) - 1
-			c.reqs[i] = c.reqs[last]
-			c.reqs[last] = nil
-			c.reqs = c.reqs[:last]
-			return
-		}
+	if i := slices.Index(c.reqs, r); i >= 0 {
+		c.reqs = slices.Delete(c.reqs, i, i+1)
 	}
 }
 
