@@ -114,18 +114,9 @@ func (p *Process) ReadFileEx(ctx context.Context, h Handle, buf []byte, ov *Over
 	if err != nil {
 		return err
 	}
-	c := Call{Ctx: ctx, Process: p, Object: o, Handle: h, Granted: granted}
 	rd, ok := o.body.(Reader)
-	if !ok {
-		_, err := c.Finish(0, ERROR_INVALID_FUNCTION)
-		return err
-	}
-	if err := c.withRoutine(ov, routine); err != nil {
-		_, err := c.Finish(0, err)
-		return err
-	}
-	_, err = c.Finish(rd.Read(c, buf))
-	return exErr(err)
+	return Call{Ctx: ctx, Process: p, Object: o, Handle: h, Granted: granted}.runEx(ok, ov, routine,
+		func(c Call) (int, error) { return rd.Read(c, buf) })
 }
 
 // WriteFileEx is ReadFileEx for a write (WriteFileEx).
@@ -134,9 +125,16 @@ func (p *Process) WriteFileEx(ctx context.Context, h Handle, buf []byte, ov *Ove
 	if err != nil {
 		return err
 	}
-	c := Call{Ctx: ctx, Process: p, Object: o, Handle: h, Granted: granted}
 	w, ok := o.body.(Writer)
-	if !ok {
+	return Call{Ctx: ctx, Process: p, Object: o, Handle: h, Granted: granted}.runEx(ok, ov, routine,
+		func(c Call) (int, error) { return w.Write(c, buf) })
+}
+
+// runEx runs op, the file system's read or write, for ReadFileEx or WriteFileEx:
+// ERROR_INVALID_FUNCTION when the file has no such operation (supported false), else
+// op with the completion routine attached, and the Ex calls' result.
+func (c Call) runEx(supported bool, ov *Overlapped, routine CompletionRoutine, op func(Call) (int, error)) error {
+	if !supported {
 		_, err := c.Finish(0, ERROR_INVALID_FUNCTION)
 		return err
 	}
@@ -144,7 +142,7 @@ func (p *Process) WriteFileEx(ctx context.Context, h Handle, buf []byte, ov *Ove
 		_, err := c.Finish(0, err)
 		return err
 	}
-	_, err = c.Finish(w.Write(c, buf))
+	_, err := c.Finish(op(c))
 	return exErr(err)
 }
 
