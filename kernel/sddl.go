@@ -14,13 +14,16 @@ import (
 // each component at most once and in any order; dacl_flags and sacl_flags are any of
 // "P", "AR", "AI" and "NO_ACCESS_CONTROL" (a NULL ACL). An ACE is
 // (type;flags;rights;object_guid;inherit_object_guid;account_sid): type A, D, OA, OD,
-// AU, AL, OU, OL or ML; flags any of CI OI NP IO ID SA FA; rights the two-letter
+// AU, AL, OU, OL, ML, RA or SP; flags any of CI OI NP IO ID SA FA; rights the two-letter
 // names (GA GR GW GX RC SD WD WO RP WP CC DC LC SW LO DT CR FA FR FW FX KA KR KW KX NR
 // NW NX) or a number (0x hex, or decimal); GUIDs only on object ACEs; the SID a
 // two-letter alias or S-1-... form. Callback ACEs (XA, XD, ZA in a DACL, XU in a SACL)
-// take a seventh field, their conditional expression (condition.go). Resource-attribute
-// and scoped-policy ACEs (RA, SP) are not supported: ERROR_INVALID_ACL
-// (docs/security.md).
+// take a seventh field, their conditional expression (condition.go); a
+// resource-attribute ACE (RA, SACL only) takes a seventh field, its attribute
+// (sddl_attribute.go), has no rights and Everyone as its SID; a scoped-policy-ID ACE
+// (SP, SACL only) has no rights and the central access policy's SID (MS docs "ACE
+// Strings"; MS-DTYP 2.4.4.15 and 2.4.4.16: the mask "MUST be set to zero", the RA SID
+// is Everyone's).
 //
 // Errors, as Windows gives them (Wine dlls/advapi32/tests/security.c
 // test_ConvertStringSecurityDescriptor): an unknown component tag or a malformed
@@ -220,6 +223,8 @@ var aceTypeNames = []struct {
 	{"XD", ACCESS_DENIED_CALLBACK_ACE_TYPE},
 	{"ZA", ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE},
 	{"XU", SYSTEM_AUDIT_CALLBACK_ACE_TYPE},
+	{"RA", SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE},
+	{"SP", SYSTEM_SCOPED_POLICY_ID_ACE_TYPE},
 }
 
 var aceFlagNames = []struct {
@@ -278,12 +283,20 @@ func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
 	if !found {
 		return ACE{}, ERROR_INVALID_ACL
 	}
-	if ace.Type.isCallback() != (len(f) == 7) {
-		// A condition belongs to callback ACEs, and they need one; resource
-		// attributes (a seventh field of RA ACEs) belong to ACE types winsim lacks.
+	isAttribute := ace.Type == SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE
+	if (ace.Type.isCallback() || isAttribute) != (len(f) == 7) {
+		// A condition belongs to callback ACEs and an attribute to RA ACEs, and
+		// they need theirs.
 		return ACE{}, ERROR_INVALID_ACL
 	}
-	if len(f) == 7 {
+	switch {
+	case isAttribute:
+		a, err := parseResourceAttribute(f[6], m)
+		if err != nil {
+			return ACE{}, err
+		}
+		ace.Attribute = a
+	case len(f) == 7:
 		c, err := parseCondition(f[6], m)
 		if err != nil {
 			return ACE{}, err
@@ -292,7 +305,8 @@ func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
 	}
 	isSACLType := ace.Type == SYSTEM_AUDIT_ACE_TYPE || ace.Type == SYSTEM_ALARM_ACE_TYPE ||
 		ace.Type == SYSTEM_AUDIT_OBJECT_ACE_TYPE || ace.Type == SYSTEM_ALARM_OBJECT_ACE_TYPE ||
-		ace.Type == SYSTEM_MANDATORY_LABEL_ACE_TYPE || ace.Type == SYSTEM_AUDIT_CALLBACK_ACE_TYPE
+		ace.Type == SYSTEM_MANDATORY_LABEL_ACE_TYPE || ace.Type == SYSTEM_AUDIT_CALLBACK_ACE_TYPE ||
+		isAttribute || ace.Type == SYSTEM_SCOPED_POLICY_ID_ACE_TYPE
 	if isSACLType != sacl {
 		return ACE{}, ERROR_INVALID_ACL
 	}
@@ -332,6 +346,9 @@ func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
 		return ACE{}, ERROR_INVALID_ACL
 	}
 	ace.SID = sid
+	if (isAttribute || ace.Type == SYSTEM_SCOPED_POLICY_ID_ACE_TYPE) && ace.Mask != 0 || isAttribute && sid != SIDWorld {
+		return ACE{}, ERROR_INVALID_ACL
+	}
 	return ace, nil
 }
 
@@ -479,6 +496,10 @@ func writeACL(b *strings.Builder, acl *ACL, ctl SecurityDescriptorControl, m *Ma
 		if e.Condition != nil {
 			b.WriteByte(';')
 			b.WriteString(e.Condition.format(m))
+		}
+		if e.Attribute != nil {
+			b.WriteByte(';')
+			e.Attribute.write(b, m)
 		}
 		b.WriteByte(')')
 	}
