@@ -16,7 +16,7 @@ import (
 // (type;flags;rights;object_guid;inherit_object_guid;account_sid): type A, D, OA, OD,
 // AU, AL, OU, OL, ML, RA or SP; flags any of CI OI NP IO ID SA FA; rights the two-letter
 // names (GA GR GW GX RC SD WD WO RP WP CC DC LC SW LO DT CR FA FR FW FX KA KR KW KX NR
-// NW NX) or a number (0x hex, or decimal); GUIDs only on object ACEs; the SID a
+// NW NX) and numbers (0x hex, 0 octal or decimal), mixed in any order; GUIDs only on object ACEs; the SID a
 // two-letter alias or S-1-... form. Callback ACEs (XA, XD, ZA in a DACL, XU in a SACL)
 // take a seventh field, their conditional expression (condition.go); a
 // resource-attribute ACE (RA, SACL only) takes a seventh field, its attribute
@@ -352,16 +352,26 @@ func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
 	return ace, nil
 }
 
+// parseRights reads an ACE's rights: a run of two-letter names and numbers (0x hex,
+// 0 octal or decimal, each as long as its digits go), or'ed together. Windows takes a
+// number mixed with names on either side: "GR0xFFFFFFFF", "0xFFFFFFFFGR" and
+// "0xFFFFFGR" all convert (Wine dlls/advapi32/tests/security.c
+// test_ConvertStringSecurityDescriptor; the mask of such a mix is not in the test, or'ing
+// is winsim's reading).
 func parseRights(s string) (Access, bool) {
-	if s == "" {
-		return 0, true
-	}
-	if s[0] >= '0' && s[0] <= '9' {
-		v, err := strconv.ParseUint(s, 0, 32)
-		return Access(v), err == nil
-	}
 	var mask Access
-	for len(s) >= 2 {
+	for s != "" {
+		if s[0] >= '0' && s[0] <= '9' {
+			v, n, ok := rightsNumber(s)
+			if !ok {
+				return 0, false
+			}
+			mask, s = mask|v, s[n:]
+			continue
+		}
+		if len(s) < 2 {
+			return 0, false
+		}
 		name := s[:2]
 		ok := false
 		for _, r := range rightNames {
@@ -383,7 +393,31 @@ func parseRights(s string) (Access, bool) {
 		}
 		s = s[2:]
 	}
-	return mask, s == ""
+	return mask, true
+}
+
+// rightsNumber reads the number s starts with, as strtoul with base 0 does: 0x (or 0X)
+// and hex digits, 0 and octal digits, or decimal digits, as many as there are. It
+// returns the value and how many bytes it took; a value above 32 bits fails.
+func rightsNumber(s string) (Access, int, bool) {
+	base, start := 10, 0
+	switch {
+	case len(s) > 2 && (s[1] == 'x' || s[1] == 'X') && s[0] == '0' && hexDigit(s[2]):
+		base, start = 16, 2
+	case s[0] == '0':
+		base = 8
+	}
+	end := start
+	for end < len(s) && (base == 16 && hexDigit(s[end]) || base == 10 && s[end] >= '0' && s[end] <= '9' ||
+		base == 8 && s[end] >= '0' && s[end] <= '7') {
+		end++
+	}
+	v, err := strconv.ParseUint(s[start:end], base, 32)
+	return Access(v), end, err == nil
+}
+
+func hexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // validGUID checks the registry form of a GUID without braces:
@@ -400,7 +434,7 @@ func validGUID(s string) bool {
 				return false
 			}
 		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			if !hexDigit(c) {
 				return false
 			}
 		}

@@ -106,8 +106,9 @@ func TestSDDLRoundTrip(t *testing.T) {
 }
 
 // Parsing normalises: rights combinations and hex masks that have names are written
-// with their names, "FX" and lower-case aliases are accepted, and leading spaces are
-// skipped (Wine test_ConvertStringSecurityDescriptor accepts each input).
+// with their names, "FX" is accepted, and leading spaces are skipped (Wine
+// test_ConvertStringSecurityDescriptor accepts each of those inputs). Lower-case SID
+// aliases ("wd") are accepted too, which no Wine row shows (docs/security.md).
 func TestSDDLParseNormalises(t *testing.T) {
 	for _, c := range []struct{ in, out string }{
 		{"D:(A;;0x1f01ff;;;WD)", "D:(A;;FA;;;WD)"},
@@ -119,6 +120,16 @@ func TestSDDLParseNormalises(t *testing.T) {
 		{"D:(A;;KAKRKWKX;;;WD)", "D:(A;;KA;;;WD)"},
 		{"D:(A;;0xFFFFFFFF;;;WD)", "D:(A;;0xffffffff;;;WD)"},
 		{"S:(AU;;0xFFFFFFFF;;;WD)", "S:(AU;;0xffffffff;;;WD)"},
+		// Rows of the current Wine test_ConvertStringSecurityDescriptor table, which
+		// Windows converts: a number in any base strtoul reads, mixed with names.
+		{"D:(A;;1;;;WD)", "D:(A;;CC;;;WD)"},
+		{"D:(A;;020000000000;;;WD)", "D:(A;;GR;;;WD)"},
+		{"D:(A;;0X40000000;;;WD)", "D:(A;;GW;;;WD)"},
+		{"S:(AU;;0xDeAdBeEf;;;WD)", "S:(AU;;0xdeadbeef;;;WD)"},
+		{"S:(AU;;GR0xFFFFFFFF;;;WD)", "S:(AU;;0xffffffff;;;WD)"},
+		{"S:(AU;;0xFFFFFFFFGR;;;WD)", "S:(AU;;0xffffffff;;;WD)"},
+		{"S:(AU;;0xFFFFFGR;;;WD)", "S:(AU;;0x800fffff;;;WD)"},
+		{"D:(A;;GA1;;;WD)", "D:(A;;CCGA;;;WD)"},
 		{"D:(D;;GA;;;S-1-0-0)", "D:(D;;GA;;;S-1-0-0)"},
 		{"D:(A;;GA;;;wd)", "D:(A;;GA;;;WD)"},
 		{" D:(D;;GA;;;WD)", "D:(D;;GA;;;WD)"},
@@ -168,7 +179,8 @@ func TestSDDLParsesParts(t *testing.T) {
 // an unknown component ERROR_INVALID_PARAMETER, a bad right, ACE type or ACE SID
 // ERROR_INVALID_ACL ("D:(A;;ROB;;;WD)", "D:(D;;GA;;;Nonexistent account)"), a space
 // after the ACE type or the rights ERROR_INVALID_ACL as on Vista and later. A bad
-// owner or group is ERROR_INVALID_SID.
+// owner or group is ERROR_INVALID_SID. Lower-case ACE types and rights are refused:
+// no Wine row shows Windows accepting them (docs/security.md, Deviations).
 func TestSDDLErrors(t *testing.T) {
 	_, err := kernel.ConvertStringSecurityDescriptorToSecurityDescriptor("D:(A;;GA;;;WD)", 0xdeadbeef)
 	assert.ErrorIs(t, err, kernel.ERROR_UNKNOWN_REVISION)
@@ -184,6 +196,12 @@ func TestSDDLErrors(t *testing.T) {
 		{"D:(A;;GA;;;WD)D:(A;;GA;;;WD)", kernel.ERROR_INVALID_PARAMETER},
 		{"O", kernel.ERROR_INVALID_PARAMETER},
 		{"D:(A;;ROB;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(A;;0x100000000;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(A;;0xGR;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(A;;G;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(A;;ga;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(a;;GA;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(xa;;GA;;;WD;(Exists a))", kernel.ERROR_INVALID_ACL},
 		{"D:(D;;GA;;;Nonexistent account)", kernel.ERROR_INVALID_ACL},
 		{"D:(D;;GA;;;WDANDSUCH)", kernel.ERROR_INVALID_ACL},
 		{"D:(D ;;GA;;;WD)", kernel.ERROR_INVALID_ACL},
