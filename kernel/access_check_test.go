@@ -163,9 +163,10 @@ func TestTokensOfAccounts(t *testing.T) {
 	assert.True(t, tok.IsMember(kernel.SIDUsers), "domain users are in a member's Users")
 }
 
-// CreateProcess gives the child its parent's token; NewProcessAs starts a process as
-// another user (MS docs CreateProcessW: "The new process runs in the security context
-// of the calling process"; CreateProcessAsUserW).
+// CreateProcess gives the child a copy of its parent's token; NewProcessAs starts a
+// process as another user, with its own copy of the token given (MS docs CreateProcessW:
+// "The new process runs in the security context of the calling process";
+// CreateProcessAsUserW; "Access Tokens": each process has its own primary token).
 func TestProcessTokens(t *testing.T) {
 	m := kerneltest.NewMachine(t)
 	_, err := m.CreateUser("alice")
@@ -175,14 +176,20 @@ func TestProcessTokens(t *testing.T) {
 	p, err := m.NewProcessAs(alice, "a.exe", nil)
 	require.NoError(t, err)
 	defer p.Terminate(0)
-	assert.Same(t, alice, p.Token())
+	sameIdentity := func(want, got *kernel.Token, what string) {
+		assert.NotSame(t, want, got, "%s: a token object of its own", what)
+		assert.Equal(t, want.User(), got.User(), what)
+		assert.Equal(t, want.Groups(), got.Groups(), what)
+		assert.Equal(t, want.Privileges(), got.Privileges(), what)
+	}
+	sameIdentity(alice, p.Token(), "NewProcessAs")
 	h, child, err := p.CreateProcess("child.exe", false, nil)
 	require.NoError(t, err)
 	defer func() { child.Terminate(0); _ = p.CloseHandle(h) }()
-	assert.Same(t, alice, child.Token())
+	sameIdentity(p.Token(), child.Token(), "CreateProcess")
 	q := kerneltest.NewProcess(t, m, "b.exe")
-	assert.Same(t, m.DefaultToken(), q.Token())
-	assert.Same(t, m.SystemToken(), m.System().Token())
+	sameIdentity(m.DefaultToken(), q.Token(), "NewProcess")
+	sameIdentity(m.SystemToken(), m.System().Token(), "System")
 	_, err = m.NewProcessAs(nil, "x.exe", nil)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
 }

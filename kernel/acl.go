@@ -25,6 +25,14 @@ const (
 	ACCESS_DENIED_CALLBACK_ACE_TYPE         AceType = 0xA
 	ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE AceType = 0xB
 	SYSTEM_AUDIT_CALLBACK_ACE_TYPE          AceType = 0xD
+
+	// SACL ACEs of claims-based policy (MS-DTYP 2.4.4.1, 2.4.4.15, 2.4.4.16): a
+	// resource attribute (ACE.Attribute) that conditional expressions can name as
+	// @Resource, and the SID of a central access policy that applies to the object.
+	// AccessCheck's walk of the DACL never meets them; winsim has no central access
+	// policies, so an SP ACE applies none (docs/security.md).
+	SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE AceType = 0x12
+	SYSTEM_SCOPED_POLICY_ID_ACE_TYPE   AceType = 0x13
 )
 
 // AceFlags are an ACE's inheritance and audit flags (ACE_HEADER.AceFlags, winnt.h).
@@ -44,7 +52,8 @@ const (
 // An ACE is one access control entry: who (SID), what (Mask), and how (Type, Flags).
 // ObjectType and InheritedObjectType are the GUIDs of an object ACE in their string
 // form ("" when absent). Condition is a callback ACE's conditional expression (nil for
-// every other type). ACEs are values; a Condition is immutable and may be shared.
+// every other type), Attribute a resource-attribute ACE's value (nil for every other
+// type). ACEs are values; a Condition or Attribute is immutable and may be shared.
 type ACE struct {
 	Type                AceType
 	Flags               AceFlags
@@ -53,6 +62,7 @@ type ACE struct {
 	ObjectType          string
 	InheritedObjectType string
 	Condition           *Condition
+	Attribute           *ResourceAttribute
 }
 
 // isCallback reports whether t is a callback ACE type, which carries a condition.

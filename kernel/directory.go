@@ -58,19 +58,26 @@ func attachSecurity(d *namespace.Directory, sd *SecurityDescriptor) {
 	d.SetAttachment(ds)
 }
 
-// Standard directories' descriptors, winsim's model of a machine's tree (docs/security.md,
-// "Object directories"): SYSTEM and Administrators have full control; Everyone and
-// RESTRICTED may list and traverse every directory, and create objects and
-// subdirectories in the two BaseNamedObjects directories, where kernel32 creates named
-// objects. No ACE is inheritable, so named objects get their creator's default DACL.
+// Standard directories' descriptors (docs/security.md, "Object directories").
+// \BaseNamedObjects has the descriptor ReactOS's kernel-mode test ObSecurity
+// (modules/rostests/kmtests/ntos_ob/ObSecurity.c, written against Windows Server 2003)
+// reads on Windows: owner Administrators, group SYSTEM; Everyone directory generic read
+// and write (query, traverse, create object and subdirectory, read control), SYSTEM
+// DIRECTORY_ALL_ACCESS, RESTRICTED traverse; no SACL. The rest is winsim's model, not
+// sourced: a session's BaseNamedObjects lets everyone create as the global one does
+// (kernel32 creates named objects there) with full control for SYSTEM and
+// administrators; every other directory lets Everyone and RESTRICTED list and
+// traverse. No ACE is inheritable, so named objects get their creator's default DACL.
 var (
-	namedObjectsDirSDDL = "O:BAG:SYD:(A;;0x2000f;;;WD)(A;;0x2000f;;;RC)(A;;0xf000f;;;SY)(A;;0xf000f;;;BA)"
-	systemDirSDDL       = "O:BAG:SYD:(A;;0x20003;;;WD)(A;;0x20003;;;RC)(A;;0xf000f;;;SY)(A;;0xf000f;;;BA)"
+	globalNamedObjectsDirSDDL = "O:BAG:SYD:(A;;0x2000f;;;WD)(A;;0xf000f;;;SY)(A;;0x2;;;RC)"
+	namedObjectsDirSDDL       = "O:BAG:SYD:(A;;0x2000f;;;WD)(A;;0x2000f;;;RC)(A;;0xf000f;;;SY)(A;;0xf000f;;;BA)"
+	systemDirSDDL             = "O:BAG:SYD:(A;;0x20003;;;WD)(A;;0x20003;;;RC)(A;;0xf000f;;;SY)(A;;0xf000f;;;BA)"
 )
 
 // secureNamespace gives every directory of a new machine's tree its standard
 // descriptor.
 func secureNamespace(root *namespace.Directory) {
+	global, _ := ParseSDDL(globalNamedObjectsDirSDDL)
 	named, _ := ParseSDDL(namedObjectsDirSDDL)
 	system, _ := ParseSDDL(systemDirSDDL)
 	attachSecurity(root, system)
@@ -80,7 +87,9 @@ func secureNamespace(root *namespace.Directory) {
 			return true
 		}
 		switch path {
-		case namespace.GlobalBaseNamedObjects, namespace.SessionBaseNamedObjects:
+		case namespace.GlobalBaseNamedObjects:
+			attachSecurity(d, global)
+		case namespace.SessionBaseNamedObjects:
 			attachSecurity(d, named)
 		default:
 			attachSecurity(d, system)

@@ -87,7 +87,9 @@ func TestObjectDirectoryInheritance(t *testing.T) {
 // let everyone create, the system directories only SYSTEM and administrators; a
 // directory's descriptor is read and changed through a directory handle (MS docs
 // GetSecurityInfo, SetSecurityInfo with SE_KERNEL_OBJECT; NtCreateDirectoryObject and
-// NtOpenDirectoryObject; Wine dlls/ntdll/tests/om.c test_directory for the errors).
+// NtOpenDirectoryObject; Wine dlls/ntdll/tests/om.c test_directory for the errors); the
+// global \BaseNamedObjects has the descriptor ReactOS's kernel-mode test ObSecurity
+// (modules/rostests/kmtests/ntos_ob/ObSecurity.c) reads on Windows Server 2003.
 func TestObjectDirectoryAccess(t *testing.T) {
 	m := kerneltest.NewMachine(t)
 	ps := procsAs(t, m)
@@ -100,11 +102,24 @@ func TestObjectDirectoryAccess(t *testing.T) {
 	assert.Equal(t, "O:BAG:SYD:(A;;CCDCLCSWRC;;;WD)(A;;CCDCLCSWRC;;;RC)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;CCDCLCSWSDRCWDWO;;;BA)", sd.String(),
 		"winsim's BaseNamedObjects descriptor: query, traverse, create object and subdirectory and read control for everyone; full control for SYSTEM and administrators")
 	require.NoError(t, user.CloseHandle(h))
+	h, err = user.OpenDirectoryObject(kernel.READ_CONTROL, namespace.GlobalBaseNamedObjects)
+	require.NoError(t, err)
+	sd, err = user.GetSecurityInfo(h, kernel.OWNER_SECURITY_INFORMATION|kernel.GROUP_SECURITY_INFORMATION|kernel.DACL_SECURITY_INFORMATION)
+	require.NoError(t, err)
+	assert.Equal(t, "O:BAG:SYD:(A;;CCDCLCSWRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;DC;;;RC)", sd.String(),
+		"ReactOS kmtests ntos_ob/ObSecurity.c (run on Windows Server 2003): owner BA, group SY; Everyone "+
+			"DIRECTORY_GENERIC_READ|DIRECTORY_GENERIC_WRITE, SYSTEM DIRECTORY_ALL_ACCESS, RESTRICTED DIRECTORY_TRAVERSE")
+	require.NoError(t, user.CloseHandle(h))
+	_, err = user.OpenDirectoryObject(kernel.WRITE_DAC, namespace.GlobalBaseNamedObjects)
+	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED, "a user may not change the global one")
+	ah, err := admin.OpenDirectoryObject(kernel.WRITE_DAC, namespace.GlobalBaseNamedObjects)
+	require.NoError(t, err, "its owner, Administrators, has WRITE_DAC implicitly")
+	require.NoError(t, admin.CloseHandle(ah))
 	_, err = user.OpenDirectoryObject(kernel.WRITE_DAC, namespace.SessionBaseNamedObjects)
 	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED, "only SYSTEM and administrators may change it")
 	_, err = user.CreateDirectoryObject(kernel.DIRECTORY_ALL_ACCESS, `\Mine`, nil)
 	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED, "the root directory takes no subdirectory from a user")
-	ah, err := admin.CreateDirectoryObject(kernel.MAXIMUM_ALLOWED, `\Mine`, nil)
+	ah, err = admin.CreateDirectoryObject(kernel.MAXIMUM_ALLOWED, `\Mine`, nil)
 	require.NoError(t, err, "administrators may")
 	assert.Equal(t, kernel.DIRECTORY_ALL_ACCESS, grantedOf(t, admin, ah), "a creator gets what it asks for; MAXIMUM_ALLOWED is everything")
 	require.NoError(t, admin.CloseHandle(ah))

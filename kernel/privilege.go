@@ -141,11 +141,17 @@ func defaultPrivileges(user SID, groups []SID) []Privilege {
 
 // Privileges returns the privileges the token holds, each with its state (a copy;
 // GetTokenInformation with TokenPrivileges).
-func (t *Token) Privileges() []Privilege { return append([]Privilege(nil), t.privs...) }
+func (t *Token) Privileges() []Privilege {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return append([]Privilege(nil), t.privs...)
+}
 
 // PrivilegeEnabled reports whether the token holds the privilege name and has it
 // enabled (PrivilegeCheck of one privilege). Checks only ever use enabled privileges.
 func (t *Token) PrivilegeEnabled(name string) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	for _, p := range t.privs {
 		if p.Name == name {
 			return p.Enabled
@@ -154,56 +160,59 @@ func (t *Token) PrivilegeEnabled(name string) bool {
 	return false
 }
 
-// withPrivileges returns a copy of t holding privs: the token AdjustTokenPrivileges
-// leaves (a token's other contents never change).
-func (t *Token) withPrivileges(privs []Privilege) *Token {
-	return &Token{user: t.user, name: t.name, groups: t.groups, owner: t.owner, group: t.group, dacl: t.dacl,
-		level: t.level, imperson: t.imperson, privs: privs}
+// AdjustTokenPrivileges enables or disables privileges of p's primary token
+// (AdjustTokenPrivileges on OpenProcessToken's handle); it is p.Token().AdjustPrivileges.
+func (p *Process) AdjustTokenPrivileges(disableAll bool, changes []Privilege) (previous []Privilege, err error) {
+	return p.Token().AdjustPrivileges(disableAll, changes)
 }
 
-// AdjustTokenPrivileges enables or disables privileges of p's primary token
-// (AdjustTokenPrivileges on OpenProcessToken's handle): with disableAll every privilege
-// is disabled and changes is ignored; otherwise each change sets its privilege's state.
-// It returns the states the changed privileges had before, for a later call to
-// restore. A privilege the token does not hold is left alone and the call reports
-// ERROR_NOT_ALL_ASSIGNED after applying the others (Windows returns success with that
-// last error; MS docs AdjustTokenPrivileges); an unknown name is ERROR_NO_SUCH_PRIVILEGE
-// and changes nothing.
+// AdjustPrivileges enables or disables privileges of t (AdjustTokenPrivileges): with
+// disableAll every privilege is disabled and changes is ignored; otherwise each change
+// sets its privilege's state. It returns the states the changed privileges had
+// before, for a later call to restore. A privilege the token does not hold is left
+// alone and the call reports ERROR_NOT_ALL_ASSIGNED after applying the others (Windows
+// returns success with that last error; MS docs AdjustTokenPrivileges); an unknown
+// name is ERROR_NO_SUCH_PRIVILEGE and changes nothing.
 //
-// winsim's tokens are values: p gets a new token with the new states, which its later
-// calls and children use; tokens handed out before keep theirs (docs/deviations.md).
-func (p *Process) AdjustTokenPrivileges(disableAll bool, changes []Privilege) (previous []Privilege, err error) {
-	for {
-		old := p.Token()
-		privs := old.Privileges()
-		previous, err = nil, nil
+// The change is made to the token object: every holder of t (each handle
+// OpenProcessToken gave for the same process, and the process's own access checks)
+// sees it at once; a Duplicate made before keeps its own states (MS docs
+// AdjustTokenPrivileges, OpenProcessToken, DuplicateTokenEx).
+func (t *Token) AdjustPrivileges(disableAll bool, changes []Privilege) (previous []Privilege, err error) {
+	names := make([]string, len(changes))
+	for i, c := range changes {
 		if disableAll {
-			for i := range privs {
-				if privs[i].Enabled {
-					previous = append(previous, privs[i])
-					privs[i].Enabled = false
-				}
-			}
-		} else {
-			for _, c := range changes {
-				name, lerr := LookupPrivilegeValue(c.Name)
-				if lerr != nil {
-					return nil, lerr
-				}
-				found := false
-				for i := range privs {
-					if privs[i].Name == name {
-						previous = append(previous, privs[i])
-						privs[i].Enabled, found = c.Enabled, true
-					}
-				}
-				if !found {
-					err = ERROR_NOT_ALL_ASSIGNED
-				}
+			break
+		}
+		name, lerr := LookupPrivilegeValue(c.Name)
+		if lerr != nil {
+			return nil, lerr
+		}
+		names[i] = name
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	privs := t.privs
+	if disableAll {
+		for i := range privs {
+			if privs[i].Enabled {
+				previous = append(previous, privs[i])
+				privs[i].Enabled = false
 			}
 		}
-		if p.token.CompareAndSwap(old, old.withPrivileges(privs)) {
-			return previous, err
+		return previous, nil
+	}
+	for i, c := range changes {
+		found := false
+		for j := range privs {
+			if privs[j].Name == names[i] {
+				previous = append(previous, privs[j])
+				privs[j].Enabled, found = c.Enabled, true
+			}
+		}
+		if !found {
+			err = ERROR_NOT_ALL_ASSIGNED
 		}
 	}
+	return previous, err
 }

@@ -1,6 +1,7 @@
 package kernel_test
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -118,6 +119,63 @@ func TestAdjustTokenPrivileges(t *testing.T) {
 	for _, p := range user.Token().Privileges() {
 		assert.False(t, p.Enabled, "DisableAllPrivileges: %s", p.Name)
 	}
+}
+
+// A token is an object: AdjustTokenPrivileges through one reference to it is seen by
+// every other reference to the same token, got before or after, and by the process's
+// own access checks (MS docs OpenProcessToken: the handle "identifies the newly opened
+// access token", the process's primary token; AdjustTokenPrivileges "enables or
+// disables privileges in the specified access token"). DuplicateTokenEx "creates a new
+// access token": a copy that keeps its own states.
+func TestAdjustTokenPrivilegesSharedByTokenHolders(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	admin := procsAs(t, m)["admin"]
+	first, second := admin.Token(), admin.Token() // two OpenProcessToken handles
+	dup := first.Duplicate()                      // DuplicateTokenEx
+	require.False(t, first.PrivilegeEnabled(kernel.SE_DEBUG_NAME))
+	target := kerneltest.NewProcess(t, m, "target.exe")
+	open := func() error {
+		h, err := admin.OpenProcess(kernel.PROCESS_ALL_ACCESS, false, target.PID())
+		if err == nil {
+			require.NoError(t, admin.CloseHandle(h))
+		}
+		return err
+	}
+	require.ErrorIs(t, open(), kernel.ERROR_ACCESS_DENIED, "another user's process, SeDebugPrivilege off")
+	_, err := first.AdjustPrivileges(false, []kernel.Privilege{{Name: kernel.SE_DEBUG_NAME, Enabled: true}})
+	require.NoError(t, err)
+	assert.True(t, second.PrivilegeEnabled(kernel.SE_DEBUG_NAME), "another handle to the same token sees it")
+	assert.True(t, admin.Token().PrivilegeEnabled(kernel.SE_DEBUG_NAME), "the process's token is that token")
+	assert.False(t, dup.PrivilegeEnabled(kernel.SE_DEBUG_NAME), "a duplicate keeps its own states")
+	assert.NoError(t, open(), "the process's access checks use the enabled SeDebugPrivilege")
+	_, err = second.AdjustPrivileges(true, nil)
+	require.NoError(t, err)
+	assert.False(t, first.PrivilegeEnabled(kernel.SE_DEBUG_NAME))
+}
+
+// Adjusting a token while other goroutines read it through other references is safe
+// (run under the race detector).
+func TestAdjustTokenPrivilegesConcurrent(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	admin := procsAs(t, m)["admin"]
+	tok := admin.Token()
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func(on bool) {
+			defer wg.Done()
+			for j := 0; j < 100; j++ {
+				_, err := admin.AdjustTokenPrivileges(false, []kernel.Privilege{{Name: kernel.SE_DEBUG_NAME, Enabled: on}})
+				assert.NoError(t, err)
+				_ = tok.PrivilegeEnabled(kernel.SE_DEBUG_NAME)
+				_ = tok.Duplicate().Privileges()
+			}
+		}(i%2 == 0)
+	}
+	wg.Wait()
+	_, err := tok.AdjustPrivileges(false, []kernel.Privilege{{Name: kernel.SE_DEBUG_NAME, Enabled: true}})
+	require.NoError(t, err)
+	assert.True(t, admin.Token().PrivilegeEnabled(kernel.SE_DEBUG_NAME))
 }
 
 // SACLs: reading or writing one needs ACCESS_SYSTEM_SECURITY on the handle, granted

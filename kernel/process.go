@@ -165,8 +165,9 @@ func (m *Machine) NewProcess(name string, main MainFunc) (*Process, error) {
 }
 
 // NewProcessAs is NewProcess with the process running as tok (a token from
-// LogonUser, SystemToken or DefaultToken), as CreateProcessAsUser starts one. A nil
-// tok gives ERROR_INVALID_PARAMETER.
+// LogonUser, SystemToken or DefaultToken), as CreateProcessAsUser starts one: the
+// process gets its own copy of tok (Token.Duplicate), so adjusting its privileges
+// leaves tok and other processes alone. A nil tok gives ERROR_INVALID_PARAMETER.
 func (m *Machine) NewProcessAs(tok *Token, name string, main MainFunc) (*Process, error) {
 	if tok == nil {
 		return nil, ERROR_INVALID_PARAMETER
@@ -213,7 +214,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 		return nil, ERROR_NOT_READY
 	}
 	p := &Process{machine: m, name: name, handles: &HandleTable{}, exited: make(chan struct{}), apcWake: make(chan struct{}, 1)}
-	p.token.Store(tok)
+	p.token.Store(tok.Duplicate()) // a process's own primary token object (CreateProcess copies)
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	if parent != nil {
 		p.parentPID = parent.pid

@@ -14,13 +14,16 @@ import (
 // each component at most once and in any order; dacl_flags and sacl_flags are any of
 // "P", "AR", "AI" and "NO_ACCESS_CONTROL" (a NULL ACL). An ACE is
 // (type;flags;rights;object_guid;inherit_object_guid;account_sid): type A, D, OA, OD,
-// AU, AL, OU, OL or ML; flags any of CI OI NP IO ID SA FA; rights the two-letter
+// AU, AL, OU, OL, ML, RA or SP; flags any of CI OI NP IO ID SA FA; rights the two-letter
 // names (GA GR GW GX RC SD WD WO RP WP CC DC LC SW LO DT CR FA FR FW FX KA KR KW KX NR
-// NW NX) or a number (0x hex, or decimal); GUIDs only on object ACEs; the SID a
+// NW NX) and numbers (0x hex, 0 octal or decimal), mixed in any order; GUIDs only on object ACEs; the SID a
 // two-letter alias or S-1-... form. Callback ACEs (XA, XD, ZA in a DACL, XU in a SACL)
-// take a seventh field, their conditional expression (condition.go). Resource-attribute
-// and scoped-policy ACEs (RA, SP) are not supported: ERROR_INVALID_ACL
-// (docs/security.md).
+// take a seventh field, their conditional expression (condition.go); a
+// resource-attribute ACE (RA, SACL only) takes a seventh field, its attribute
+// (sddl_attribute.go), has no rights and Everyone as its SID; a scoped-policy-ID ACE
+// (SP, SACL only) has no rights and the central access policy's SID (MS docs "ACE
+// Strings"; MS-DTYP 2.4.4.15 and 2.4.4.16: the mask "MUST be set to zero", the RA SID
+// is Everyone's).
 //
 // Errors, as Windows gives them (Wine dlls/advapi32/tests/security.c
 // test_ConvertStringSecurityDescriptor): an unknown component tag or a malformed
@@ -220,6 +223,8 @@ var aceTypeNames = []struct {
 	{"XD", ACCESS_DENIED_CALLBACK_ACE_TYPE},
 	{"ZA", ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE},
 	{"XU", SYSTEM_AUDIT_CALLBACK_ACE_TYPE},
+	{"RA", SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE},
+	{"SP", SYSTEM_SCOPED_POLICY_ID_ACE_TYPE},
 }
 
 var aceFlagNames = []struct {
@@ -278,12 +283,20 @@ func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
 	if !found {
 		return ACE{}, ERROR_INVALID_ACL
 	}
-	if ace.Type.isCallback() != (len(f) == 7) {
-		// A condition belongs to callback ACEs, and they need one; resource
-		// attributes (a seventh field of RA ACEs) belong to ACE types winsim lacks.
+	isAttribute := ace.Type == SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE
+	if (ace.Type.isCallback() || isAttribute) != (len(f) == 7) {
+		// A condition belongs to callback ACEs and an attribute to RA ACEs, and
+		// they need theirs.
 		return ACE{}, ERROR_INVALID_ACL
 	}
-	if len(f) == 7 {
+	switch {
+	case isAttribute:
+		a, err := parseResourceAttribute(f[6], m)
+		if err != nil {
+			return ACE{}, err
+		}
+		ace.Attribute = a
+	case len(f) == 7:
 		c, err := parseCondition(f[6], m)
 		if err != nil {
 			return ACE{}, err
@@ -292,7 +305,8 @@ func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
 	}
 	isSACLType := ace.Type == SYSTEM_AUDIT_ACE_TYPE || ace.Type == SYSTEM_ALARM_ACE_TYPE ||
 		ace.Type == SYSTEM_AUDIT_OBJECT_ACE_TYPE || ace.Type == SYSTEM_ALARM_OBJECT_ACE_TYPE ||
-		ace.Type == SYSTEM_MANDATORY_LABEL_ACE_TYPE || ace.Type == SYSTEM_AUDIT_CALLBACK_ACE_TYPE
+		ace.Type == SYSTEM_MANDATORY_LABEL_ACE_TYPE || ace.Type == SYSTEM_AUDIT_CALLBACK_ACE_TYPE ||
+		isAttribute || ace.Type == SYSTEM_SCOPED_POLICY_ID_ACE_TYPE
 	if isSACLType != sacl {
 		return ACE{}, ERROR_INVALID_ACL
 	}
@@ -332,19 +346,32 @@ func parseACE(s string, m *Machine, sacl bool) (ACE, error) {
 		return ACE{}, ERROR_INVALID_ACL
 	}
 	ace.SID = sid
+	if (isAttribute || ace.Type == SYSTEM_SCOPED_POLICY_ID_ACE_TYPE) && ace.Mask != 0 || isAttribute && sid != SIDWorld {
+		return ACE{}, ERROR_INVALID_ACL
+	}
 	return ace, nil
 }
 
+// parseRights reads an ACE's rights: a run of two-letter names and numbers (0x hex,
+// 0 octal or decimal, each as long as its digits go), or'ed together. Windows takes a
+// number mixed with names on either side: "GR0xFFFFFFFF", "0xFFFFFFFFGR" and
+// "0xFFFFFGR" all convert (Wine dlls/advapi32/tests/security.c
+// test_ConvertStringSecurityDescriptor; the mask of such a mix is not in the test, or'ing
+// is winsim's reading).
 func parseRights(s string) (Access, bool) {
-	if s == "" {
-		return 0, true
-	}
-	if s[0] >= '0' && s[0] <= '9' {
-		v, err := strconv.ParseUint(s, 0, 32)
-		return Access(v), err == nil
-	}
 	var mask Access
-	for len(s) >= 2 {
+	for s != "" {
+		if s[0] >= '0' && s[0] <= '9' {
+			v, n, ok := rightsNumber(s)
+			if !ok {
+				return 0, false
+			}
+			mask, s = mask|v, s[n:]
+			continue
+		}
+		if len(s) < 2 {
+			return 0, false
+		}
 		name := s[:2]
 		ok := false
 		for _, r := range rightNames {
@@ -366,7 +393,31 @@ func parseRights(s string) (Access, bool) {
 		}
 		s = s[2:]
 	}
-	return mask, s == ""
+	return mask, true
+}
+
+// rightsNumber reads the number s starts with, as strtoul with base 0 does: 0x (or 0X)
+// and hex digits, 0 and octal digits, or decimal digits, as many as there are. It
+// returns the value and how many bytes it took; a value above 32 bits fails.
+func rightsNumber(s string) (Access, int, bool) {
+	base, start := 10, 0
+	switch {
+	case len(s) > 2 && (s[1] == 'x' || s[1] == 'X') && s[0] == '0' && hexDigit(s[2]):
+		base, start = 16, 2
+	case s[0] == '0':
+		base = 8
+	}
+	end := start
+	for end < len(s) && (base == 16 && hexDigit(s[end]) || base == 10 && s[end] >= '0' && s[end] <= '9' ||
+		base == 8 && s[end] >= '0' && s[end] <= '7') {
+		end++
+	}
+	v, err := strconv.ParseUint(s[start:end], base, 32)
+	return Access(v), end, err == nil
+}
+
+func hexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // validGUID checks the registry form of a GUID without braces:
@@ -383,7 +434,7 @@ func validGUID(s string) bool {
 				return false
 			}
 		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			if !hexDigit(c) {
 				return false
 			}
 		}
@@ -479,6 +530,10 @@ func writeACL(b *strings.Builder, acl *ACL, ctl SecurityDescriptorControl, m *Ma
 		if e.Condition != nil {
 			b.WriteByte(';')
 			b.WriteString(e.Condition.format(m))
+		}
+		if e.Attribute != nil {
+			b.WriteByte(';')
+			e.Attribute.write(b, m)
 		}
 		b.WriteByte(')')
 	}

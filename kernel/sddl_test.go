@@ -106,8 +106,9 @@ func TestSDDLRoundTrip(t *testing.T) {
 }
 
 // Parsing normalises: rights combinations and hex masks that have names are written
-// with their names, "FX" and lower-case aliases are accepted, and leading spaces are
-// skipped (Wine test_ConvertStringSecurityDescriptor accepts each input).
+// with their names, "FX" is accepted, and leading spaces are skipped (Wine
+// test_ConvertStringSecurityDescriptor accepts each of those inputs). Lower-case SID
+// aliases ("wd") are accepted too, which no Wine row shows (docs/security.md).
 func TestSDDLParseNormalises(t *testing.T) {
 	for _, c := range []struct{ in, out string }{
 		{"D:(A;;0x1f01ff;;;WD)", "D:(A;;FA;;;WD)"},
@@ -119,6 +120,16 @@ func TestSDDLParseNormalises(t *testing.T) {
 		{"D:(A;;KAKRKWKX;;;WD)", "D:(A;;KA;;;WD)"},
 		{"D:(A;;0xFFFFFFFF;;;WD)", "D:(A;;0xffffffff;;;WD)"},
 		{"S:(AU;;0xFFFFFFFF;;;WD)", "S:(AU;;0xffffffff;;;WD)"},
+		// Rows of the current Wine test_ConvertStringSecurityDescriptor table, which
+		// Windows converts: a number in any base strtoul reads, mixed with names.
+		{"D:(A;;1;;;WD)", "D:(A;;CC;;;WD)"},
+		{"D:(A;;020000000000;;;WD)", "D:(A;;GR;;;WD)"},
+		{"D:(A;;0X40000000;;;WD)", "D:(A;;GW;;;WD)"},
+		{"S:(AU;;0xDeAdBeEf;;;WD)", "S:(AU;;0xdeadbeef;;;WD)"},
+		{"S:(AU;;GR0xFFFFFFFF;;;WD)", "S:(AU;;0xffffffff;;;WD)"},
+		{"S:(AU;;0xFFFFFFFFGR;;;WD)", "S:(AU;;0xffffffff;;;WD)"},
+		{"S:(AU;;0xFFFFFGR;;;WD)", "S:(AU;;0x800fffff;;;WD)"},
+		{"D:(A;;GA1;;;WD)", "D:(A;;CCGA;;;WD)"},
 		{"D:(D;;GA;;;S-1-0-0)", "D:(D;;GA;;;S-1-0-0)"},
 		{"D:(A;;GA;;;wd)", "D:(A;;GA;;;WD)"},
 		{" D:(D;;GA;;;WD)", "D:(D;;GA;;;WD)"},
@@ -168,7 +179,8 @@ func TestSDDLParsesParts(t *testing.T) {
 // an unknown component ERROR_INVALID_PARAMETER, a bad right, ACE type or ACE SID
 // ERROR_INVALID_ACL ("D:(A;;ROB;;;WD)", "D:(D;;GA;;;Nonexistent account)"), a space
 // after the ACE type or the rights ERROR_INVALID_ACL as on Vista and later. A bad
-// owner or group is ERROR_INVALID_SID.
+// owner or group is ERROR_INVALID_SID. Lower-case ACE types and rights are refused:
+// no Wine row shows Windows accepting them (docs/security.md, Deviations).
 func TestSDDLErrors(t *testing.T) {
 	_, err := kernel.ConvertStringSecurityDescriptorToSecurityDescriptor("D:(A;;GA;;;WD)", 0xdeadbeef)
 	assert.ErrorIs(t, err, kernel.ERROR_UNKNOWN_REVISION)
@@ -184,6 +196,12 @@ func TestSDDLErrors(t *testing.T) {
 		{"D:(A;;GA;;;WD)D:(A;;GA;;;WD)", kernel.ERROR_INVALID_PARAMETER},
 		{"O", kernel.ERROR_INVALID_PARAMETER},
 		{"D:(A;;ROB;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(A;;0x100000000;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(A;;0xGR;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(A;;G;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(A;;ga;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(a;;GA;;;WD)", kernel.ERROR_INVALID_ACL},
+		{"D:(xa;;GA;;;WD;(Exists a))", kernel.ERROR_INVALID_ACL},
 		{"D:(D;;GA;;;Nonexistent account)", kernel.ERROR_INVALID_ACL},
 		{"D:(D;;GA;;;WDANDSUCH)", kernel.ERROR_INVALID_ACL},
 		{"D:(D ;;GA;;;WD)", kernel.ERROR_INVALID_ACL},
@@ -223,7 +241,10 @@ func FuzzParseSDDL(f *testing.F) {
 		`D:(XD;;FX;;;WD;(!(@USER.Project Not_Any_of {1, -2, 0x3, 04})))`,
 		`D:AI(XA;OICI;FA;;;WD;(OctetStringType==#1#2#3##))`,
 		`D:(XA;;CC;;;AA;(Not_Device_Member_of_any(SID(BA)) || Exists @RESOURCE.a || Not_Exists b))`,
-		`D:(ZA;;CR;bf967a7f-0de6-11d0-a285-00aa003049e2;;WD;(@User.a Contains "x;)y"))S:(XU;SA;FR;;;WD;(a >= 1))`} {
+		`D:(ZA;;CR;bf967a7f-0de6-11d0-a285-00aa003049e2;;WD;(@User.a Contains "x;)y"))S:(XU;SA;FR;;;WD;(a >= 1))`,
+		`S:(RA;CI;;;;S-1-1-0; ("Project",TS,0,"Windows","S;Q)L"))(SP;;;;;S-1-17-1)`,
+		`S:(RA;;;;;WD;("Age",TI,0x3,-0x10,077,+42))(RA;;;;;WD;("Owners",TD,0,BA,S-1-5-21-1-2-3-1000))`,
+		`S:(RA;;;;;WD;("Blob",TX,0,#0011f#,#))(RA;;;;;WD;("Managed",TB,0,0,1))(RA;;;;;WD;("n",TU,0))`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -244,4 +265,119 @@ func FuzzParseSDDL(f *testing.F) {
 			t.Fatalf("ParseSDDL(%q): %q formats again as %q", s, out, again.String())
 		}
 	})
+}
+
+// Resource-attribute (RA) and scoped-policy-ID (SP) ACEs parse and format both ways in
+// a SACL (MS docs "ACE Strings": the RA ACE's seventh field is its resource attribute,
+// ("name",type,flags,values...), with the page's example
+// (RA;CI;;;;S-1-1-0; ("Project",TS,0,"Windows","SQL")); MS-DTYP 2.5.1.1 for the value
+// types TI, TU, TS, TD, TX, TB; 2.4.4.15 and 2.4.4.16: the mask is zero, an RA ACE's SID
+// is Everyone). winsim writes the flags in 0x hex and integers in decimal.
+func TestSDDLResourceAttributeAndScopedPolicy(t *testing.T) {
+	for _, s := range []string{
+		`S:(RA;;;;;WD;("Secrecy",TU,0x0,3))`,
+		`S:(RA;CI;;;;WD;("Project",TS,0x0,"Windows","SQL"))`,
+		`S:(RA;;;;;WD;("Classification",TS,0x3,"TopSecret","Most, Secret"))`,
+		`S:(RA;;;;;WD;("Level",TI,0x0,-1,0,9223372036854775807,-9223372036854775808))`,
+		`S:(RA;;;;;WD;("Owners",TD,0x0,BA,S-1-5-21-1-2-3-1000))`,
+		`S:(RA;;;;;WD;("Blob",TX,0x0,#0011ff,#))`,
+		`S:(RA;;;;;WD;("Managed",TB,0x0,0,1))`,
+		`S:(RA;;;;;WD;("Empty",TS,0x0))`,
+		`S:(SP;;;;;S-1-17-1)`,
+		`D:(XA;;FR;;;WD;(@RESOURCE.Secrecy >= 3))S:(RA;;;;;WD;("Secrecy",TU,0x0,3))(SP;OICI;;;;S-1-17-22)`,
+	} {
+		sd, err := kernel.ParseSDDL(s)
+		require.NoError(t, err, s)
+		assert.Equal(t, s, sd.String(), s)
+	}
+	for _, c := range []struct{ in, out string }{
+		{`S:(RA;CI;;;;S-1-1-0; ("Project",TS,0,"Windows","SQL"))`, `S:(RA;CI;;;;WD;("Project",TS,0x0,"Windows","SQL"))`},
+		{`S:(RA;;;;;WD;("Age",TI,0,0x10,077,+42))`, `S:(RA;;;;;WD;("Age",TI,0x0,16,63,42))`},
+		{`S:(RA;;;;;WD;("Bits",TX,3,#ABC))`, `S:(RA;;;;;WD;("Bits",TX,0x3,#0abc))`},
+		{`S:(SP;;0;;;S-1-17-1)`, `S:(SP;;;;;S-1-17-1)`},
+	} {
+		sd, err := kernel.ParseSDDL(c.in)
+		require.NoError(t, err, c.in)
+		assert.Equal(t, c.out, sd.String(), c.in)
+	}
+	sd, err := kernel.ParseSDDL(`S:(RA;;;;;WD;("Secrecy",TU,0x0,3))(SP;;;;;S-1-17-1)`)
+	require.NoError(t, err)
+	require.Len(t, sd.Sacl.Entries, 2)
+	assert.Equal(t, kernel.ACE{Type: kernel.SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE, SID: kernel.SIDWorld,
+		Attribute: &kernel.ResourceAttribute{Name: "Secrecy", Type: "TU", Values: []string{"3"}}}, sd.Sacl.Entries[0])
+	assert.Equal(t, kernel.ACE{Type: kernel.SYSTEM_SCOPED_POLICY_ID_ACE_TYPE, SID: "S-1-17-1"}, sd.Sacl.Entries[1])
+}
+
+// Malformed RA and SP ACEs are ERROR_INVALID_ACL, as every other fault inside an ACE
+// (Wine dlls/advapi32/tests/security.c test_ConvertStringSecurityDescriptor gives it for
+// a bad ACE type, right or SID): RA and SP belong to the SACL, have no rights, an RA
+// ACE needs its attribute and Everyone as its SID (MS-DTYP 2.4.4.15, 2.4.4.16, 2.5.1.1).
+func TestSDDLResourceAttributeErrors(t *testing.T) {
+	for _, s := range []string{
+		`S:(RA;;;;;WD)`,
+		`S:(RA;;;;;BA;("a",TS,0,"x"))`,
+		`S:(RA;;GA;;;WD;("a",TS,0,"x"))`,
+		`S:(RA;;;bf967a7f-0de6-11d0-a285-00aa003049e2;;WD;("a",TS,0,"x"))`,
+		`S:(RA;;;;;WD;("a",ZZ,0,"x"))`,
+		`S:(RA;;;;;WD;("a",ts,0,"x"))`,
+		`S:(RA;;;;;WD;("",TS,0,"x"))`,
+		`S:(RA;;;;;WD;(a,TS,0,"x"))`,
+		`S:(RA;;;;;WD;("a",TS,0,x))`,
+		`S:(RA;;;;;WD;("a",TS,"x"))`,
+		`S:(RA;;;;;WD;("a",TS))`,
+		`S:(RA;;;;;WD;("a"))`,
+		`S:(RA;;;;;WD;())`,
+		`S:(RA;;;;;WD;"a",TS,0,"x")`,
+		`S:(RA;;;;;WD;("a",TS,0x100000000,"x"))`,
+		`S:(RA;;;;;WD;("a",TS,-1,"x"))`,
+		`S:(RA;;;;;WD;("a",TI,0,9223372036854775808))`,
+		`S:(RA;;;;;WD;("a",TI,0,-9223372036854775809))`,
+		`S:(RA;;;;;WD;("a",TU,0,-1))`,
+		`S:(RA;;;;;WD;("a",TU,0,18446744073709551616))`,
+		`S:(RA;;;;;WD;("a",TB,0,2))`,
+		`S:(RA;;;;;WD;("a",TB,0,01))`,
+		`S:(RA;;;;;WD;("a",TX,0,0102))`,
+		`S:(RA;;;;;WD;("a",TD,0,XX))`,
+		`S:(RA;;;;;WD;("a",TS,0,"x",))`,
+		`S:(RA;;;;;WD;("a",TI,0,))`,
+		`S:(RA;;;;;WD;("a",TI,0,-))`,
+		`S:(RA;;;;;WD;("a",TX,0,))`,
+		`S:(RA;;;;;WD;("a",TD,0,))`,
+		`S:(RA;;;;;WD;("a",TS,0,"x") junk)`,
+		`D:(RA;;;;;WD;("a",TS,0,"x"))`,
+		`D:(SP;;;;;S-1-17-1)`,
+		`S:(SP;;GA;;;S-1-17-1)`,
+		`S:(SP;;;;;S-1-17-1;(x))`,
+		`S:(SP;;;;;XX)`,
+		`S:(ra;;;;;WD;("a",TS,0,"x"))`,
+		`S:(sp;;;;;S-1-17-1)`,
+	} {
+		_, err := kernel.ParseSDDL(s)
+		assert.ErrorIs(t, err, kernel.ERROR_INVALID_ACL, "%q", s)
+	}
+}
+
+// AccessCheck decides from the DACL alone: RA and SP ACEs in the SACL neither grant nor
+// deny (MS docs "How DACLs Control Access to an Object": the system examines the ACEs
+// of the DACL; winsim has no central access policies for an SP ACE to name).
+func TestAccessCheckIgnoresResourceAttributes(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	tok := m.DefaultToken()
+	for _, c := range []struct {
+		sddl string
+		want kernel.Access
+	}{
+		{`D:(A;;GR;;;WD)S:(RA;;;;;WD;("Secrecy",TU,0x0,3))(SP;;;;;S-1-17-1)`, kernel.EventType.Generic.Read},
+		{`D:S:(RA;;;;;WD;("Secrecy",TU,0x0,3))`, 0},
+	} {
+		sd, err := kernel.ParseSDDL(c.sddl)
+		require.NoError(t, err)
+		got, err := kernel.AccessCheck(sd, tok, kernel.MAXIMUM_ALLOWED, kernel.EventType.Generic)
+		if c.want == 0 {
+			assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED, c.sddl)
+			continue
+		}
+		require.NoError(t, err, c.sddl)
+		assert.Equal(t, c.want, got, c.sddl)
+	}
 }

@@ -32,8 +32,13 @@ func (l ImpersonationLevel) String() string {
 
 // A Token is an access token: the user and groups a process (or an impersonating
 // server) acts as, its default owner, primary group and default DACL, and for an
-// impersonation token its level. Tokens are immutable and shared; a process's token
-// is fixed at its creation (CreateProcess copies its parent's).
+// impersonation token its level. A Token is the token object: every holder of the
+// same *Token (each OpenProcessToken handle to a primary token) sees the same
+// privilege states, which AdjustTokenPrivileges changes in place; everything else in
+// it is fixed at creation. A new process gets its own copy (CreateProcess duplicates
+// its parent's primary token), as does Duplicate (DuplicateTokenEx).
+//
+// Lock order: mu guards privs only and is a leaf: nothing else is locked under it.
 type Token struct {
 	user     SID
 	name     string // DOMAIN\user
@@ -42,8 +47,9 @@ type Token struct {
 	group    SID
 	dacl     *ACL
 	level    ImpersonationLevel
-	imperson bool        // an impersonation token (level applies)
-	privs    []Privilege // the privileges held, with their states (privilege.go)
+	imperson bool // an impersonation token (level applies)
+	mu       sync.RWMutex
+	privs    []Privilege // the privileges held, with their states (privilege.go); under mu
 
 	// defaults caches default descriptors: per object type (defaultSecurityFor) and per
 	// file-system key (DefaultSecurity).
@@ -100,7 +106,18 @@ func (t *Token) impersonation(level ImpersonationLevel) *Token {
 		a.imperson, a.level = true, SecurityAnonymous
 		return a
 	}
-	return &Token{user: t.user, name: t.name, groups: t.groups, owner: t.owner, group: t.group, dacl: t.dacl, level: level, imperson: true, privs: t.privs}
+	d := t.Duplicate()
+	d.level, d.imperson = level, true
+	return d
+}
+
+// Duplicate returns a new token object with t's contents and its privileges' current
+// states (DuplicateTokenEx, and the copy CreateProcess gives a child): changing the
+// privileges of one leaves the other's alone (MS docs DuplicateTokenEx: "creates a new
+// access token that duplicates an existing token").
+func (t *Token) Duplicate() *Token {
+	return &Token{user: t.user, name: t.name, groups: t.groups, owner: t.owner, group: t.group, dacl: t.dacl,
+		level: t.level, imperson: t.imperson, privs: t.Privileges()}
 }
 
 // newToken builds a token for user with the given groups (Everyone and the
