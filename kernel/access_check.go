@@ -26,7 +26,38 @@ package kernel
 // enabled, else the check fails with ERROR_PRIVILEGE_NOT_HELD, whatever the DACL, and
 // MAXIMUM_ALLOWED never includes it; WRITE_OWNER with SeTakeOwnershipPrivilege enabled,
 // when asked for or with MAXIMUM_ALLOWED.
+//
+// The answer depends on sd, which is never changed once stored (SetSecurityInfo stores
+// a new one), on the token's fixed contents and on its privileges' states, so a token
+// keeps its last answer and gives it again to the same question while its privileges
+// have not changed (Token.memo): a process opening the same object again pays for no
+// second reading of the DACL.
 func AccessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMapping) (Access, error) {
+	if tok == nil {
+		return accessCheck(sd, tok, desired, g)
+	}
+	gen := tok.privGen.Load()
+	if m := tok.memo.Load(); m != nil && m.sd == sd && m.desired == desired && m.g == g && m.gen == gen {
+		return m.granted, m.err
+	}
+	granted, err := accessCheck(sd, tok, desired, g)
+	tok.memo.Store(&accessMemo{sd: sd, desired: desired, g: g, gen: gen, granted: granted, err: err})
+	return granted, err
+}
+
+// accessMemo is a token's last AccessCheck question and answer; gen is the token's
+// privilege generation the answer was computed under. It is immutable.
+type accessMemo struct {
+	sd      *SecurityDescriptor
+	desired Access
+	g       GenericMapping
+	gen     uint64
+	granted Access
+	err     error
+}
+
+// accessCheck is AccessCheck without the memo.
+func accessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMapping) (Access, error) {
 	maxAllowed := desired&MAXIMUM_ALLOWED != 0
 	want := g.Map(desired&^MAXIMUM_ALLOWED) &^ ACCESS_SYSTEM_SECURITY
 	var privileged Access

@@ -193,3 +193,45 @@ func TestProcessTokens(t *testing.T) {
 	_, err = m.NewProcessAs(nil, "x.exe", nil)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
 }
+
+// AccessCheck gives the same question the same answer until something it depends on
+// changes: the token's privileges (AdjustTokenPrivileges, MS docs "SACL Access Right":
+// ACCESS_SYSTEM_SECURITY needs SeSecurityPrivilege enabled, at the moment of the check)
+// or the object's descriptor (SetSecurityInfo stores a new one). The token remembers
+// its last answer (access_check.go); this checks that the memory is never stale.
+func TestAccessCheckAnswersFollowPrivilegesAndDescriptors(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	_, err := m.CreateUser("root", kernel.SIDAdministrators)
+	require.NoError(t, err)
+	admin, err := m.LogonUser("root")
+	require.NoError(t, err)
+	p, err := m.NewProcessAs(admin, "adjust.exe", nil)
+	require.NoError(t, err)
+	defer p.Terminate(0)
+	tok := p.Token()
+	sd, err := kernel.ParseSDDL("O:BAD:(A;;GA;;;BA)")
+	require.NoError(t, err)
+	ask := kernel.ACCESS_SYSTEM_SECURITY | kernel.READ_CONTROL
+
+	for range 2 {
+		_, err = kernel.AccessCheck(sd, tok, ask, kernel.EventType.Generic)
+		assert.ErrorIs(t, err, kernel.ERROR_PRIVILEGE_NOT_HELD, "SeSecurityPrivilege is held but disabled")
+	}
+	prev, err := p.AdjustTokenPrivileges(false, []kernel.Privilege{{Name: kernel.SE_SECURITY_NAME, Enabled: true}})
+	require.NoError(t, err)
+	granted, err := kernel.AccessCheck(sd, tok, ask, kernel.EventType.Generic)
+	require.NoError(t, err, "the same question, asked after the privilege was enabled")
+	assert.Equal(t, ask, granted)
+	_, err = p.AdjustTokenPrivileges(false, prev)
+	require.NoError(t, err)
+	_, err = kernel.AccessCheck(sd, tok, ask, kernel.EventType.Generic)
+	assert.ErrorIs(t, err, kernel.ERROR_PRIVILEGE_NOT_HELD, "disabled again")
+
+	granted, err = kernel.AccessCheck(sd, tok, kernel.READ_CONTROL, kernel.EventType.Generic)
+	require.NoError(t, err)
+	assert.Equal(t, kernel.READ_CONTROL, granted)
+	denyAll, err := kernel.ParseSDDL("O:SYD:(D;;GA;;;BA)")
+	require.NoError(t, err)
+	_, err = kernel.AccessCheck(denyAll, tok, kernel.READ_CONTROL, kernel.EventType.Generic)
+	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED, "a new descriptor is a new question")
+}

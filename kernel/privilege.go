@@ -192,6 +192,7 @@ func (t *Token) AdjustPrivileges(disableAll bool, changes []Privilege) (previous
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	defer t.privGen.Add(1) // before the unlock: a later check sees the new states
 	privs := t.privs
 	if disableAll {
 		for i := range privs {

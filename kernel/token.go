@@ -1,8 +1,10 @@
 package kernel
 
 import (
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // ImpersonationLevel is how far a server may act as a client (SECURITY_IMPERSONATION_LEVEL).
@@ -50,6 +52,10 @@ type Token struct {
 	imperson bool // an impersonation token (level applies)
 	mu       sync.RWMutex
 	privs    []Privilege // the privileges held, with their states (privilege.go); under mu
+	// privGen counts changes of privs' states (written under mu), and memo is the
+	// last AccessCheck answer, valid while privGen is what it was computed under.
+	privGen atomic.Uint64
+	memo    atomic.Pointer[accessMemo]
 
 	// defaults caches default descriptors: per object type (defaultSecurityFor) and per
 	// file-system key (DefaultSecurity).
@@ -125,7 +131,7 @@ func (t *Token) Duplicate() *Token {
 // GENERIC_ALL to the user and to SYSTEM, as a logon session's does (MS docs, "DACL for
 // a New Object"; Wine dlls/advapi32/tests/security.c test_token_security_descriptor).
 func newToken(user SID, name string, groups ...SID) *Token {
-	t := &Token{user: user, name: name, groups: groups, owner: user, group: user, privs: defaultPrivileges(user, groups)}
+	t := &Token{user: user, name: name, groups: groups, owner: user, group: user, privs: slices.Clone(defaultPrivileges(user, groups))}
 	t.dacl = &ACL{Entries: []ACE{
 		{Type: ACCESS_ALLOWED_ACE_TYPE, Mask: GENERIC_ALL, SID: user},
 		{Type: ACCESS_ALLOWED_ACE_TYPE, Mask: GENERIC_ALL, SID: SIDLocalSystem},
