@@ -360,16 +360,16 @@ func (c *checker) waitQueue(m *Machine, o *Object, s Signaler) int64 {
 func (c *checker) namespace(m *Machine) {
 	m.nameMu.Lock()
 	defer m.nameMu.Unlock()
-	m.root.Walk(func(path string, v any) bool {
+	m.root.Scan(func(path *namespace.WalkPath, v any) bool {
 		o, ok := v.(*Object)
 		if !ok {
 			return true
 		}
 		switch {
 		case !c.alive(o):
-			c.breach(m, o.String(), "directory entry "+path+" names a deleted object", "a live object", "a deleted one")
+			c.breach(m, o.String(), "directory entry "+path.String()+" names a deleted object", "a live object", "a deleted one")
 		case !o.linked.Load():
-			c.breach(m, o.String(), "directory entry "+path+" names an unlinked object", "linked", "unlinked")
+			c.breach(m, o.String(), "directory entry "+path.String()+" names an unlinked object", "linked", "unlinked")
 		case o.handles.Load() <= 0:
 			c.breach(m, o.String(), "named temporary object without handles", ">= 1 handle", o.handles.Load())
 		}

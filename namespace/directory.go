@@ -385,25 +385,36 @@ func (d *Directory) Mkdir(path string) (*Directory, error) {
 
 // List returns d's entries in a stable order: by [Fold] of the name, then by the name.
 func (d *Directory) List() []Entry {
+	out := d.appendEntries([]Entry{})
+	sortEntries(out)
+	return out
+}
+
+// appendEntries appends d's entries to out, in no particular order, and returns it.
+func (d *Directory) appendEntries(out []Entry) []Entry {
 	d.mu.RLock()
-	out := make([]Entry, 0, d.count)
+	defer d.mu.RUnlock()
+	out = slices.Grow(out, d.count)
 	for _, bucket := range d.names {
 		for _, e := range bucket {
 			out = append(out, Entry{Name: e.name, Value: e.value})
 		}
 	}
-	d.mu.RUnlock()
-	keys := make(map[string]string, len(out))
-	for _, e := range out {
+	return out
+}
+
+// sortEntries puts entries in List order.
+func sortEntries(entries []Entry) {
+	keys := make(map[string]string, len(entries))
+	for _, e := range entries {
 		keys[e.Name] = Fold(e.Name)
 	}
-	slices.SortFunc(out, func(a, b Entry) int {
+	slices.SortFunc(entries, func(a, b Entry) int {
 		if c := cmp.Compare(keys[a.Name], keys[b.Name]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Name, b.Name)
 	})
-	return out
 }
 
 // Walk visits every entry below d, depth first in List order, with its path: `\name` for
@@ -414,22 +425,73 @@ func (d *Directory) List() []Entry {
 // namespace lock held and may change the tree; the walk sees each directory as List returned
 // it.
 func (d *Directory) Walk(fn func(path string, v any) bool) {
-	seen := map[*Directory]bool{d: true}
-	d.walk("", fn, seen)
+	walk(d, true, func(p *WalkPath, v any) bool { return fn(p.String(), v) })
 }
 
-func (d *Directory) walk(prefix string, fn func(string, any) bool, seen map[*Directory]bool) bool {
-	for _, e := range d.List() {
-		p := prefix + `\` + e.Name
-		if !fn(p, e.Value) {
+// Scan visits what Walk visits, by the same rules, in no particular order, and passes
+// each entry's path as a WalkPath, which builds the string only when asked: the walk
+// for a check that looks at every entry and names the few that are wrong (the kernel's
+// self-check), at no cost for sorting or paths.
+func (d *Directory) Scan(fn func(path *WalkPath, v any) bool) {
+	walk(d, false, fn)
+}
+
+// A WalkPath is the path of the entry a Scan callback visits. It is valid during that
+// call only.
+type WalkPath struct {
+	names []string
+}
+
+// String returns the path, as Walk gives it: `\name\child`.
+func (p *WalkPath) String() string {
+	return `\` + strings.Join(p.names, `\`)
+}
+
+// walker is one Walk or Scan: the entries of the directories being visited are kept in
+// one buffer, each directory's run after its parent's. Walkers are reused (walkers), so
+// a walk of a tree no larger than the last allocates nothing.
+type walker struct {
+	sorted bool
+	fn     func(*WalkPath, any) bool
+	seen   map[*Directory]bool
+	buf    []Entry
+	path   WalkPath
+}
+
+var walkers = sync.Pool{New: func() any { return &walker{seen: make(map[*Directory]bool)} }}
+
+func walk(d *Directory, sorted bool, fn func(*WalkPath, any) bool) {
+	w := walkers.Get().(*walker)
+	w.sorted, w.fn = sorted, fn
+	w.seen[d] = true
+	w.dir(d)
+	clear(w.seen)
+	clear(w.buf[:cap(w.buf)]) // drop the values, so the pool keeps no object alive
+	w.buf, w.path.names, w.fn = w.buf[:0], w.path.names[:0], nil
+	walkers.Put(w)
+}
+
+func (w *walker) dir(d *Directory) bool {
+	start := len(w.buf)
+	w.buf = d.appendEntries(w.buf)
+	end := len(w.buf)
+	if w.sorted {
+		sortEntries(w.buf[start:end])
+	}
+	defer func() { w.buf = w.buf[:start] }()
+	for i := start; i < end; i++ {
+		e := w.buf[i] // w.buf may grow below: index it afresh
+		w.path.names = append(w.path.names, e.Name)
+		if !w.fn(&w.path, e.Value) {
 			return false
 		}
-		if sub, ok := e.Value.(*Directory); ok && !seen[sub] {
-			seen[sub] = true
-			if !sub.walk(p, fn, seen) {
+		if sub, ok := e.Value.(*Directory); ok && !w.seen[sub] {
+			w.seen[sub] = true
+			if !w.dir(sub) {
 				return false
 			}
 		}
+		w.path.names = w.path.names[:len(w.path.names)-1]
 	}
 	return true
 }

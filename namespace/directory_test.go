@@ -180,7 +180,10 @@ func TestListIsSortedByFoldedName(t *testing.T) {
 
 // TestWalkVisitsDepthFirst shows the WinObj-style view of a tree and that Walk stops when
 // asked to and never loops through a directory linked into itself.
-func TestWalkVisitsDepthFirst(t *testing.T) {
+// walkTree returns a tree with a device, a symbolic link, an empty directory and a
+// directory linked inside itself.
+func walkTree(t *testing.T) *Directory {
+	t.Helper()
 	root := NewDirectory()
 	dev, err := root.Mkdir(`\Device`)
 	require.NoError(t, err)
@@ -192,6 +195,11 @@ func TestWalkVisitsDepthFirst(t *testing.T) {
 	require.NoError(t, err)
 	_, err = root.Insert(`\Device\Again`, dev) // a directory inside itself
 	require.NoError(t, err)
+	return root
+}
+
+func TestWalkVisitsDepthFirst(t *testing.T) {
+	root := walkTree(t)
 
 	var paths []string
 	root.Walk(func(path string, v any) bool {
@@ -255,4 +263,32 @@ func TestDirectoryConcurrentUse(t *testing.T) {
 	bno, _, err := root.Lookup(GlobalBaseNamedObjects)
 	require.NoError(t, err)
 	assert.Equal(t, 3, bno.(*Directory).Len(), "only the three links remain")
+}
+
+// Scan visits exactly what Walk visits (each directory once, even one linked inside
+// itself), with the same paths, in its own order; returning false stops it; and a
+// scan inside a scan's callback is a scan of its own.
+func TestScanVisitsWhatWalkVisits(t *testing.T) {
+	root := walkTree(t)
+	_, err := root.Mkdir(`\BaseNamedObjects\Session`)
+	require.NoError(t, err)
+
+	var walked, scanned []string
+	root.Walk(func(path string, v any) bool {
+		walked = append(walked, fmt.Sprintf("%s %T", path, v))
+		return true
+	})
+	root.Scan(func(p *WalkPath, v any) bool {
+		scanned = append(scanned, fmt.Sprintf("%s %T", p.String(), v))
+		var inner int
+		root.Scan(func(*WalkPath, any) bool { inner++; return true })
+		assert.Equal(t, len(walked), inner, "a nested scan sees the whole tree")
+		return true
+	})
+	assert.ElementsMatch(t, walked, scanned)
+	assert.Len(t, scanned, 6)
+
+	var n int
+	root.Scan(func(*WalkPath, any) bool { n++; return n < 2 })
+	assert.Equal(t, 2, n, "returning false stops the scan")
 }

@@ -3,7 +3,9 @@ package fuzzcalls_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -597,5 +599,20 @@ func FuzzCallSequences(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
+	if fuzzWorker() {
+		// Each worker of go test -fuzz is a process of its own, and -parallel of them
+		// run side by side, one a core by default. One input runs its goroutines one
+		// at a time in a synctest bubble, so a second P in a worker adds no work, only
+		// the cost of waking threads to move the bubble's goroutines between Ps, about
+		// a third of a worker's time.
+		runtime.GOMAXPROCS(1)
+	}
 	f.Fuzz(run)
+}
+
+// fuzzWorker reports whether this process is a worker of go test -fuzz, which the
+// go command starts with the testing package's -test.fuzzworker flag.
+func fuzzWorker() bool {
+	fl := flag.Lookup("test.fuzzworker")
+	return fl != nil && fl.Value.String() == "true"
 }
