@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
-	"time"
 )
 
 // This file implements asynchronous procedure calls: the completion routines of
@@ -69,37 +68,15 @@ func (p *Process) QueueUserAPC(fn func(param uintptr), param uintptr) error {
 // and 0 when the time passed. ctx being done or the process exiting ends it with an
 // error matching ERROR_OPERATION_ABORTED.
 func (p *Process) SleepEx(ctx context.Context, ms uint32, alertable bool) (uint32, error) {
-	if alertable && p.runAPCs() {
-		return uint32(WAIT_IO_COMPLETION), nil
+	// A sleep is a dispatcher wait on no objects: it blocks, times out, runs APCs and
+	// ends at the process's exit exactly as a wait does (waitcalls.go).
+	wb := p.takeWaitBlock()
+	res, err := p.waitOn(ctx, wb, nil, false, ms, alertable)
+	p.finishWait(wb)
+	if err == nil && res == WAIT_TIMEOUT_ {
+		return 0, nil
 	}
-	var timerC <-chan time.Time
-	if ms != INFINITE {
-		t := p.machine.clock.NewTimer(Millis(ms))
-		defer t.Stop()
-		timerC = t.C()
-	}
-	var ctxDone <-chan struct{}
-	if ctx != nil {
-		ctxDone = ctx.Done()
-	}
-	var apc <-chan struct{}
-	if alertable {
-		apc = p.apcWake
-	}
-	for {
-		select {
-		case <-timerC:
-			return 0, nil
-		case <-apc:
-			if p.runAPCs() {
-				return uint32(WAIT_IO_COMPLETION), nil
-			}
-		case <-ctxDone:
-			return WAIT_FAILED, &AbortError{Cause: ctx.Err()}
-		case <-p.ctx.Done():
-			return WAIT_FAILED, &AbortError{Cause: ErrProcessExiting}
-		}
-	}
+	return res, err
 }
 
 // ReadFileEx starts an overlapped read whose completion is reported by routine, run in

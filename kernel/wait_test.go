@@ -372,3 +372,39 @@ func TestMillis(t *testing.T) {
 	assert.Equal(t, 1500*time.Millisecond, kernel.Millis(1500))
 	assert.Equal(t, time.Duration(0), kernel.Millis(0))
 }
+
+// SleepEx sleeps the time asked on the machine's clock and returns 0 (MS docs SleepEx);
+// a sleep with no limit ends when the process exits, as its thread would, and when the
+// caller's ctx ends, both with an error matching ERROR_OPERATION_ABORTED; a process
+// already exiting sleeps no more.
+func TestSleepExEndsByTimeExitOrContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := kerneltest.NewMachine(t)
+		p := kerneltest.NewProcess(t, m, "a.exe")
+		defer p.Terminate(0)
+		start := time.Now()
+		r, err := p.SleepEx(context.Background(), 250, false)
+		require.NoError(t, err)
+		assert.Zero(t, r)
+		assert.Equal(t, 250*time.Millisecond, time.Since(start))
+
+		ctx, cancel := context.WithCancel(context.Background())
+		byCtx := make(chan error, 1)
+		go func() { _, err := p.SleepEx(ctx, kernel.INFINITE, true); byCtx <- err }()
+		synctest.Wait()
+		assert.Empty(t, byCtx, "asleep")
+		cancel()
+		assert.ErrorIs(t, <-byCtx, kernel.ERROR_OPERATION_ABORTED)
+
+		child, err := m.NewProcess("child.exe", nil)
+		require.NoError(t, err)
+		byExit := make(chan error, 1)
+		go func() { _, err := child.SleepEx(context.Background(), kernel.INFINITE, false); byExit <- err }()
+		synctest.Wait()
+		assert.Empty(t, byExit, "asleep")
+		child.Terminate(0)
+		assert.ErrorIs(t, <-byExit, kernel.ERROR_OPERATION_ABORTED)
+		_, err = child.SleepEx(context.Background(), kernel.INFINITE, false)
+		assert.ErrorIs(t, err, kernel.ERROR_OPERATION_ABORTED, "an exited process does not sleep")
+	})
+}
