@@ -30,44 +30,46 @@ package kernel
 // The answer depends on sd, which is never changed once stored (SetSecurityInfo stores
 // a new one), on the token's fixed contents and on its privileges' states, so a token
 // keeps its last answer and gives it again to the same question while its privileges
-// have not changed (Token.memo): a process opening the same object again pays for no
+// have not changed (Token.memo, keyed by the set of enabled privileges the answer was
+// computed under, read once): a process opening the same object again pays for no
 // second reading of the DACL.
 func AccessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMapping) (Access, error) {
 	if tok == nil {
-		return accessCheck(sd, tok, desired, g)
+		return accessCheck(sd, tok, 0, desired, g)
 	}
-	gen := tok.privGen.Load()
-	if m := tok.memo.Load(); m != nil && m.sd == sd && m.desired == desired && m.g == g && m.gen == gen {
+	privs := tok.enabledPrivs.Load()
+	if m := tok.memo.Load(); m != nil && m.sd == sd && m.desired == desired && m.g == g && m.privs == privs {
 		return m.granted, m.err
 	}
-	granted, err := accessCheck(sd, tok, desired, g)
-	tok.memo.Store(&accessMemo{sd: sd, desired: desired, g: g, gen: gen, granted: granted, err: err})
+	granted, err := accessCheck(sd, tok, privs, desired, g)
+	tok.memo.Store(&accessMemo{sd: sd, desired: desired, g: g, privs: privs, granted: granted, err: err})
 	return granted, err
 }
 
-// accessMemo is a token's last AccessCheck question and answer; gen is the token's
-// privilege generation the answer was computed under. It is immutable.
+// accessMemo is a token's last AccessCheck question and answer; privs is the set of
+// enabled privileges the answer was computed under. It is immutable.
 type accessMemo struct {
 	sd      *SecurityDescriptor
 	desired Access
 	g       GenericMapping
-	gen     uint64
+	privs   uint64
 	granted Access
 	err     error
 }
 
-// accessCheck is AccessCheck without the memo.
-func accessCheck(sd *SecurityDescriptor, tok *Token, desired Access, g GenericMapping) (Access, error) {
+// accessCheck is AccessCheck without the memo; privs is the token's set of enabled
+// privileges, read once by the caller, so that the answer is the one for that set.
+func accessCheck(sd *SecurityDescriptor, tok *Token, privs uint64, desired Access, g GenericMapping) (Access, error) {
 	maxAllowed := desired&MAXIMUM_ALLOWED != 0
 	want := g.Map(desired&^MAXIMUM_ALLOWED) &^ ACCESS_SYSTEM_SECURITY
 	var privileged Access
 	if desired&ACCESS_SYSTEM_SECURITY != 0 {
-		if !tok.PrivilegeEnabled(SE_SECURITY_NAME) {
+		if privs&privSecurity == 0 {
 			return 0, ERROR_PRIVILEGE_NOT_HELD
 		}
 		privileged |= ACCESS_SYSTEM_SECURITY
 	}
-	if (want&WRITE_OWNER != 0 || maxAllowed) && tok.PrivilegeEnabled(SE_TAKE_OWNERSHIP_NAME) {
+	if (want&WRITE_OWNER != 0 || maxAllowed) && privs&privTakeOwnership != 0 {
 		privileged |= WRITE_OWNER
 		want &^= WRITE_OWNER
 	}

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"errors"
+	"sync"
 	"sync/atomic"
 
 	"github.com/winsim/winsim/namespace"
@@ -77,26 +78,41 @@ var (
 // secureNamespace gives every directory of a new machine's tree its standard
 // descriptor.
 func secureNamespace(root *namespace.Directory) {
-	global, _ := ParseSDDL(globalNamedObjectsDirSDDL)
-	named, _ := ParseSDDL(namedObjectsDirSDDL)
-	system, _ := ParseSDDL(systemDirSDDL)
-	attachSecurity(root, system)
-	root.Walk(func(path string, v any) bool {
+	sds := standardDirectorySecurity()
+	attachSecurity(root, sds.system)
+	root.Scan(func(path *namespace.WalkPath, v any) bool {
 		d, ok := v.(*namespace.Directory)
 		if !ok {
 			return true
 		}
-		switch path {
+		switch path.String() {
 		case namespace.GlobalBaseNamedObjects:
-			attachSecurity(d, global)
+			attachSecurity(d, sds.global)
 		case namespace.SessionBaseNamedObjects:
-			attachSecurity(d, named)
+			attachSecurity(d, sds.named)
 		default:
-			attachSecurity(d, system)
+			attachSecurity(d, sds.system)
 		}
 		return true
 	})
 }
+
+// standardDirectorySecurity parses the standard directories' descriptors once for every
+// machine: a stored descriptor is never changed (SetSecurityInfo stores a new one), so
+// machines share them as they share their tokens' cached defaults.
+var standardDirectorySecurity = sync.OnceValue(func() (sds struct{ global, named, system *SecurityDescriptor }) {
+	for _, d := range []struct {
+		sd   **SecurityDescriptor
+		sddl string
+	}{{&sds.global, globalNamedObjectsDirSDDL}, {&sds.named, namedObjectsDirSDDL}, {&sds.system, systemDirSDDL}} {
+		sd, err := ParseSDDL(d.sddl)
+		if err != nil {
+			panic("kernel: a standard directory's SDDL does not parse: " + err.Error())
+		}
+		*d.sd = sd
+	}
+	return sds
+})
 
 // newChildSecurity checks that creator may create an entry in the directory parent
 // (need: DIRECTORY_CREATE_OBJECT for an object, DIRECTORY_CREATE_SUBDIRECTORY for a

@@ -62,7 +62,9 @@ func (p *Process) insertHandleRef(o *Object, granted Access, inherit bool) (Hand
 	if err != nil {
 		return 0, err
 	}
-	p.machine.emit(TraceEvent{Kind: EvHandleOpened, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: granted})
+	if p.machine.Tracing() {
+		p.machine.emit(TraceEvent{Kind: EvHandleOpened, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: granted})
+	}
 	return h, nil
 }
 
@@ -105,7 +107,9 @@ func (p *Process) CloseHandle(h Handle) error {
 // closeEntry drops the handle reference of a removed entry. It is the one close path:
 // CloseHandle, DUPLICATE_CLOSE_SOURCE and process exit all end here.
 func (p *Process) closeEntry(h Handle, o *Object) {
-	p.machine.emit(TraceEvent{Kind: EvHandleClosed, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name()})
+	if p.machine.Tracing() {
+		p.machine.emit(TraceEvent{Kind: EvHandleClosed, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name()})
+	}
 	o.dropHandleRef(p)
 }
 
@@ -218,7 +222,9 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 			return 0, e.obj, true, ERROR_INVALID_HANDLE
 		}
 		m := p.machine
-		m.emit(TraceEvent{Kind: EvHandleClosed, PID: src.pid, Handle: srcHandle, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name()})
+		if m.Tracing() {
+			m.emit(TraceEvent{Kind: EvHandleClosed, PID: src.pid, Handle: srcHandle, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name()})
+		}
 		h, err = dst.insertRef(e.obj, granted, attrs)
 		if err != nil {
 			return 0, e.obj, true, err

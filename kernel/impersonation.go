@@ -93,7 +93,7 @@ func (p *Process) Impersonate(tok *Token) *Impersonation {
 func (p *Process) ImpersonateAt(tok *Token, level ImpersonationLevel) *Impersonation {
 	if level >= SecurityImpersonation {
 		self := p.Token()
-		if !self.PrivilegeEnabled(SE_IMPERSONATE_NAME) && tok.User() != self.User() {
+		if !self.privilegeOn(privImpersonate) && tok.User() != self.User() {
 			level = SecurityIdentification
 		}
 	}

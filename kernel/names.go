@@ -68,7 +68,9 @@ func (m *Machine) createNamed(nt string, o *Object, creator *Token, explicit *Se
 		o.SetName(resolved)
 		o.addHandleRef()
 		o.linked.Store(true)
-		m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: resolved})
+		if m.Tracing() {
+			m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: resolved})
+		}
 		return nil, nil
 	}
 }

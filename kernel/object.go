@@ -83,7 +83,9 @@ func (m *Machine) newUnlistedObject(t *Type, b Ops) *Object {
 // listObject enters o in the census and traces its creation.
 func (m *Machine) listObject(o *Object) {
 	m.census.add(o)
-	m.emit(TraceEvent{Kind: EvObjectCreated, Object: o.id, Type: o.typ.Name, Name: o.Name()})
+	if m.Tracing() {
+		m.emit(TraceEvent{Kind: EvObjectCreated, Object: o.id, Type: o.typ.Name, Name: o.Name()})
+	}
 }
 
 // Type returns the object's type.
@@ -161,7 +163,9 @@ func (o *Object) DecRef() {
 	o.body.Delete(o)
 	o.releasePort()
 	o.machine.census.remove(o)
-	o.machine.emit(TraceEvent{Kind: EvObjectDeleted, Object: o.id, Type: o.typ.Name, Name: o.Name()})
+	if o.machine.Tracing() {
+		o.machine.emit(TraceEvent{Kind: EvObjectDeleted, Object: o.id, Type: o.typ.Name, Name: o.Name()})
+	}
 }
 
 // addHandleRef adds one handle reference and its pointer reference. The caller must

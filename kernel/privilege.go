@@ -61,6 +61,34 @@ var privilegeNames = []string{
 	SE_TAKE_OWNERSHIP_NAME, SE_TCB_NAME, SE_TIME_ZONE_NAME, SE_TRUSTED_CREDMAN_ACCESS_NAME, SE_UNDOCK_NAME,
 }
 
+// privilegeBits gives each name of privilegeNames its bit in a token's set of enabled
+// privileges (Token.enabledPrivs); those the checks consult have names of their own.
+var (
+	privilegeBits = func() map[string]uint64 {
+		m := make(map[string]uint64, len(privilegeNames))
+		for i, n := range privilegeNames {
+			m[n] = 1 << i
+		}
+		return m
+	}()
+	privSecurity      = privilegeBits[SE_SECURITY_NAME]
+	privTakeOwnership = privilegeBits[SE_TAKE_OWNERSHIP_NAME]
+	privDebug         = privilegeBits[SE_DEBUG_NAME]
+	privImpersonate   = privilegeBits[SE_IMPERSONATE_NAME]
+	privRestore       = privilegeBits[SE_RESTORE_NAME]
+)
+
+// enabledSet is the set of privs that are enabled, as Token.enabledPrivs holds it.
+func enabledSet(privs []Privilege) uint64 {
+	var set uint64
+	for _, p := range privs {
+		if p.Enabled {
+			set |= privilegeBits[p.Name]
+		}
+	}
+	return set
+}
+
 // LookupPrivilegeValue returns the canonical name of a privilege, matched
 // case-insensitively as LookupPrivilegeValueW matches it; an unknown name is
 // ERROR_NO_SUCH_PRIVILEGE. (winsim names privileges by their names, not LUIDs.)
@@ -150,14 +178,13 @@ func (t *Token) Privileges() []Privilege {
 // PrivilegeEnabled reports whether the token holds the privilege name and has it
 // enabled (PrivilegeCheck of one privilege). Checks only ever use enabled privileges.
 func (t *Token) PrivilegeEnabled(name string) bool {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	for _, p := range t.privs {
-		if p.Name == name {
-			return p.Enabled
-		}
-	}
-	return false
+	return t.privilegeOn(privilegeBits[name])
+}
+
+// privilegeOn reports whether the privilege whose bit is priv is enabled in t: one
+// atomic load.
+func (t *Token) privilegeOn(priv uint64) bool {
+	return priv != 0 && t.enabledPrivs.Load()&priv != 0
 }
 
 // AdjustTokenPrivileges enables or disables privileges of p's primary token
@@ -192,8 +219,8 @@ func (t *Token) AdjustPrivileges(disableAll bool, changes []Privilege) (previous
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	defer t.privGen.Add(1) // before the unlock: a later check sees the new states
 	privs := t.privs
+	defer func() { t.enabledPrivs.Store(enabledSet(privs)) }() // before the unlock
 	if disableAll {
 		for i := range privs {
 			if privs[i].Enabled {

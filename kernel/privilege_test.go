@@ -298,3 +298,37 @@ func TestDebugPrivilegeOpensAnyProcess(t *testing.T) {
 		require.NoError(t, admin.CloseHandle(hh))
 	}
 }
+
+// PrivilegeEnabled answers from the token's set of enabled privileges, which every
+// change keeps equal to what Privileges lists (PrivilegeCheck and GetTokenInformation
+// TokenPrivileges read the same token): for every privilege an administrator's token
+// holds, enabled and disabled one at a time, and for its duplicate.
+func TestPrivilegeEnabledAgreesWithPrivileges(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	tok := procsAs(t, m)["admin"].Token()
+	agree := func(tok *kernel.Token, when string) {
+		t.Helper()
+		held := map[string]bool{}
+		for _, p := range tok.Privileges() {
+			held[p.Name] = true
+			assert.Equal(t, p.Enabled, tok.PrivilegeEnabled(p.Name), "%s: %s", when, p.Name)
+		}
+		for _, n := range []string{kernel.SE_TCB_NAME, kernel.SE_CREATE_TOKEN_NAME, "SeNoSuchPrivilege", ""} {
+			if !held[n] {
+				assert.False(t, tok.PrivilegeEnabled(n), "%s: %q is not held", when, n)
+			}
+		}
+	}
+	agree(tok, "as made")
+	for _, p := range tok.Privileges() {
+		for _, on := range []bool{!p.Enabled, p.Enabled} {
+			_, err := tok.AdjustPrivileges(false, []kernel.Privilege{{Name: p.Name, Enabled: on}})
+			require.NoError(t, err)
+			agree(tok, p.Name+" adjusted")
+			agree(tok.Duplicate(), p.Name+" adjusted, duplicate")
+		}
+	}
+	_, err := tok.AdjustPrivileges(true, nil)
+	require.NoError(t, err)
+	agree(tok, "all disabled")
+}

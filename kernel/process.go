@@ -255,7 +255,9 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 func (p *Process) inheritInto(child *Process) {
 	child.handles.inheritFrom(p.handles, func(i int, e *handleEntry) {
 		e.obj.addHandleRef()
-		child.machine.emit(TraceEvent{Kind: EvHandleInherited, PID: child.pid, Handle: indexHandle(i), Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: e.granted})
+		if child.machine.Tracing() {
+			child.machine.emit(TraceEvent{Kind: EvHandleInherited, PID: child.pid, Handle: indexHandle(i), Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: e.granted})
+		}
 	})
 }
 
@@ -288,7 +290,7 @@ func (p *Process) openProcess(tok *Token, access Access, inherit bool, pid uint3
 	}
 	var granted Access
 	var err error
-	if tok.PrivilegeEnabled(SE_DEBUG_NAME) {
+	if tok.privilegeOn(privDebug) {
 		// "If the caller has enabled the SeDebugPrivilege privilege, the requested
 		// access is granted regardless of the contents of the security descriptor"
 		// (MS docs OpenProcess); MAXIMUM_ALLOWED is then everything.
@@ -373,7 +375,7 @@ func (p *Process) Wait(ctx context.Context) (uint32, error) {
 // access asked for, generic rights mapped, MAXIMUM_ALLOWED as PROCESS_ALL_ACCESS;
 // ACCESS_SYSTEM_SECURITY still needs SeSecurityPrivilege.
 func debugAccess(tok *Token, access Access) (Access, error) {
-	if access&ACCESS_SYSTEM_SECURITY != 0 && !tok.PrivilegeEnabled(SE_SECURITY_NAME) {
+	if access&ACCESS_SYSTEM_SECURITY != 0 && !tok.privilegeOn(privSecurity) {
 		return 0, ERROR_PRIVILEGE_NOT_HELD
 	}
 	if access&MAXIMUM_ALLOWED != 0 {

@@ -172,7 +172,7 @@ func assignSecurity(g GenericMapping, explicit, parent *SecurityDescriptor, tok 
 	var ex, px SecurityDescriptor
 	if explicit != nil {
 		ex = *explicit
-		if ex.Control&SE_SACL_PRESENT != 0 && hasAuditACE(ex.Sacl) && !tok.PrivilegeEnabled(SE_SECURITY_NAME) {
+		if ex.Control&SE_SACL_PRESENT != 0 && hasAuditACE(ex.Sacl) && !tok.privilegeOn(privSecurity) {
 			return nil, ERROR_PRIVILEGE_NOT_HELD
 		}
 		if ex.Owner != "" {

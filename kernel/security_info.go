@@ -70,7 +70,7 @@ func (p *Process) securityHandle(h Handle, need Access, sacl bool) (*Object, err
 	if err != nil {
 		return nil, err
 	}
-	if sacl && !granted.Has(ACCESS_SYSTEM_SECURITY) && !p.Token().PrivilegeEnabled(SE_SECURITY_NAME) {
+	if sacl && !granted.Has(ACCESS_SYSTEM_SECURITY) && !p.Token().privilegeOn(privSecurity) {
 		o.DecRef()
 		return nil, ERROR_PRIVILEGE_NOT_HELD
 	}

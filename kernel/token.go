@@ -52,10 +52,11 @@ type Token struct {
 	imperson bool // an impersonation token (level applies)
 	mu       sync.RWMutex
 	privs    []Privilege // the privileges held, with their states (privilege.go); under mu
-	// privGen counts changes of privs' states (written under mu), and memo is the
-	// last AccessCheck answer, valid while privGen is what it was computed under.
-	privGen atomic.Uint64
-	memo    atomic.Pointer[accessMemo]
+	// enabledPrivs is the set of privs that are enabled, one bit per privilege
+	// (privilegeBits), written under mu and read without it: the checks' one atomic
+	// load. memo is the last AccessCheck answer, keyed by the set it was computed under.
+	enabledPrivs atomic.Uint64
+	memo         atomic.Pointer[accessMemo]
 
 	// defaults caches default descriptors: per object type (defaultSecurityFor) and per
 	// file-system key (DefaultSecurity).
@@ -122,8 +123,10 @@ func (t *Token) impersonation(level ImpersonationLevel) *Token {
 // privileges of one leaves the other's alone (MS docs DuplicateTokenEx: "creates a new
 // access token that duplicates an existing token").
 func (t *Token) Duplicate() *Token {
-	return &Token{user: t.user, name: t.name, groups: t.groups, owner: t.owner, group: t.group, dacl: t.dacl,
+	d := &Token{user: t.user, name: t.name, groups: t.groups, owner: t.owner, group: t.group, dacl: t.dacl,
 		level: t.level, imperson: t.imperson, privs: t.Privileges()}
+	d.enabledPrivs.Store(enabledSet(d.privs))
+	return d
 }
 
 // newToken builds a token for user with the given groups (Everyone and the
@@ -132,6 +135,7 @@ func (t *Token) Duplicate() *Token {
 // a New Object"; Wine dlls/advapi32/tests/security.c test_token_security_descriptor).
 func newToken(user SID, name string, groups ...SID) *Token {
 	t := &Token{user: user, name: name, groups: groups, owner: user, group: user, privs: slices.Clone(defaultPrivileges(user, groups))}
+	t.enabledPrivs.Store(enabledSet(t.privs))
 	t.dacl = &ACL{Entries: []ACE{
 		{Type: ACCESS_ALLOWED_ACE_TYPE, Mask: GENERIC_ALL, SID: user},
 		{Type: ACCESS_ALLOWED_ACE_TYPE, Mask: GENERIC_ALL, SID: SIDLocalSystem},
@@ -178,7 +182,7 @@ func (tok *Token) defaultSecurityFor(t *Type) *SecurityDescriptor {
 // Security Internals", ch. 6: the owner check gives way to it).
 func (tok *Token) mayOwn(sid SID) bool {
 	return sid == tok.user || (sid == SIDAdministrators && tok.IsMember(SIDAdministrators)) ||
-		tok.PrivilegeEnabled(SE_RESTORE_NAME)
+		tok.privilegeOn(privRestore)
 }
 
 // DefaultSecurity returns the default descriptor a file system gives the objects tok
