@@ -78,9 +78,17 @@ func (r *InvariantReport) Object() *Object { return r.obj }
 // Machine returns the machine being checked.
 func (r *InvariantReport) Machine() *Machine { return r.m }
 
+// ThisObject is the subject of Breach and Waiter that names the object whose body is
+// being checked: the report writes the object's String() only for a breach, so a check
+// that finds nothing wrong builds no name.
+const ThisObject = ""
+
 // Breach reports that subject's invariant what does not hold: expected was expected,
 // found was found.
 func (r *InvariantReport) Breach(subject, what string, expected, found any) {
+	if subject == ThisObject && r.obj != nil {
+		subject = r.obj.String()
+	}
 	r.errs = append(r.errs, &Breach{Machine: r.m.name, Subject: subject, What: what, Expected: fmt.Sprint(expected), Found: fmt.Sprint(found)})
 }
 
@@ -171,12 +179,7 @@ type checker struct {
 }
 
 func newChecker(n *Network, targets []*Machine) *checker {
-	return &checker{
-		net: n, targets: targets, all: n.Machines(),
-		entries:  make(map[*Object]int64),
-		internal: make(map[*Object]int64),
-		live:     make(map[*Machine]map[*Object]struct{}),
-	}
+	return &checker{net: n, targets: targets, all: n.Machines()}
 }
 
 func (c *checker) breach(m *Machine, subject, what string, expected, found any) {
@@ -204,10 +207,17 @@ func (c *checker) alive(o *Object) bool {
 
 func (c *checker) run() error {
 	// 1. Every census, and the port bindings its objects hold.
-	objs := make(map[*Machine][]*Object)
+	objs := make(map[*Machine][]*Object, len(c.all))
+	total := 0
 	for _, m := range c.all {
-		list := m.census.list()
-		objs[m] = list
+		objs[m] = m.census.list()
+		total += len(objs[m])
+	}
+	c.entries = make(map[*Object]int64, total)
+	c.internal = make(map[*Object]int64, total)
+	c.live = make(map[*Machine]map[*Object]struct{}, len(c.all))
+	for _, m := range c.all {
+		list := objs[m]
 		set := make(map[*Object]struct{}, len(list))
 		for _, o := range list {
 			set[o] = struct{}{}

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"strconv"
 	"sync/atomic"
 )
 
@@ -39,6 +40,10 @@ type Object struct {
 	// is associated with (set once). Accessed atomically.
 	ioMode atomic.Uint32
 	port   atomic.Pointer[portBinding]
+
+	// census chains the object into its machine's census (census.go); under
+	// census.mu.
+	census censusLinks
 
 	// name is the object's NT path, or "" when unnamed. It is set once, before the
 	// object is published, or under Machine.nameMu, and cleared under Machine.nameMu
@@ -121,10 +126,11 @@ func (o *Object) HandleCount() int64 { return o.handles.Load() }
 func (o *Object) PointerCount() int64 { return o.pointers.Load() }
 
 func (o *Object) String() string {
+	s := o.typ.Name + "#" + strconv.FormatUint(uint64(o.id), 10)
 	if n := o.Name(); n != "" {
-		return fmt.Sprintf("%s#%d(%s)", o.typ.Name, o.id, n)
+		s += "(" + n + ")"
 	}
-	return fmt.Sprintf("%s#%d", o.typ.Name, o.id)
+	return s
 }
 
 // IncRef adds a pointer reference. The caller must already hold one.

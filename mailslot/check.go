@@ -21,7 +21,7 @@ var (
 // CheckInvariants implements kernel.InvariantChecker for a mailslot's server end.
 func (s *serverEnd) CheckInvariants(r *kernel.InvariantReport) {
 	ms := s.ms
-	subj := r.Object().String()
+	subj := kernel.ThisObject
 	handles := r.Object().HandleCount()
 	ms.mu.Lock()
 	closed := ms.closed.Load()

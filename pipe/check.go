@@ -24,7 +24,7 @@ var (
 func (e *end) CheckInvariants(r *kernel.InvariantReport) {
 	in := e.inst
 	fcb := in.fcb
-	subj := r.Object().String()
+	subj := kernel.ThisObject
 	handles := r.Object().HandleCount()
 	fcb.mu.Lock()
 	defer fcb.mu.Unlock()
