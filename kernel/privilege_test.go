@@ -201,6 +201,22 @@ func TestSACLNeedsSeSecurityPrivilege(t *testing.T) {
 	assert.Equal(t, "S:(ML;;NW;;;LW)", sd.String(), "LABEL_SECURITY_INFORMATION reads the label with READ_CONTROL")
 	_, err = user.GetSecurityInfo(lh, kernel.SACL_SECURITY_INFORMATION)
 	assert.ErrorIs(t, err, kernel.ERROR_PRIVILEGE_NOT_HELD)
+	// MS docs "SECURITY_INFORMATION": resource attributes are set with WRITE_DAC
+	// (ATTRIBUTE_SECURITY_INFORMATION), which the creator has as owner; a scoped policy
+	// ID with ACCESS_SYSTEM_SECURITY (SCOPE_SECURITY_INFORMATION), as audit ACEs are.
+	attributed, err := kernel.ParseSDDL(`D:(A;;GA;;;WD)S:(RA;;;;;WD;("Project",TS,0x0,"Windows"))`)
+	require.NoError(t, err)
+	rh, err := user.CreateEvent(&kernel.SecurityAttributes{SecurityDescriptor: attributed}, true, false, "attributed")
+	require.NoError(t, err, "a resource attribute needs no privilege")
+	scoped, err := kernel.ParseSDDL("D:(A;;GA;;;WD)S:(SP;;;;;S-1-17-1)")
+	require.NoError(t, err)
+	_, err = user.CreateEvent(&kernel.SecurityAttributes{SecurityDescriptor: scoped}, true, false, "scoped")
+	assert.ErrorIs(t, err, kernel.ERROR_PRIVILEGE_NOT_HELD, "a scoped policy ID needs SeSecurityPrivilege")
+	mixed, err := kernel.ParseSDDL(`D:(A;;GA;;;WD)S:(ML;;NW;;;LW)(RA;;;;;WD;("Project",TS,0x0,"Windows"))(AU;FA;GA;;;WD)`)
+	require.NoError(t, err)
+	_, err = user.CreateEvent(&kernel.SecurityAttributes{SecurityDescriptor: mixed}, true, false, "mixed")
+	assert.ErrorIs(t, err, kernel.ERROR_PRIVILEGE_NOT_HELD, "an audit ACE beside them still does")
+	require.NoError(t, user.CloseHandle(rh))
 
 	_, err = sys.AdjustTokenPrivileges(false, []kernel.Privilege{{Name: kernel.SE_SECURITY_NAME, Enabled: true}})
 	require.NoError(t, err)

@@ -161,10 +161,14 @@ func objectManagerAutoInherit(parent, explicit *SecurityDescriptor) uint32 {
 //     SE_DACL_AUTO_INHERITED; an explicit DACL keeps its own ACEs (those marked
 //     INHERITED_ACE dropped) followed by the inherited ones, or, SE_DACL_PROTECTED,
 //     only its own with the flag cleared.
-//   - The SACL follows the same rules, without a default. A creator SACL with audit or
-//     alarm ACEs needs SeSecurityPrivilege enabled, else ERROR_PRIVILEGE_NOT_HELD
-//     (Forshaw, ch. 6: "the kernel will require SeSecurityPrivilege"); mandatory labels
-//     do not.
+//   - The SACL follows the same rules, without a default. A creator SACL with audit,
+//     alarm or scoped-policy ACEs needs SeSecurityPrivilege enabled, else
+//     ERROR_PRIVILEGE_NOT_HELD (Forshaw, ch. 6: "the kernel will require
+//     SeSecurityPrivilege"); mandatory labels and resource attributes do not. The line
+//     is the one MS docs "SECURITY_INFORMATION" draws for setting each later: a label
+//     needs WRITE_OWNER, resource attributes (ATTRIBUTE_SECURITY_INFORMATION) WRITE_DAC,
+//     both of which a creator, the new object's owner, has; a scoped policy
+//     (SCOPE_SECURITY_INFORMATION) and the rest of the SACL need ACCESS_SYSTEM_SECURITY.
 //   - None of the *_DEFAULTED flags is set on the result (SeInheritance.c checks
 //     DaclDefaulted, OwnerDefaulted and GroupDefaulted are FALSE in every case).
 func assignSecurity(g GenericMapping, explicit, parent *SecurityDescriptor, tok *Token, container bool, flags uint32) (*SecurityDescriptor, error) {
@@ -172,7 +176,7 @@ func assignSecurity(g GenericMapping, explicit, parent *SecurityDescriptor, tok 
 	var ex, px SecurityDescriptor
 	if explicit != nil {
 		ex = *explicit
-		if ex.Control&SE_SACL_PRESENT != 0 && hasAuditACE(ex.Sacl) && !tok.privilegeOn(privSecurity) {
+		if ex.Control&SE_SACL_PRESENT != 0 && saclNeedsSecurityPrivilege(ex.Sacl) && !tok.privilegeOn(privSecurity) {
 			return nil, ERROR_PRIVILEGE_NOT_HELD
 		}
 		if ex.Owner != "" {
@@ -259,14 +263,15 @@ func saclControl(c SecurityDescriptorControl) SecurityDescriptorControl {
 	return out
 }
 
-// hasAuditACE reports whether acl has an ACE other than a mandatory label (an audit or
-// alarm ACE, which only SeSecurityPrivilege may set).
-func hasAuditACE(acl *ACL) bool {
+// saclNeedsSecurityPrivilege reports whether acl, a creator's SACL, has an ACE other
+// than a mandatory label or a resource attribute: an audit, alarm or scoped-policy
+// ACE, which only SeSecurityPrivilege may set (assignSecurity).
+func saclNeedsSecurityPrivilege(acl *ACL) bool {
 	if acl == nil {
 		return false
 	}
 	for _, e := range acl.Entries {
-		if e.Type != SYSTEM_MANDATORY_LABEL_ACE_TYPE {
+		if e.Type != SYSTEM_MANDATORY_LABEL_ACE_TYPE && e.Type != SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE {
 			return true
 		}
 	}
