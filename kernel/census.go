@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // census keeps every live object of a machine, so views can list what exists and
@@ -19,18 +20,27 @@ type census struct {
 	head, tail *Object
 	// +checklocks:mu
 	n int
+	// seq counts the additions and removals; a removed object keeps the count its
+	// removal made (censusLinks.removed), so a snapshot taken at seq s can tell an
+	// object removed since (removed > s) from one removed before.
+	// +checklocks:mu
+	seq uint64
 }
 
-// censusLinks chain an object into its machine's census; they are guarded by
-// census.mu.
+// censusLinks chain an object into its machine's census; prev, next and listed are
+// guarded by census.mu.
 type censusLinks struct {
 	prev, next *Object
 	listed     bool
+	// removed is the census's seq at the object's removal, 0 until then; read
+	// without the lock.
+	removed atomic.Uint64
 }
 
 func (c *census) add(o *Object) {
 	c.mu.Lock()
-	o.census = censusLinks{prev: c.tail, listed: true}
+	l := &o.census
+	l.prev, l.next, l.listed = c.tail, nil, true
 	if c.tail != nil {
 		c.tail.census.next = o
 	} else {
@@ -38,12 +48,13 @@ func (c *census) add(o *Object) {
 	}
 	c.tail = o
 	c.n++
+	c.seq++
 	c.mu.Unlock()
 }
 
 func (c *census) remove(o *Object) {
 	c.mu.Lock()
-	if l := o.census; l.listed {
+	if l := &o.census; l.listed {
 		if l.prev != nil {
 			l.prev.census.next = l.next
 		} else {
@@ -54,8 +65,10 @@ func (c *census) remove(o *Object) {
 		} else {
 			c.tail = l.prev
 		}
-		o.census = censusLinks{}
+		l.prev, l.next, l.listed = nil, nil, false
 		c.n--
+		c.seq++
+		l.removed.Store(c.seq)
 	}
 	c.mu.Unlock()
 }
@@ -69,17 +82,25 @@ func (c *census) has(o *Object) bool {
 
 // list returns the listed objects by ID.
 func (c *census) list() []*Object {
+	objs, _ := c.snapshot()
+	return objs
+}
+
+// snapshot returns the listed objects by ID and the census's seq when it took them:
+// an object of the list whose removed count is above seq was removed since.
+func (c *census) snapshot() ([]*Object, uint64) {
 	c.mu.Lock()
 	objs := make([]*Object, 0, c.n)
 	for o := c.head; o != nil; o = o.census.next {
 		objs = append(objs, o)
 	}
+	seq := c.seq
 	c.mu.Unlock()
 	byID := func(a, b *Object) int { return cmp.Compare(a.id, b.id) }
 	if !slices.IsSortedFunc(objs, byID) {
 		slices.SortFunc(objs, byID)
 	}
-	return objs
+	return objs, seq
 }
 
 // ObjectInfo describes one live object.

@@ -41,6 +41,7 @@ func TestCensusListsByIDAfterAnyOrderOfAddAndRemove(t *testing.T) {
 	}
 	assert.Empty(t, ids())
 	assert.Zero(t, c.n)
+	assert.EqualValues(t, 14, c.seq, "7 additions, 7 removals")
 	assert.Nil(t, c.head)
 	assert.Nil(t, c.tail)
 }

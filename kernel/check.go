@@ -173,9 +173,18 @@ type checker struct {
 	// the references the kernel knows of besides handles.
 	entries  map[*Object]int64
 	internal map[*Object]int64
-	// live is every object in the censuses taken, by machine.
-	live map[*Machine]map[*Object]struct{}
-	errs []error
+	// taken is each census's seq when the check listed it.
+	taken map[*Machine]uint64
+	errs  []error
+	// report is the InvariantReport every hook of this check is given in turn.
+	report InvariantReport
+}
+
+// reportFor readies c's report for the hook of o (nil: of a device) on m.
+func (c *checker) reportFor(m *Machine, o *Object) *InvariantReport {
+	r := &c.report
+	r.m, r.obj, r.errs, r.waiters = m, o, r.errs[:0], r.waiters[:0]
+	return r
 }
 
 func newChecker(n *Network, targets []*Machine) *checker {
@@ -195,37 +204,35 @@ func (c *checker) isTarget(m *Machine) bool {
 	return false
 }
 
-// alive reports whether o is still in its machine's census (it has not been deleted).
+// alive reports whether o was in its machine's census when the check listed it or is
+// still there: it was not deleted before the check began. (An object the check did not
+// list, created since or on a removed machine, is alive until it is removed.)
 func (c *checker) alive(o *Object) bool {
-	if set, ok := c.live[o.machine]; ok {
-		if _, in := set[o]; in {
-			return true
-		}
+	removed := o.census.removed.Load()
+	if removed == 0 {
+		return true
 	}
-	return o.machine.census.has(o) // created after the snapshot, or on a removed machine
+	taken, ok := c.taken[o.machine]
+	return ok && removed > taken
 }
 
 func (c *checker) run() error {
 	// 1. Every census, and the port bindings its objects hold.
 	objs := make(map[*Machine][]*Object, len(c.all))
+	c.taken = make(map[*Machine]uint64, len(c.all))
 	total := 0
 	for _, m := range c.all {
-		objs[m] = m.census.list()
+		objs[m], c.taken[m] = m.census.snapshot()
 		total += len(objs[m])
 	}
 	c.entries = make(map[*Object]int64, total)
 	c.internal = make(map[*Object]int64, total)
-	c.live = make(map[*Machine]map[*Object]struct{}, len(c.all))
 	for _, m := range c.all {
-		list := objs[m]
-		set := make(map[*Object]struct{}, len(list))
-		for _, o := range list {
-			set[o] = struct{}{}
+		for _, o := range objs[m] {
 			if b := o.port.Load(); b != nil {
 				c.internal[b.port]++
 			}
 		}
-		c.live[m] = set
 	}
 	// 2. Every process's handle table and pending requests.
 	for _, m := range c.all {
@@ -309,7 +316,7 @@ func (c *checker) object(m *Machine, o *Object) {
 		c.linkedName(m, o)
 	}
 	if ic, ok := o.body.(InvariantChecker); ok {
-		r := &InvariantReport{m: m, obj: o}
+		r := c.reportFor(m, o)
 		ic.CheckInvariants(r)
 		r.checkWaiters()
 		c.errs = append(c.errs, r.errs...)
@@ -402,7 +409,7 @@ func (c *checker) devices(m *Machine) {
 	m.mu.Unlock()
 	for _, d := range devs {
 		if ic, ok := d.(InvariantChecker); ok {
-			r := &InvariantReport{m: m}
+			r := c.reportFor(m, nil)
 			ic.CheckInvariants(r)
 			r.checkWaiters()
 			c.errs = append(c.errs, r.errs...)
