@@ -39,7 +39,13 @@ type Object struct {
 	// open and SetFileCompletionNotificationModes, and the completion port the file
 	// is associated with (set once). Accessed atomically.
 	ioMode atomic.Uint32
-	port   atomic.Pointer[portBinding]
+
+	// linked records whether the object is in the object directory (file objects are
+	// named for display only and never are). Set and cleared under Machine.nameMu;
+	// accessed atomically. (Beside ioMode: the two 4-byte words share 8 bytes.)
+	linked atomic.Bool
+
+	port atomic.Pointer[portBinding]
 
 	// census chains the object into its machine's census (census.go); under
 	// census.mu.
@@ -49,11 +55,6 @@ type Object struct {
 	// object is published, or under Machine.nameMu, and cleared under Machine.nameMu
 	// when the object leaves the namespace.
 	name atomic.Pointer[string]
-
-	// linked records whether the object is in the object directory (file objects are
-	// named for display only and never are). Set and cleared under Machine.nameMu;
-	// accessed atomically.
-	linked atomic.Bool
 
 	// sd is the object's security descriptor (nil: none, everyone may open it). It is
 	// set before the object is published and replaced whole by SetSecurityInfo; the
