@@ -72,19 +72,71 @@ type Adversary struct {
 	MaxInARow int
 }
 
-// probability is a's probability of outcome (0 for an outcome it does not know).
-func (a *Adversary) probability(outcome string) float64 {
+// The outcomes' indexes in AdversaryCounts.byOutcome order, and outcomeIndex's answer for
+// an outcome the mode does not know.
+const (
+	idxPipeBusy = iota
+	idxShortRead
+	idxPartialWrite
+	idxPipeConnected
+	numOutcomes
+	idxUnknown = -1
+)
+
+// outcomeIndex is outcome's index, or idxUnknown.
+func outcomeIndex(outcome string) int {
 	switch outcome {
 	case OutcomePipeBusy:
-		return a.PipeBusy
+		return idxPipeBusy
 	case OutcomeShortRead:
-		return a.ShortRead
+		return idxShortRead
 	case OutcomePartialWrite:
-		return a.PartialWrite
+		return idxPartialWrite
 	case OutcomePipeConnected:
-		return a.PipeConnected
+		return idxPipeConnected
 	}
-	return 0
+	return idxUnknown
+}
+
+// probabilities are a's probabilities, by outcome index.
+func (a *Adversary) probabilities() [numOutcomes]float64 {
+	return [numOutcomes]float64{a.PipeBusy, a.ShortRead, a.PartialWrite, a.PipeConnected}
+}
+
+// OutcomeCounts counts one outcome's decisions.
+type OutcomeCounts struct {
+	// Asked is the number of decisions a file system asked for while the outcome's
+	// probability was above 0: each a point where Windows allows the outcome.
+	Asked uint64
+	// Injected is the number of those that injected the outcome.
+	Injected uint64
+	// Capped is the number of those refused only because their key had had the
+	// outcome MaxInARow times in a row (not drawn; counted in Asked, not Injected).
+	Capped uint64
+}
+
+// AdversaryCounts counts, per outcome, the decisions the adversarial mode made since
+// the SetAdversary that turned it on with its current setting. SetAdversary restarts
+// them, as it restarts the choices, so that they describe one setting's run; turning
+// the mode off discards them. A decision for an outcome whose probability is 0 is not
+// counted: nothing could be injected into it.
+type AdversaryCounts struct {
+	PipeBusy, ShortRead, PartialWrite, PipeConnected OutcomeCounts
+}
+
+// byOutcome is c's counts by outcome index.
+func (c *AdversaryCounts) byOutcome() [numOutcomes]*OutcomeCounts {
+	return [numOutcomes]*OutcomeCounts{&c.PipeBusy, &c.ShortRead, &c.PartialWrite, &c.PipeConnected}
+}
+
+// Asked is the number of decisions counted, over every outcome.
+func (c AdversaryCounts) Asked() uint64 {
+	return c.PipeBusy.Asked + c.ShortRead.Asked + c.PartialWrite.Asked + c.PipeConnected.Asked
+}
+
+// Injected is the number of outcomes injected, over every outcome.
+func (c AdversaryCounts) Injected() uint64 {
+	return c.PipeBusy.Injected + c.ShortRead.Injected + c.PartialWrite.Injected + c.PipeConnected.Injected
 }
 
 // adversary is a network's adversarial mode, set by SetAdversary. Lock order: mu is a
@@ -98,16 +150,18 @@ type adversary struct {
 	seen map[string]uint64
 	// +checklocks:mu
 	inARow map[string]int
+	// counts are the decisions counted by outcome index (AdversaryCounts).
+	// +checklocks:mu
+	counts [numOutcomes]OutcomeCounts
 }
 
 // SetAdversary turns the adversarial mode on with a and restarts its counts, so that a
-// test run again with the same seed makes the same choices. A setting whose
+// test run again with the same seed makes the same choices, and its AdversaryCounts. A setting whose
 // probabilities are all 0 (the zero Adversary) turns it off. A probability outside
 // [0, 1] or a negative MaxInARow is ERROR_INVALID_PARAMETER.
 func (n *Network) SetAdversary(a Adversary) error {
-	ps := [...]float64{a.PipeBusy, a.ShortRead, a.PartialWrite, a.PipeConnected}
 	on := false
-	for _, p := range ps {
+	for _, p := range a.probabilities() {
 		if !validProbability(p) {
 			return ERROR_INVALID_PARAMETER
 		}
@@ -135,6 +189,23 @@ func (n *Network) Adversary() Adversary {
 	return Adversary{}
 }
 
+// AdversaryCounts returns the adversarial mode's counts of decisions asked and outcomes
+// injected since SetAdversary turned it on with its current setting (the zero value
+// when off).
+func (n *Network) AdversaryCounts() AdversaryCounts {
+	var c AdversaryCounts
+	a := n.adversary.Load()
+	if a == nil {
+		return c
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i, oc := range c.byOutcome() {
+		*oc = a.counts[i]
+	}
+	return c
+}
+
 // AdversaryOn reports whether the adversarial mode is on: one atomic load, for file
 // systems to test on their hot paths before they build a key. A nil network has none.
 func (n *Network) AdversaryOn() bool { return n != nil && n.adversary.Load() != nil }
@@ -158,17 +229,24 @@ func (n *Network) AdversaryDraw(outcome string, keyParts ...string) (uint64, boo
 	if a == nil {
 		return 0, false
 	}
-	p := a.cfg.probability(outcome)
+	i := outcomeIndex(outcome)
+	if i == idxUnknown {
+		return 0, false
+	}
+	p := a.cfg.probabilities()[i]
 	if p == 0 {
 		return 0, false
 	}
 	k := outcome + "\x00" + strings.Join(keyParts, "\x00")
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	c := &a.counts[i]
+	c.Asked++
 	nth := a.seen[k]
 	a.seen[k] = nth + 1
 	if a.inARow[k] >= a.cfg.MaxInARow {
 		a.inARow[k] = 0
+		c.Capped++
 		return 0, false
 	}
 	h := fnv.New64a()
@@ -176,6 +254,7 @@ func (n *Network) AdversaryDraw(outcome string, keyParts ...string) (uint64, boo
 	x := splitmix64(a.cfg.Seed ^ h.Sum64() ^ splitmix64(nth))
 	if float64(x>>11)/(1<<53) < p {
 		a.inARow[k]++
+		c.Injected++
 		return splitmix64(x), true
 	}
 	a.inARow[k] = 0

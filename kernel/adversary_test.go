@@ -1,6 +1,8 @@
 package kernel_test
 
 import (
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -114,4 +116,91 @@ func TestAdversaryOutcomesAreIndependent(t *testing.T) {
 	for _, bad := range []kernel.Adversary{{ShortRead: 2}, {PartialWrite: -1}, {PipeConnected: 1.01}} {
 		assert.ErrorIs(t, n.SetAdversary(bad), kernel.ERROR_INVALID_PARAMETER, "%+v", bad)
 	}
+}
+
+// The counts are winsim's own (Windows has none; docs/reliability.md reports what the
+// stress test's run injected): per outcome, how many decisions were asked and how many
+// injected.
+// At probability 1 a key gets the outcome MaxInARow times, then one refusal (counted as
+// capped), and again; at probability 0 nothing is counted, nor with the mode off;
+// SetAdversary restarts the counts with the choices, so that the same seed replays the
+// same counts.
+func TestAdversaryCountsCountEachDecision(t *testing.T) {
+	n := kernel.NewNetwork()
+	defer n.Close()
+	assert.Equal(t, kernel.AdversaryCounts{}, n.AdversaryCounts(), "off: nothing counted")
+	n.AdversaryChooses(kernel.OutcomePipeBusy, "x")
+	assert.Equal(t, kernel.AdversaryCounts{}, n.AdversaryCounts(), "off: a decision is not counted")
+
+	require.NoError(t, n.SetAdversary(kernel.Adversary{Seed: 1, PipeBusy: 1, PipeConnected: 1, MaxInARow: 2}))
+	for range 7 { // one key: yes, yes, capped, yes, yes, capped, yes
+		n.AdversaryChooses(kernel.OutcomePipeBusy, "ALPHA", "client.exe", "svc")
+	}
+	for range 2 { // another key, its own run
+		n.AdversaryChooses(kernel.OutcomePipeBusy, "ALPHA", "other.exe", "svc")
+	}
+	n.AdversaryChooses(kernel.OutcomePipeConnected, "ALPHA", "server.exe", "svc", "server")
+	for range 5 { // probability 0: not counted
+		n.AdversaryChooses(kernel.OutcomeShortRead, "ALPHA", "client.exe", "svc", "client")
+		n.AdversaryDraw(kernel.OutcomePartialWrite, "ALPHA", "client.exe", "svc", "client")
+	}
+	n.AdversaryChooses("no-such-outcome", "ALPHA")
+	want := kernel.AdversaryCounts{
+		PipeBusy:      kernel.OutcomeCounts{Asked: 9, Injected: 7, Capped: 2},
+		PipeConnected: kernel.OutcomeCounts{Asked: 1, Injected: 1},
+	}
+	assert.Equal(t, want, n.AdversaryCounts())
+	assert.Equal(t, uint64(10), want.Asked())
+	assert.Equal(t, uint64(8), want.Injected())
+
+	// With the default MaxInARow (3) a key gets 3 in a row, then a refusal.
+	require.NoError(t, n.SetAdversary(kernel.Adversary{Seed: 1, ShortRead: 1}))
+	assert.Equal(t, kernel.AdversaryCounts{}, n.AdversaryCounts(), "SetAdversary restarts the counts")
+	for range 8 {
+		n.AdversaryChooses(kernel.OutcomeShortRead, "ALPHA", "p.exe", "svc", "server")
+	}
+	assert.Equal(t, kernel.AdversaryCounts{ShortRead: kernel.OutcomeCounts{Asked: 8, Injected: 6, Capped: 2}}, n.AdversaryCounts())
+
+	// Between 0 and 1 the counts agree with the choices handed out, and replay with
+	// the seed.
+	run := func() (kernel.AdversaryCounts, uint64) {
+		require.NoError(t, n.SetAdversary(kernel.Adversary{Seed: 5, PartialWrite: 0.5}))
+		var yes uint64
+		for i := range 100 {
+			if n.AdversaryChooses(kernel.OutcomePartialWrite, "ALPHA", "p.exe", strconv.Itoa(i%3)) {
+				yes++
+			}
+		}
+		return n.AdversaryCounts(), yes
+	}
+	c, yes := run()
+	assert.Equal(t, uint64(100), c.PartialWrite.Asked)
+	assert.Equal(t, yes, c.PartialWrite.Injected)
+	assert.Less(t, c.PartialWrite.Injected, uint64(100))
+	assert.NotZero(t, c.PartialWrite.Injected)
+	again, _ := run()
+	assert.Equal(t, c, again, "the same seed gives the same counts")
+
+	require.NoError(t, n.SetAdversary(kernel.Adversary{}))
+	assert.Equal(t, kernel.AdversaryCounts{}, n.AdversaryCounts(), "turning the mode off discards the counts")
+}
+
+// Decisions asked from many goroutines at once are each counted once.
+func TestAdversaryCountsUnderConcurrency(t *testing.T) {
+	n := kernel.NewNetwork()
+	defer n.Close()
+	require.NoError(t, n.SetAdversary(kernel.Adversary{Seed: 2, PipeBusy: 1, MaxInARow: 1}))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 { // each goroutine its own key: yes, capped, yes, capped ...
+				n.AdversaryChooses(kernel.OutcomePipeBusy, "ALPHA", strconv.Itoa(g))
+				_ = n.AdversaryCounts()
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, kernel.AdversaryCounts{PipeBusy: kernel.OutcomeCounts{Asked: 200, Injected: 100, Capped: 100}}, n.AdversaryCounts())
 }

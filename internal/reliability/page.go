@@ -86,7 +86,9 @@ func OK(r Record) bool { return len(Problems(r)) == 0 }
 
 // Problems says, in words, what r shows went wrong: the test or command failed, or its
 // figures show a crasher, a fuzz run without executions, a loss, a duplicate, a
-// reordering, a corrupt message, a failed self-check, a leak or a failed row.
+// reordering, a corrupt message, a failed self-check, a leak, a stress run the
+// adversarial mode injected nothing into (its ledger would then prove nothing about
+// the outcomes it is run under) or a failed row.
 func Problems(r Record) []string {
 	var ps []string
 	fail := func(format string, args ...any) { ps = append(ps, fmt.Sprintf(format, args...)) }
@@ -119,6 +121,9 @@ func Problems(r Record) []string {
 		}
 		if s.Leaks > 0 {
 			fail("%s: objects leaked: %d", r.Name, s.Leaks)
+		}
+		if s.Adversary.Injected() == 0 {
+			fail("%s: the adversarial mode injected nothing", r.Name)
 		}
 	case r.Removal != nil:
 		ledgerProblems(r.Name, r.Removal.Ledger, fail)

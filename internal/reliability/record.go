@@ -125,6 +125,10 @@ type Stress struct {
 	SelfChecks uint64 `json:"self_checks"`
 	// Faults is what the network's fault injector did (the test sets no faults).
 	Faults kernel.FaultCounts `json:"faults"`
+	// AdversarySetting is the adversarial mode the traffic ran under
+	// (docs/adversarial.md), Adversary what it decided.
+	AdversarySetting kernel.Adversary       `json:"adversary_setting"`
+	Adversary        kernel.AdversaryCounts `json:"adversary"`
 	// CheckPassed reports the self-check after the traffic; Leaks the objects left
 	// in the machines' censuses.
 	CheckPassed bool `json:"check_passed"`

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/winsim/winsim/internal/reliability"
+	"github.com/winsim/winsim/kernel"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.md from the sample figures")
@@ -78,6 +79,9 @@ func TestRenderThePage(t *testing.T) {
 				assert.Contains(t, s, "nothing was lost or leaked")
 				assert.NotContains(t, s, "**fail**")
 				assert.Contains(t, s, "82 µs a check")
+				assert.Contains(t, s, "| ERROR_PIPE_BUSY on open: probability; injected / asked | 20%; 24,391 / 121,406 |", "the adversarial mode's counts")
+				assert.Contains(t, s, "| short reads: probability; injected / asked (message reads never ask) | 50%; 0 / 0 |")
+				assert.NotContains(t, s, "not yet fed into this page", "the adversarial mode is on the page")
 				return
 			}
 			assert.NotContains(t, s, "nothing was lost or leaked")
@@ -120,6 +124,10 @@ func TestNewPageListsEveryFailure(t *testing.T) {
 		{"TestCheckedStress", func(r *reliability.Record) { r.Stress.CheckPassed = false }, "TestCheckedStress: the self-check after the traffic failed"},
 		{"TestCheckedStress", func(r *reliability.Record) { r.Stress.Corrupt = 1 }, "TestCheckedStress: 0 lost, 0 duplicated, 0 reordered, 1 corrupt"},
 		{"TestBadInput", func(r *reliability.Record) { r.BadInput.Failed = 4 }, "TestBadInput: 4 rows failed"},
+		{"TestCheckedStress", func(r *reliability.Record) {
+			r.Stress.Adversary = kernel.AdversaryCounts{PipeBusy: kernel.OutcomeCounts{Asked: 9}}
+		},
+			"TestCheckedStress: the adversarial mode injected nothing"},
 		{"TestDiscoveryCompletesUnderLoss", func(r *reliability.Record) { r.Pass = false }, "TestDiscoveryCompletesUnderLoss failed"},
 		{"faults", func(r *reliability.Record) { r.Run.ExitCode = 2 },
 			"step faults: `go test -run ^(TestRemoveMachineMidTrafficLosesNothingElsewhere|TestDiscoveryCompletesUnderLoss)$ ./internal/stress/` exited with status 2"},

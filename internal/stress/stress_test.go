@@ -174,6 +174,7 @@ func TestCheckedStress(t *testing.T) {
 	// reads are shortened, which message-mode reads must never be: a split message
 	// would fail its checksum.
 	require.NoError(t, n.SetAdversary(kernel.Adversary{Seed: 1, PipeBusy: 0.2, ShortRead: 0.5, PipeConnected: 0.3}))
+	fig.AdversarySetting = n.Adversary()
 
 	srv := kerneltest.NewProcess(t, b, "server.exe")
 	reader := kerneltest.NewProcess(t, b, "reader.exe")
@@ -323,6 +324,14 @@ func TestCheckedStress(t *testing.T) {
 		p.Terminate(0)
 	}
 	fig.Faults = n.FaultCounts()
+	fig.Adversary = n.AdversaryCounts()
+	t.Logf("adversarial mode: %+v", fig.Adversary)
+	// Every pipe here is message-type, whose reads are never shortened: a read does not
+	// even ask (docs/adversarial.md). The other two outcomes must have been injected,
+	// or the ledger above proves nothing about them.
+	assert.Equal(t, kernel.OutcomeCounts{}, fig.Adversary.ShortRead, "message reads are never shortened")
+	assert.NotZero(t, fig.Adversary.PipeBusy.Injected, "busy opens injected")
+	assert.NotZero(t, fig.Adversary.PipeConnected.Injected, "late connects injected")
 	err = n.Check()
 	fig.CheckPassed = err == nil
 	require.NoError(t, err)
