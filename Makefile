@@ -54,12 +54,14 @@ fuzz:
 	done
 
 ## fuzz-long: every fuzz target for FUZZLONGTIME, except the call-sequence fuzzer, which
-## runs FUZZCALLS executions (10^7 by default; about two hours on two cores).
+## runs FUZZCALLS executions (10^7 by default; over an hour on two cores). Fuzz runs have
+## no test timeout (-timeout 0: a -timeout would end a long run); the call-sequence fuzzer's
+## own watchdog and synctest's deadlock report catch an input that hangs.
 fuzz-long:
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    t=$(FUZZLONGTIME); [ "$$f" = FuzzCallSequences ] && t=$(FUZZCALLS); \
-	    echo "== $$pkg $$f ($$t)"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t -fuzzminimizetime 5s $$pkg; \
+	    echo "== $$pkg $$f ($$t)"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t -fuzzminimizetime 5s -timeout 0 $$pkg; \
 	  done; \
 	done
 
@@ -92,7 +94,7 @@ reliability:
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    t=$(RELFUZZTIME); [ "$$f" = FuzzCallSequences ] && t=$(RELFUZZCALLS); \
 	    $(REL) run -out $(RELFIG) -step "fuzz $$f" -parse fuzz -pkg $$pkg -target $$f -fuzztime $$t -- \
-	      $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t -fuzzminimizetime $(RELMINIMIZE) -timeout 10m $$pkg; \
+	      $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $$t -fuzzminimizetime $(RELMINIMIZE) -timeout 0 $$pkg; \
 	  done; \
 	done
 	$(REL) run -out $(RELFIG) -step stress -- $(GO) test -run '^TestCheckedStress$$' -count=1 -v -timeout 30m ./internal/stress/ -args -stress.messages=$(STRESS)
