@@ -180,12 +180,12 @@ func (c Call) finishOverlappedAtOnce(n int, err error) {
 	}
 }
 
-// completeOverlapped reports a pended overlapped request's completion: status and
-// count into its Overlapped, then its event, then a packet to its file's completion
-// port; it drops the request's references. The file system signals the file object
-// itself (only when there is no event, Request.HasEvent).
+// completeOverlapped reports a pended overlapped request's completion, whose status
+// and count SetResult put into its Overlapped: its APC, then its event, then a packet
+// to its file's completion port; it drops the request's references. The file system
+// signals the file object itself, between SetResult and Notify (only when there is no
+// event, Request.SignalsFile).
 func (r *Request) completeOverlapped() {
-	r.ov.setResult(r.n, r.err)
 	if r.routine != nil {
 		queueRoutine(r.process, r.routine, r.n, r.err, r.ov)
 	}

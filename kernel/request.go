@@ -231,12 +231,18 @@ func (r *Request) Err() error { return r.err }
 // Done reports whether r has completed.
 func (r *Request) Done() bool { return r.done.Load() }
 
-// SetResult records r's result and takes it off its process's pending list. Call
-// Notify after releasing the owner's lock.
+// SetResult records r's result and takes it off its process's pending list; an
+// overlapped request's status and count go into its Overlapped at once, so that
+// whatever the completion then signals (its event, the file object, a port) is seen
+// only after the result: a waiter woken through the file object must not find the
+// operation still pending. Call Notify after releasing the owner's lock.
 //
 // Preconditions: the owner's lock is held; r was queued and has just been unqueued.
 func (r *Request) SetResult(n int, err error) {
 	r.n, r.err = n, err
+	if r.ov != nil {
+		r.ov.setResult(n, err)
+	}
 	r.unlist()
 	r.done.Store(true)
 }

@@ -213,8 +213,10 @@ func (m *Machine) WaitTestLocked(s Signaler) {
 			i++
 			continue
 		}
-		m.satisfyLocked(wb, idx) // removes wb from h.waiters; do not advance i
+		// Traced before the token is sent: once it is, the waiter may return and its
+		// next wait take wb again (takeWaitBlock), without the dispatcher lock.
 		m.emitWaitSatisfied(wb.pid, wb.handles, wb.all, idx)
+		m.satisfyLocked(wb, idx) // removes wb from h.waiters; do not advance i
 	}
 }
 

@@ -45,6 +45,11 @@ func TestOverlappedMailslotRead(t *testing.T) {
 		assert.ErrorIs(t, err, kernel.ERROR_SEM_TIMEOUT)
 		assert.Equal(t, 500*time.Millisecond, time.Since(start))
 		assert.Zero(t, p.PendingRequests())
+		// The timeout completed the read on the timer's goroutine, which signals the
+		// event first and only then drops the request's references to the event and
+		// the file (kernel.Request.Notify). Let it finish before the test ends, or the
+		// leak check at cleanup may run in between and see both still referenced.
+		synctest.Wait()
 	})
 }
 
