@@ -45,10 +45,19 @@ type realTimer struct{ t *time.Timer }
 func (t realTimer) C() <-chan time.Time { return t.t.C }
 func (t realTimer) Stop() bool          { return t.t.Stop() }
 
-// VirtualClock is a clock that moves only when Advance or Set is called. Timers fire,
-// in deadline order, during the call that moves time past them. It is safe for
-// concurrent use.
+// VirtualClock is a clock that moves only when Advance, Set or FireNext is called.
+// Timers fire, in deadline order (timers with one deadline in the order they were
+// made), during the call that moves time past them. It is safe for concurrent use.
+//
+// A simulator that must see what each timer causes before the next one fires steps it
+// with Next and FireNext instead of Advance, and may have AfterFunc callbacks run
+// through a function of its own (RunCallbacksWith), for example on goroutines it
+// tracks.
 type VirtualClock struct {
+	// fire runs an AfterFunc callback; nil: on a goroutine of its own. Set before the
+	// clock is used.
+	fire func(func())
+
 	mu sync.Mutex
 	// +checklocks:mu
 	now time.Time
@@ -95,7 +104,7 @@ func (c *VirtualClock) AfterFunc(d time.Duration, f func()) Timer {
 	t.when = c.now.Add(d)
 	if d <= 0 {
 		t.index = -1
-		go f()
+		c.runCallback(f)
 		return t
 	}
 	c.seq++
@@ -128,17 +137,68 @@ func (c *VirtualClock) Pending() int {
 	return len(c.timers)
 }
 
+// RunCallbacksWith makes the clock run AfterFunc callbacks by calling fire(f) instead
+// of on goroutines of their own; fire must not block on the clock. Call it before the
+// clock is used.
+func (c *VirtualClock) RunCallbacksWith(fire func(f func())) { c.fire = fire }
+
+// Next reports the deadline of the earliest timer waiting to fire, if any.
+func (c *VirtualClock) Next() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.timers) == 0 {
+		return time.Time{}, false
+	}
+	return c.timers[0].when, true
+}
+
+// FireNext fires the earliest timer due at or before limit, moving the clock to its
+// deadline, and reports true; with none due it moves the clock to limit (never
+// backwards) and reports false. It fires one timer only, so that the caller can let
+// what that timer causes happen before the next.
+func (c *VirtualClock) FireNext(limit time.Time) bool {
+	c.mu.Lock()
+	if len(c.timers) == 0 || c.timers[0].when.After(limit) {
+		if limit.After(c.now) {
+			c.now = limit
+		}
+		c.mu.Unlock()
+		return false
+	}
+	vt := heap.Pop(&c.timers).(*virtualTimer)
+	if vt.when.After(c.now) {
+		c.now = vt.when
+	}
+	c.mu.Unlock()
+	c.fire1(vt)
+	return true
+}
+
 // Preconditions: c.mu is held.
 func (c *VirtualClock) setLocked(t time.Time) {
 	for len(c.timers) > 0 && !c.timers[0].when.After(t) {
-		vt := heap.Pop(&c.timers).(*virtualTimer)
-		if vt.f != nil {
-			go vt.f()
-		} else {
-			vt.ch <- vt.when
-		}
+		c.fire1(heap.Pop(&c.timers).(*virtualTimer))
 	}
 	c.now = t
+}
+
+// fire1 fires vt, which is off the heap: its channel gets its deadline, or its
+// callback runs. Advance and Set call it with c.mu held, FireNext without.
+func (c *VirtualClock) fire1(vt *virtualTimer) {
+	if vt.f != nil {
+		c.runCallback(vt.f)
+	} else {
+		vt.ch <- vt.when // buffered, and a timer fires once
+	}
+}
+
+// runCallback runs an AfterFunc callback as RunCallbacksWith said.
+func (c *VirtualClock) runCallback(f func()) {
+	if c.fire != nil {
+		c.fire(f)
+		return
+	}
+	go f()
 }
 
 type virtualTimer struct {

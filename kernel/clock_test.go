@@ -134,6 +134,43 @@ func TestVirtualClockAfterFunc(t *testing.T) {
 	assert.Equal(t, 0, c.Pending())
 }
 
+// A simulator steps a VirtualClock one timer at a time: Next names the earliest
+// deadline, FireNext fires only that timer (timers of one deadline in creation order),
+// moving the clock to it, and moves the clock to its limit when nothing is due;
+// RunCallbacksWith runs AfterFunc callbacks through the simulator's own function.
+func TestVirtualClockFiresOneTimerAtATime(t *testing.T) {
+	c := kernel.NewVirtualClock(epoch)
+	var fired []string
+	c.RunCallbacksWith(func(f func()) { f() }) // synchronously: the order is the firing order
+	_, ok := c.Next()
+	assert.False(t, ok, "no timers")
+	c.AfterFunc(20*time.Millisecond, func() { fired = append(fired, "b") })
+	ch := c.NewTimer(10 * time.Millisecond)
+	c.AfterFunc(20*time.Millisecond, func() { fired = append(fired, "c") })
+	c.AfterFunc(0, func() { fired = append(fired, "now") })
+	assert.Equal(t, []string{"now"}, fired, "a deadline already passed runs through the simulator's function at once")
+
+	next, ok := c.Next()
+	require.True(t, ok)
+	assert.Equal(t, epoch.Add(10*time.Millisecond), next)
+	assert.False(t, c.FireNext(epoch.Add(5*time.Millisecond)), "nothing due by the limit")
+	assert.Equal(t, epoch.Add(5*time.Millisecond), c.Now(), "moved to the limit")
+	assert.True(t, c.FireNext(epoch.Add(time.Hour)))
+	assert.Equal(t, epoch.Add(10*time.Millisecond), c.Now(), "moved to the timer's deadline, not the limit")
+	v, got := received(ch.C())
+	assert.True(t, got)
+	assert.Equal(t, epoch.Add(10*time.Millisecond), v)
+	assert.True(t, c.FireNext(epoch.Add(time.Hour)))
+	assert.Equal(t, []string{"now", "b"}, fired, "one timer per call")
+	assert.True(t, c.FireNext(epoch.Add(time.Hour)))
+	assert.Equal(t, []string{"now", "b", "c"}, fired, "same deadline: creation order")
+	assert.False(t, c.FireNext(epoch.Add(time.Second)))
+	assert.Equal(t, epoch.Add(time.Second), c.Now())
+	assert.False(t, c.FireNext(epoch), "never backwards")
+	assert.Equal(t, epoch.Add(time.Second), c.Now())
+	assert.Equal(t, 0, c.Pending())
+}
+
 // Every timeout in winsim reads the machine's clock: on a machine with a VirtualClock, a
 // WaitForSingleObject timeout and a blocking read's timeout do not fire, however much
 // real (here: bubble) time passes, until the clock is advanced past them.

@@ -366,8 +366,8 @@ func (r *Runner) await(t *task, cancel context.CancelFunc) error {
 			<-t.done
 			return nil
 		}
-		if next, ok := r.clock.next(); ok {
-			r.clock.popDue(next)
+		if next, ok := r.clock.Next(); ok {
+			r.clock.FireNext(next)
 			continue
 		}
 		cancel()
@@ -382,7 +382,7 @@ var errBlocksForever = errors.New("the call blocks and nothing in the script can
 // the network settle after each.
 func (r *Runner) advance(d time.Duration) error {
 	limit := r.clock.Now().Add(d)
-	for r.clock.popDue(limit) {
+	for r.clock.FireNext(limit) {
 		if err := r.ts.settle(); err != nil {
 			return err
 		}
