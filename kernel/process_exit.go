@@ -14,10 +14,12 @@ import "strconv"
 //  2. Handles closed: every handle still in the table is closed, in handle order,
 //     through the one close path (closeEntry), so the other ends of its pipes and the
 //     servers of its mailslots see it go. The table refuses new handles from now on.
-//  3. Signalled: exiting → exited. The exit code becomes visible and the process
-//     object is signalled, releasing WaitForSingleObject/WaitForMultipleObjects.
-//  4. Reaped: the process table's reference is dropped. The process object lives on
-//     while handles to it exist; when the last goes, Delete frees the PID.
+//  3. Exited and reaped: exiting → exited, and the exit code becomes visible. The
+//     process table's reference is dropped: the process object lives on while handles
+//     to it exist; when the last goes, Delete frees the PID.
+//  4. Signalled: the process object is signalled, releasing
+//     WaitForSingleObject/WaitForMultipleObjects, then Wait. Whoever it wakes finds
+//     no reference of the exit left, so Machine.Leaks is exact at that moment.
 
 func (p *Process) exit(code uint32) {
 	p.mu.Lock()
@@ -48,12 +50,16 @@ func (p *Process) exit(code uint32) {
 	p.state = ProcessExited
 	p.mu.Unlock()
 	m := p.machine
+	m.emit(TraceEvent{Kind: EvProcessExited, PID: p.pid, Object: p.obj.id, Type: "Process", Name: p.name, Detail: "exit code " + strconv.Itoa(int(code))})
+
+	// Reaped before it is signalled, so that whoever the signal wakes (a wait on a
+	// process handle, Wait) finds no reference of the exit's own left: Leaks is exact
+	// at once. Without handles the object is deleted here, and then no one can be
+	// waiting on it (a wait holds a handle and a reference).
+	p.obj.DecRef() // the process table's "running" reference
 	m.LockDispatcher()
 	p.signaled = true
 	m.WaitTestLocked(p)
 	m.UnlockDispatcher()
 	close(p.exited)
-	m.emit(TraceEvent{Kind: EvProcessExited, PID: p.pid, Object: p.obj.id, Type: "Process", Name: p.name, Detail: "exit code " + strconv.Itoa(int(code))})
-
-	p.obj.DecRef() // the process table's "running" reference
 }
