@@ -100,19 +100,28 @@ func secureNamespace(root *namespace.Directory) {
 // standardDirectorySecurity parses the standard directories' descriptors once for every
 // machine: a stored descriptor is never changed (SetSecurityInfo stores a new one), so
 // machines share them as they share their tokens' cached defaults.
-var standardDirectorySecurity = sync.OnceValue(func() (sds struct{ global, named, system *SecurityDescriptor }) {
-	for _, d := range []struct {
-		sd   **SecurityDescriptor
-		sddl string
-	}{{&sds.global, globalNamedObjectsDirSDDL}, {&sds.named, namedObjectsDirSDDL}, {&sds.system, systemDirSDDL}} {
-		sd, err := ParseSDDL(d.sddl)
-		if err != nil {
-			panic("kernel: a standard directory's SDDL does not parse: " + err.Error())
-		}
-		*d.sd = sd
+var standardDirectorySecurity = sync.OnceValue(func() standardDirectories {
+	return standardDirectories{
+		global: mustParseSDDL(globalNamedObjectsDirSDDL),
+		named:  mustParseSDDL(namedObjectsDirSDDL),
+		system: mustParseSDDL(systemDirSDDL),
 	}
-	return sds
 })
+
+// standardDirectories are the standard directories' descriptors: \BaseNamedObjects,
+// a session's BaseNamedObjects, and every other directory.
+type standardDirectories struct{ global, named, system *SecurityDescriptor }
+
+// mustParseSDDL parses one of the package's own SDDL constants, which always parse
+// (every machine parses them when it is built; TestObjectDirectoryAccess reads
+// them back).
+func mustParseSDDL(s string) *SecurityDescriptor {
+	sd, err := ParseSDDL(s)
+	if err != nil {
+		panic("kernel: SDDL constant " + s + " does not parse: " + err.Error())
+	}
+	return sd
+}
 
 // newChildSecurity checks that creator may create an entry in the directory parent
 // (need: DIRECTORY_CREATE_OBJECT for an object, DIRECTORY_CREATE_SUBDIRECTORY for a

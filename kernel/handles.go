@@ -1,7 +1,5 @@
 package kernel
 
-import "strconv"
-
 // This file holds the handle calls: reference (the one place that checks a handle),
 // CloseHandle, Get/SetHandleInformation and DuplicateHandle.
 
@@ -62,9 +60,7 @@ func (p *Process) insertHandleRef(o *Object, granted Access, inherit bool) (Hand
 	if err != nil {
 		return 0, err
 	}
-	if p.machine.Tracing() {
-		p.machine.emit(TraceEvent{Kind: EvHandleOpened, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: granted})
-	}
+	p.machine.traceObject(EvHandleOpened, p.pid, h, o, granted)
 	return h, nil
 }
 
@@ -107,9 +103,7 @@ func (p *Process) CloseHandle(h Handle) error {
 // closeEntry drops the handle reference of a removed entry. It is the one close path:
 // CloseHandle, DUPLICATE_CLOSE_SOURCE and process exit all end here.
 func (p *Process) closeEntry(h Handle, o *Object) {
-	if p.machine.Tracing() {
-		p.machine.emit(TraceEvent{Kind: EvHandleClosed, PID: p.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name()})
-	}
+	p.machine.traceObject(EvHandleClosed, p.pid, h, o, 0)
 	o.dropHandleRef(p)
 }
 
@@ -204,11 +198,8 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 	attrs := inheritAttrs(inherit)
 	if options&DUPLICATE_CLOSE_SOURCE != 0 && dst == src && srcHandle != CurrentProcess && e.granted.Has(granted) {
 		if h, ok := src.handles.reuse(srcHandle, e.obj, granted, attrs); ok {
-			m := p.machine
-			if m.Tracing() {
-				m.emit(TraceEvent{Kind: EvHandleClosed, PID: src.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name()})
-				m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + strconv.Itoa(int(src.pid)) + " handle " + "0x" + strconv.FormatUint(uint64(h), 16) + ", closed"})
-			}
+			p.machine.traceObject(EvHandleClosed, src.pid, h, e.obj, 0)
+			p.machine.traceDuplicated(dst, src, h, h, e.obj, granted, true)
 			return h, e.obj, true, nil
 		}
 	}
@@ -221,17 +212,12 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 		if _, rerr := src.handles.remove(srcHandle, e.obj); rerr != nil {
 			return 0, e.obj, true, ERROR_INVALID_HANDLE
 		}
-		m := p.machine
-		if m.Tracing() {
-			m.emit(TraceEvent{Kind: EvHandleClosed, PID: src.pid, Handle: srcHandle, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name()})
-		}
+		p.machine.traceObject(EvHandleClosed, src.pid, srcHandle, e.obj, 0)
 		h, err = dst.insertRef(e.obj, granted, attrs)
 		if err != nil {
 			return 0, e.obj, true, err
 		}
-		if m.Tracing() {
-			m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + strconv.Itoa(int(src.pid)) + " handle " + "0x" + strconv.FormatUint(uint64(srcHandle), 16) + ", closed"})
-		}
+		p.machine.traceDuplicated(dst, src, h, srcHandle, e.obj, granted, true)
 		return h, e.obj, true, nil
 	}
 	if srcHandle == CurrentProcess {
@@ -249,9 +235,7 @@ func (p *Process) duplicate(src *Process, srcHandle, dstProcess Handle, access A
 	if err != nil {
 		return 0, e.obj, false, err
 	}
-	if m := p.machine; m.Tracing() {
-		m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: granted, Detail: "from pid " + strconv.Itoa(int(src.pid)) + " handle " + "0x" + strconv.FormatUint(uint64(srcHandle), 16)})
-	}
+	p.machine.traceDuplicated(dst, src, h, srcHandle, e.obj, granted, false)
 	return h, e.obj, false, nil
 }
 

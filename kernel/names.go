@@ -68,9 +68,7 @@ func (m *Machine) createNamed(nt string, o *Object, creator *Token, explicit *Se
 		o.SetName(resolved)
 		o.addHandleRef()
 		o.linked.Store(true)
-		if m.Tracing() {
-			m.emit(TraceEvent{Kind: EvObjectNamed, Object: o.id, Type: o.typ.Name, Name: resolved})
-		}
+		m.traceObject(EvObjectNamed, 0, 0, o, 0) // o's name is resolved now
 		return nil, nil
 	}
 }

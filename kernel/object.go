@@ -89,9 +89,7 @@ func (m *Machine) newUnlistedObject(t *Type, b Ops) *Object {
 // listObject enters o in the census and traces its creation.
 func (m *Machine) listObject(o *Object) {
 	m.census.add(o)
-	if m.Tracing() {
-		m.emit(TraceEvent{Kind: EvObjectCreated, Object: o.id, Type: o.typ.Name, Name: o.Name()})
-	}
+	m.traceObject(EvObjectCreated, 0, 0, o, 0)
 }
 
 // Type returns the object's type.
@@ -170,9 +168,7 @@ func (o *Object) DecRef() {
 	o.body.Delete(o)
 	o.releasePort()
 	o.machine.census.remove(o)
-	if o.machine.Tracing() {
-		o.machine.emit(TraceEvent{Kind: EvObjectDeleted, Object: o.id, Type: o.typ.Name, Name: o.Name()})
-	}
+	o.machine.traceObject(EvObjectDeleted, 0, 0, o, 0)
 }
 
 // addHandleRef adds one handle reference and its pointer reference. The caller must

@@ -255,9 +255,7 @@ func (m *Machine) newProcess(parent *Process, name string, inherit bool, main Ma
 func (p *Process) inheritInto(child *Process) {
 	child.handles.inheritFrom(p.handles, func(i int, e *handleEntry) {
 		e.obj.addHandleRef()
-		if child.machine.Tracing() {
-			child.machine.emit(TraceEvent{Kind: EvHandleInherited, PID: child.pid, Handle: indexHandle(i), Object: e.obj.id, Type: e.obj.typ.Name, Name: e.obj.Name(), Access: e.granted})
-		}
+		child.machine.traceObject(EvHandleInherited, child.pid, indexHandle(i), e.obj, e.granted)
 	})
 }
 

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -132,6 +133,29 @@ func (m *Machine) Tracing() bool { return m.network.trace.n.Load() > 0 }
 
 // Emit records a trace event for m. File systems use it with EvDevice.
 func (m *Machine) Emit(ev TraceEvent) { m.emit(ev) }
+
+// traceObject traces kind for o (a handle h of process pid, or 0 and 0 for the object
+// itself). The event is built only while someone is tracing: handle opens and closes
+// are hot paths.
+func (m *Machine) traceObject(kind TraceKind, pid uint32, h Handle, o *Object, access Access) {
+	if !m.Tracing() {
+		return
+	}
+	m.emit(TraceEvent{Kind: kind, PID: pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: access})
+}
+
+// traceDuplicated traces a DuplicateHandle that made h in dst from srcHandle of src
+// (closed: with DUPLICATE_CLOSE_SOURCE), built only while someone is tracing.
+func (m *Machine) traceDuplicated(dst, src *Process, h, srcHandle Handle, o *Object, access Access, closed bool) {
+	if !m.Tracing() {
+		return
+	}
+	detail := "from pid " + strconv.Itoa(int(src.pid)) + " handle 0x" + strconv.FormatUint(uint64(srcHandle), 16)
+	if closed {
+		detail += ", closed"
+	}
+	m.emit(TraceEvent{Kind: EvHandleDuplicated, PID: dst.pid, Handle: h, Object: o.id, Type: o.typ.Name, Name: o.Name(), Access: access, Detail: detail})
+}
 
 func (m *Machine) emit(ev TraceEvent) {
 	t := &m.network.trace
