@@ -80,7 +80,7 @@ func TestRenderThePage(t *testing.T) {
 				assert.NotContains(t, s, "**fail**")
 				assert.Contains(t, s, "82 µs a check")
 				assert.Contains(t, s, "| ERROR_PIPE_BUSY on open: probability; injected / asked | 20%; 24,391 / 121,406 |", "the adversarial mode's counts")
-				assert.Contains(t, s, "| short reads: probability; injected / asked (message reads never ask) | 50%; 0 / 0 |")
+				assert.Contains(t, s, "| short reads of the byte pipe: probability; injected / asked | 50%; 322,104 / 690,210 |")
 				assert.NotContains(t, s, "not yet fed into this page", "the adversarial mode is on the page")
 				return
 			}

@@ -60,7 +60,7 @@ func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
 		h, err := pipe.CreateNamedPipe(srv, pipeName, pipe.PIPE_ACCESS_DUPLEX, pipe.PIPE_TYPE_MESSAGE|pipe.PIPE_READMODE_MESSAGE, pipe.PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, nil)
 		require.NoError(t, err)
 		served.Add(1)
-		go func() { defer served.Done(); serve(ctx, srv, h, pipes) }()
+		go func() { defer served.Done(); serve(ctx, srv, h, pipes, false) }()
 	}
 	reader := newProc(b, "reader.exe")
 	slot, err := mailslot.CreateMailslot(reader, slotName, 0, 50, nil)
@@ -97,7 +97,7 @@ func TestRemoveMachineMidTrafficLosesNothingElsewhere(t *testing.T) {
 			if s.mslot {
 				s.err = sendSlot(p, s.target, s.id, count, &s.sent)
 			} else {
-				s.err = sendPipe(p, helper, s.target, s.id, count, &s.sent, pipes)
+				s.err = sendPipe(p, helper, s.target, s.id, count, &s.sent, false)
 			}
 		}()
 	}
