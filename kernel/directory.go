@@ -59,39 +59,51 @@ func attachSecurity(d *namespace.Directory, sd *SecurityDescriptor) {
 	d.SetAttachment(ds)
 }
 
-// Standard directories' descriptors (docs/security.md, "Object directories").
-// \BaseNamedObjects has the descriptor ReactOS's kernel-mode test ObSecurity
-// (modules/rostests/kmtests/ntos_ob/ObSecurity.c, written against Windows Server 2003)
-// reads on Windows: owner Administrators, group SYSTEM; Everyone directory generic read
-// and write (query, traverse, create object and subdirectory, read control), SYSTEM
-// DIRECTORY_ALL_ACCESS, RESTRICTED traverse; no SACL. The rest is winsim's model, not
-// sourced: a session's BaseNamedObjects lets everyone create as the global one does
-// (kernel32 creates named objects there) with full control for SYSTEM and
-// administrators; every other directory lets Everyone and RESTRICTED list and
-// traverse. No ACE is inheritable, so named objects get their creator's default DACL.
+// Standard directories' descriptors (docs/security.md, "Object directories"). The
+// root, \Device, \GLOBAL?? and \BaseNamedObjects have the descriptors ReactOS's
+// kernel-mode test ObSecurity (modules/rostests/kmtests/ntos_ob/ObSecurity.c, written
+// against Windows Server 2003) reads on Windows: owner Administrators, group SYSTEM, no
+// SACL, and in ObSecurity's order:
+//   - \ and \Device: Everyone DIRECTORY_GENERIC_READ (query, traverse, read control),
+//     SYSTEM and Administrators DIRECTORY_ALL_ACCESS, RESTRICTED DIRECTORY_GENERIC_READ;
+//   - \GLOBAL??: Everyone DIRECTORY_GENERIC_READ, SYSTEM DIRECTORY_ALL_ACCESS, then four
+//     inherit-only container-and-object ACEs for what is created in it: Everyone
+//     GENERIC_EXECUTE, Administrators, SYSTEM and CREATOR OWNER GENERIC_ALL;
+//   - \BaseNamedObjects: Everyone directory generic read and write (query, traverse,
+//     create object and subdirectory, read control), SYSTEM DIRECTORY_ALL_ACCESS,
+//     RESTRICTED DIRECTORY_TRAVERSE.
+//
+// The rest is winsim's model, not sourced: a session's BaseNamedObjects lets everyone
+// create as the global one does (kernel32 creates named objects there) with full
+// control for SYSTEM and administrators; \Sessions and the directories below it that
+// ObSecurity does not read take the root's descriptor. Nothing where named objects are
+// created is inheritable, so they get their creator's default DACL.
 var (
+	rootDirSDDL               = "O:BAG:SYD:(A;;0x20003;;;WD)(A;;0xf000f;;;SY)(A;;0xf000f;;;BA)(A;;0x20003;;;RC)"
+	dosDevicesDirSDDL         = "O:BAG:SYD:(A;;0x20003;;;WD)(A;;0xf000f;;;SY)(A;OICIIO;GX;;;WD)(A;OICIIO;GA;;;BA)(A;OICIIO;GA;;;SY)(A;OICIIO;GA;;;CO)"
 	globalNamedObjectsDirSDDL = "O:BAG:SYD:(A;;0x2000f;;;WD)(A;;0xf000f;;;SY)(A;;0x2;;;RC)"
 	namedObjectsDirSDDL       = "O:BAG:SYD:(A;;0x2000f;;;WD)(A;;0x2000f;;;RC)(A;;0xf000f;;;SY)(A;;0xf000f;;;BA)"
-	systemDirSDDL             = "O:BAG:SYD:(A;;0x20003;;;WD)(A;;0x20003;;;RC)(A;;0xf000f;;;SY)(A;;0xf000f;;;BA)"
 )
 
 // secureNamespace gives every directory of a new machine's tree its standard
 // descriptor.
 func secureNamespace(root *namespace.Directory) {
 	sds := standardDirectorySecurity()
-	attachSecurity(root, sds.system)
+	attachSecurity(root, sds.root)
 	root.Scan(func(path *namespace.WalkPath, v any) bool {
 		d, ok := v.(*namespace.Directory)
 		if !ok {
 			return true
 		}
 		switch path.String() {
+		case namespace.GlobalDosDevices:
+			attachSecurity(d, sds.dosDevices)
 		case namespace.GlobalBaseNamedObjects:
 			attachSecurity(d, sds.global)
 		case namespace.SessionBaseNamedObjects:
 			attachSecurity(d, sds.named)
 		default:
-			attachSecurity(d, sds.system)
+			attachSecurity(d, sds.root)
 		}
 		return true
 	})
@@ -102,15 +114,17 @@ func secureNamespace(root *namespace.Directory) {
 // machines share them as they share their tokens' cached defaults.
 var standardDirectorySecurity = sync.OnceValue(func() standardDirectories {
 	return standardDirectories{
-		global: mustParseSDDL(globalNamedObjectsDirSDDL),
-		named:  mustParseSDDL(namedObjectsDirSDDL),
-		system: mustParseSDDL(systemDirSDDL),
+		root:       mustParseSDDL(rootDirSDDL),
+		dosDevices: mustParseSDDL(dosDevicesDirSDDL),
+		global:     mustParseSDDL(globalNamedObjectsDirSDDL),
+		named:      mustParseSDDL(namedObjectsDirSDDL),
 	}
 })
 
-// standardDirectories are the standard directories' descriptors: \BaseNamedObjects,
-// a session's BaseNamedObjects, and every other directory.
-type standardDirectories struct{ global, named, system *SecurityDescriptor }
+// standardDirectories are the standard directories' descriptors: \GLOBAL??,
+// \BaseNamedObjects, a session's BaseNamedObjects, and the root's, which every other
+// directory shares.
+type standardDirectories struct{ root, dosDevices, global, named *SecurityDescriptor }
 
 // mustParseSDDL parses one of the package's own SDDL constants, which always parse
 // (every machine parses them when it is built; TestObjectDirectoryAccess reads

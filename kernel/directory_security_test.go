@@ -200,3 +200,65 @@ func TestObjectDirectoryAccess(t *testing.T) {
 		require.NoError(t, user.CloseHandle(hh))
 	}
 }
+
+// The standard directories that ReactOS's kernel-mode test ObSecurity
+// (modules/rostests/kmtests/ntos_ob/ObSecurity.c, CheckDirectorySecurity, run on Windows
+// Server 2003) reads carry the descriptors it finds there, ACE for ACE in its order:
+// owner Administrators, group SYSTEM, nothing defaulted; a directory ObSecurity does
+// not read (\Sessions) takes the root's (winsim's model, docs/security.md).
+func TestStandardDirectoryDescriptors(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	user := procsAs(t, m)["user"]
+	for _, r := range []struct {
+		dir, want, source string
+	}{
+		{`\`, "O:BAG:SYD:(A;;CCDCRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;CCDCLCSWSDRCWDWO;;;BA)(A;;CCDCRC;;;RC)",
+			`ObSecurity "\": Everyone DIRECTORY_GENERIC_READ, SYSTEM and Administrators DIRECTORY_ALL_ACCESS, RESTRICTED DIRECTORY_GENERIC_READ`},
+		{namespace.DeviceDir, "O:BAG:SYD:(A;;CCDCRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;CCDCLCSWSDRCWDWO;;;BA)(A;;CCDCRC;;;RC)",
+			`ObSecurity "\Device": as the root`},
+		{namespace.GlobalDosDevices, "O:BAG:SYD:(A;;CCDCRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;OICIIO;GX;;;WD)(A;OICIIO;GA;;;BA)(A;OICIIO;GA;;;SY)(A;OICIIO;GA;;;CO)",
+			`ObSecurity "\GLOBAL??": Everyone DIRECTORY_GENERIC_READ, SYSTEM DIRECTORY_ALL_ACCESS, inherit-only OI|CI Everyone GENERIC_EXECUTE, Administrators, SYSTEM and CREATOR OWNER GENERIC_ALL`},
+		{namespace.GlobalBaseNamedObjects, "O:BAG:SYD:(A;;CCDCLCSWRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;DC;;;RC)",
+			`ObSecurity "\BaseNamedObjects": Everyone DIRECTORY_GENERIC_READ|DIRECTORY_GENERIC_WRITE, SYSTEM DIRECTORY_ALL_ACCESS, RESTRICTED DIRECTORY_TRAVERSE`},
+		{`\Sessions`, "O:BAG:SYD:(A;;CCDCRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;CCDCLCSWSDRCWDWO;;;BA)(A;;CCDCRC;;;RC)",
+			"not read by ObSecurity: winsim gives it the root's"},
+	} {
+		h, err := user.OpenDirectoryObject(kernel.READ_CONTROL, r.dir)
+		require.NoError(t, err, r.dir)
+		sd, err := user.GetSecurityInfo(h, kernel.OWNER_SECURITY_INFORMATION|kernel.GROUP_SECURITY_INFORMATION|kernel.DACL_SECURITY_INFORMATION)
+		require.NoError(t, err, r.dir)
+		assert.Equal(t, r.want, sd.String(), r.source)
+		assert.Zero(t, sd.Control&(kernel.SE_OWNER_DEFAULTED|kernel.SE_GROUP_DEFAULTED|kernel.SE_DACL_DEFAULTED),
+			"ObSecurity: owner, group and DACL not defaulted: %s", r.dir)
+		require.NoError(t, user.CloseHandle(h))
+	}
+}
+
+// Only SYSTEM may create in \GLOBAL?? (its DACL above grants nothing else a create
+// right; the owner, Administrators, gets only READ_CONTROL and WRITE_DAC). What SYSTEM
+// creates there inherits the inherit-only ACEs (MS docs "ACE Inheritance Rules";
+// Forshaw, "Windows Security Internals", listings 6-17 and 6-18): a subdirectory gets
+// each as an effective ACE with the rights mapped for directories, CREATOR OWNER
+// becoming its owner, plus an inherit-only copy for its own children; so a user may
+// list and traverse it (Everyone GENERIC_EXECUTE) but not create in it.
+func TestGlobalDosDevicesInheritance(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	ps := procsAs(t, m)
+	_, err := ps["admin"].CreateDirectoryObject(kernel.DIRECTORY_ALL_ACCESS, namespace.GlobalDosDevices+`\Sub`, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED, "administrators have no DIRECTORY_CREATE_SUBDIRECTORY in \\GLOBAL??")
+	system, user := ps["system"], ps["user"]
+	h, err := system.CreateDirectoryObject(kernel.DIRECTORY_ALL_ACCESS, namespace.GlobalDosDevices+`\Sub`, nil)
+	require.NoError(t, err)
+	sd, err := system.GetSecurityInfo(h, kernel.OWNER_SECURITY_INFORMATION|kernel.DACL_SECURITY_INFORMATION)
+	require.NoError(t, err)
+	assert.Equal(t, "O:BAD:(A;;CCDCRC;;;WD)(A;OICIIO;GX;;;WD)(A;;CCDCLCSWSDRCWDWO;;;BA)(A;OICIIO;GA;;;BA)"+
+		"(A;;CCDCLCSWSDRCWDWO;;;SY)(A;OICIIO;GA;;;SY)(A;;CCDCLCSWSDRCWDWO;;;BA)(A;OICIIO;GA;;;CO)", sd.String(),
+		"each inherit-only ACE becomes an effective one mapped for directories (GX 0x20003, GA 0xf000f) and an inherit-only copy; "+
+			"CREATOR OWNER becomes the owner, SYSTEM's token's default owner Administrators")
+	uh, err := user.OpenDirectoryObject(kernel.DIRECTORY_QUERY|kernel.DIRECTORY_TRAVERSE, namespace.GlobalDosDevices+`\Sub`)
+	require.NoError(t, err, "Everyone GENERIC_EXECUTE: query and traverse")
+	require.NoError(t, user.CloseHandle(uh))
+	_, err = user.CreateDirectoryObject(kernel.DIRECTORY_ALL_ACCESS, namespace.GlobalDosDevices+`\Sub\Mine`, nil)
+	assert.ErrorIs(t, err, kernel.ERROR_ACCESS_DENIED, "no DIRECTORY_CREATE_SUBDIRECTORY for a user")
+	require.NoError(t, system.CloseHandle(h))
+}
