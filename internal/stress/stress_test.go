@@ -412,6 +412,13 @@ func serve(ctx context.Context, p *kernel.Process, h kernel.Handle, l *ledger, b
 			have += n
 			for {
 				m := frameLen(buf[:have])
+				if m > len(buf) {
+					// A corrupt header: the ledger counts it, and the connection ends.
+					l.receive("byte pipe", buf[:have], true)
+					_ = pipe.DisconnectNamedPipe(p, h)
+					have = 0
+					break
+				}
 				if m == 0 || m > have {
 					break
 				}
