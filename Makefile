@@ -54,9 +54,9 @@ fuzz:
 	done
 
 ## fuzz-long: every fuzz target for FUZZLONGTIME, except the call-sequence fuzzer, which
-## runs FUZZCALLS executions (10^7 by default; about two and a half hours on two cores). Fuzz runs have
-## no test timeout (-timeout 0: a -timeout would end a long run); the call-sequence fuzzer's
-## own watchdog and synctest's deadlock report catch an input that hangs.
+## runs FUZZCALLS executions (10^7 by default; about two and a half hours on two cores). Fuzz
+## runs have no test timeout (-timeout 0: a -timeout would end a long run); the call-sequence
+## fuzzer's own watchdog and synctest's deadlock report catch an input that hangs.
 fuzz-long:
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \

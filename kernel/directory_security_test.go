@@ -209,19 +209,18 @@ func TestObjectDirectoryAccess(t *testing.T) {
 func TestStandardDirectoryDescriptors(t *testing.T) {
 	m := kerneltest.NewMachine(t)
 	user := procsAs(t, m)["user"]
+	const root = "O:BAG:SYD:(A;;CCDCRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;CCDCLCSWSDRCWDWO;;;BA)(A;;CCDCRC;;;RC)"
 	for _, r := range []struct {
 		dir, want, source string
 	}{
-		{`\`, "O:BAG:SYD:(A;;CCDCRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;CCDCLCSWSDRCWDWO;;;BA)(A;;CCDCRC;;;RC)",
+		{`\`, root,
 			`ObSecurity "\": Everyone DIRECTORY_GENERIC_READ, SYSTEM and Administrators DIRECTORY_ALL_ACCESS, RESTRICTED DIRECTORY_GENERIC_READ`},
-		{namespace.DeviceDir, "O:BAG:SYD:(A;;CCDCRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;CCDCLCSWSDRCWDWO;;;BA)(A;;CCDCRC;;;RC)",
-			`ObSecurity "\Device": as the root`},
+		{namespace.DeviceDir, root, `ObSecurity "\Device": as the root`},
 		{namespace.GlobalDosDevices, "O:BAG:SYD:(A;;CCDCRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;OICIIO;GX;;;WD)(A;OICIIO;GA;;;BA)(A;OICIIO;GA;;;SY)(A;OICIIO;GA;;;CO)",
 			`ObSecurity "\GLOBAL??": Everyone DIRECTORY_GENERIC_READ, SYSTEM DIRECTORY_ALL_ACCESS, inherit-only OI|CI Everyone GENERIC_EXECUTE, Administrators, SYSTEM and CREATOR OWNER GENERIC_ALL`},
 		{namespace.GlobalBaseNamedObjects, "O:BAG:SYD:(A;;CCDCLCSWRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;DC;;;RC)",
 			`ObSecurity "\BaseNamedObjects": Everyone DIRECTORY_GENERIC_READ|DIRECTORY_GENERIC_WRITE, SYSTEM DIRECTORY_ALL_ACCESS, RESTRICTED DIRECTORY_TRAVERSE`},
-		{`\Sessions`, "O:BAG:SYD:(A;;CCDCRC;;;WD)(A;;CCDCLCSWSDRCWDWO;;;SY)(A;;CCDCLCSWSDRCWDWO;;;BA)(A;;CCDCRC;;;RC)",
-			"not read by ObSecurity: winsim gives it the root's"},
+		{`\Sessions`, root, "not read by ObSecurity: winsim gives it the root's"},
 	} {
 		h, err := user.OpenDirectoryObject(kernel.READ_CONTROL, r.dir)
 		require.NoError(t, err, r.dir)

@@ -50,9 +50,8 @@ func decode(m []byte) (sender uint32, seq uint64, err error) {
 	if len(m) < headerLen+4 {
 		return 0, 0, fmt.Errorf("message of %d bytes is too short", len(m))
 	}
-	n := int(binary.LittleEndian.Uint16(m[12:]))
-	if len(m) != headerLen+n+4 {
-		return 0, 0, fmt.Errorf("message of %d bytes, header says %d", len(m), headerLen+n+4)
+	if want := frameLen(m); len(m) != want {
+		return 0, 0, fmt.Errorf("message of %d bytes, header says %d", len(m), want)
 	}
 	if got, want := binary.LittleEndian.Uint32(m[len(m)-4:]), crc32.ChecksumIEEE(m[:len(m)-4]); got != want {
 		return 0, 0, fmt.Errorf("checksum %#x, want %#x", got, want)
@@ -399,6 +398,7 @@ func serve(ctx context.Context, p *kernel.Process, h kernel.Handle, l *ledger, b
 			continue // cancelled (ctx), or a client that came and went
 		}
 		have := 0 // bytes of the stream read but not yet taken as a message
+	connection:
 		for {
 			n, err := p.ReadFile(ctx, h, buf[have:])
 			if err != nil {
@@ -415,9 +415,7 @@ func serve(ctx context.Context, p *kernel.Process, h kernel.Handle, l *ledger, b
 				if m > len(buf) {
 					// A corrupt header: the ledger counts it, and the connection ends.
 					l.receive("byte pipe", buf[:have], true)
-					_ = pipe.DisconnectNamedPipe(p, h)
-					have = 0
-					break
+					break connection
 				}
 				if m == 0 || m > have {
 					break
