@@ -194,22 +194,17 @@ func TestCheckedStress(t *testing.T) {
 
 	pipes := newLedger()
 	var served sync.WaitGroup
-	for i := 0; i < instances; i++ {
-		h, err := pipe.CreateNamedPipe(srv, pipeName, pipe.PIPE_ACCESS_DUPLEX, pipe.PIPE_TYPE_MESSAGE|pipe.PIPE_READMODE_MESSAGE, pipe.PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, nil)
+	for i := 0; i < instances+byteInstances; i++ {
+		name, mode, byteType := pipeName, pipe.PIPE_TYPE_MESSAGE|pipe.PIPE_READMODE_MESSAGE, false
+		if i >= instances {
+			name, mode, byteType = bytePipeName, pipe.PIPE_TYPE_BYTE|pipe.PIPE_READMODE_BYTE, true
+		}
+		h, err := pipe.CreateNamedPipe(srv, name, pipe.PIPE_ACCESS_DUPLEX, mode, pipe.PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, nil)
 		require.NoError(t, err)
 		served.Add(1)
 		go func() {
 			defer served.Done()
-			serve(ctx, srv, h, pipes, false)
-		}()
-	}
-	for i := 0; i < byteInstances; i++ {
-		h, err := pipe.CreateNamedPipe(srv, bytePipeName, pipe.PIPE_ACCESS_DUPLEX, pipe.PIPE_TYPE_BYTE|pipe.PIPE_READMODE_BYTE, pipe.PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, nil)
-		require.NoError(t, err)
-		served.Add(1)
-		go func() {
-			defer served.Done()
-			serve(ctx, srv, h, pipes, true)
+			serve(ctx, srv, h, pipes, byteType)
 		}()
 	}
 	slot, err := mailslot.CreateMailslot(reader, slotName, 0, 50, nil)
