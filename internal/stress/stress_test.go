@@ -207,6 +207,13 @@ func TestCheckedStress(t *testing.T) {
 			serve(ctx, srv, h, pipes, byteType)
 		}()
 	}
+	// Every server's first ConnectNamedPipe waits before any client comes. Only a waiting
+	// connect asks for a late connect, and the draws are keyed by each caller's order of
+	// asking, so this makes the asks, and which of them are injected, the same on every
+	// run, however the goroutines are scheduled.
+	require.Eventually(t, func() bool {
+		return n.AdversaryCounts().PipeConnected.Asked >= instances+byteInstances
+	}, 10*time.Second, time.Millisecond, "every server waits in ConnectNamedPipe")
 	slot, err := mailslot.CreateMailslot(reader, slotName, 0, 50, nil)
 	require.NoError(t, err)
 	slots := newLedger()
