@@ -3,7 +3,6 @@ package kernel
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 )
 
 // This file implements asynchronous procedure calls: the completion routines of
@@ -142,8 +141,6 @@ func (c *Call) withRoutine(ov *Overlapped, routine CompletionRoutine) error {
 		return ERROR_INVALID_PARAMETER
 	}
 	c.Overlapped, c.async, c.routine = ov, true, routine
-	atomic.StoreUintptr(ov.internal(), uintptr(STATUS_PENDING))
-	atomic.StoreUintptr(ov.internalHigh(), 0)
 	return nil
 }
 

@@ -15,9 +15,10 @@ import (
 // facade can pass one through unchanged. As on Windows the operation's status (an
 // NTSTATUS) and byte count live in it: Internal is STATUS_PENDING while the operation
 // is pending and its final status after (HasOverlappedIoCompleted reads it), and
-// InternalHigh is the count. winsim writes Internal and InternalHigh atomically, so
-// another goroutine may poll them with HasOverlappedIoCompleted; read them otherwise
-// only after the completion was reported (GetOverlappedResult, the event, a port).
+// InternalHigh is the count. winsim writes Internal atomically, and the count before
+// the final status, so another goroutine may poll with HasOverlappedIoCompleted and,
+// once it reports true, read InternalHigh; read the fields otherwise only after the
+// completion was reported (GetOverlappedResult, the event, a port).
 // An Overlapped must stay unchanged and alive until its operation completes (as on
 // Windows, where the kernel writes into it).
 type Overlapped struct {
@@ -97,14 +98,22 @@ func errnoOf(status uint32) error {
 	return ERROR_GEN_FAILURE
 }
 
-func (ov *Overlapped) internal() *uintptr     { return (*uintptr)(unsafe.Pointer(&ov.Internal)) }
-func (ov *Overlapped) internalHigh() *uintptr { return (*uintptr)(unsafe.Pointer(&ov.InternalHigh)) }
+func (ov *Overlapped) internal() *uintptr { return (*uintptr)(unsafe.Pointer(&ov.Internal)) }
 
-// setResult writes the status and count, the count first: a reader that sees the
-// final status sees the count.
+// setResult writes the status and count, the count first: a reader whose atomic load
+// of Internal sees the final status sees the count (a plain store suffices for it).
 func (ov *Overlapped) setResult(n int, err error) {
-	atomic.StoreUintptr(ov.internalHigh(), uintptr(n))
+	ov.InternalHigh = uintptr(n)
 	atomic.StoreUintptr(ov.internal(), uintptr(ntStatusOf(err)))
+}
+
+// setPending marks ov's operation pending: Internal STATUS_PENDING, count 0. An
+// overlapped call that finishes at once never shows it (its caller is the only one who
+// knows of the operation until the call returns), so Request.Pend, not the issue, does
+// it for the operations that pend.
+func (ov *Overlapped) setPending() {
+	ov.InternalHigh = 0
+	atomic.StoreUintptr(ov.internal(), uintptr(STATUS_PENDING))
 }
 
 // HasOverlappedIoCompleted reports whether the operation ov was issued with is no
@@ -151,8 +160,10 @@ func (p *Process) withOverlapped(c *Call, ov *Overlapped) error {
 	}
 	c.Overlapped = ov
 	c.async = c.Object.IsOverlapped()
-	atomic.StoreUintptr(ov.internal(), uintptr(STATUS_PENDING))
-	atomic.StoreUintptr(ov.internalHigh(), 0)
+	if !c.async {
+		// The call blocks with ov pending (an overlapped call pends in Request.Pend).
+		ov.setPending()
+	}
 	return nil
 }
 
@@ -164,7 +175,7 @@ func (p *Process) withOverlapped(c *Call, ov *Overlapped) error {
 func (c Call) finishOverlappedAtOnce(n int, err error) {
 	ov := c.Overlapped
 	if err != nil && !errors.Is(err, ERROR_MORE_DATA) {
-		atomic.StoreUintptr(ov.internal(), uintptr(ntStatusOf(err)))
+		ov.setResult(0, err)
 		return
 	}
 	ov.setResult(n, err)
@@ -251,6 +262,6 @@ func (p *Process) GetOverlappedResultEx(ctx context.Context, h Handle, ov *Overl
 			return 0, ERROR_IO_INCOMPLETE
 		}
 	}
-	n := int(atomic.LoadUintptr(ov.internalHigh()))
-	return n, errnoOf(uint32(atomic.LoadUintptr(ov.internal())))
+	status := uint32(atomic.LoadUintptr(ov.internal()))
+	return int(ov.InternalHigh), errnoOf(status)
 }

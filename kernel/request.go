@@ -166,6 +166,9 @@ func (c Call) NewRequest(cache *RequestCache) *Request {
 // Preconditions: the owner's lock is held; r is fresh from NewRequest.
 func (r *Request) Pend(owner RequestOwner) error {
 	r.owner = owner
+	if r.ov != nil {
+		r.ov.setPending()
+	}
 	if p := r.process; p != nil {
 		p.reqMu.Lock()
 		if p.reqClosed {

@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -110,6 +109,9 @@ type waitBlock struct {
 	proc    *Process      // the waiting process, for the self-check
 	pid     uint32        // the waiting process, for traces
 	handles []Handle      // a copy of the caller's handles, for traces
+	// Links in proc.blockedWaits while the wait is blocked (blocked set).
+	prevBlocked, nextBlocked *waitBlock
+	blocked                  bool
 }
 
 // A process keeps one spare waitBlock (Process.spareWait), with its slices and channel,
@@ -136,12 +138,31 @@ func (p *Process) takeWaitBlock() *waitBlock {
 // waitAborted is the result of a wait its process's exit ended.
 const waitAborted = -2
 
-// unblockLocked takes wb off p's list of blocked waits.
+// blockLocked enters wb in p's list of blocked waits, which abortWaits walks.
+// Preconditions: the dispatcher lock is held; wb is not on the list.
+func (p *Process) blockLocked(wb *waitBlock) {
+	wb.prevBlocked, wb.nextBlocked, wb.blocked = nil, p.blockedWaits, true
+	if p.blockedWaits != nil {
+		p.blockedWaits.prevBlocked = wb
+	}
+	p.blockedWaits = wb
+}
+
+// unblockLocked takes wb off p's list of blocked waits, if it is on it.
 // Preconditions: the dispatcher lock is held.
 func (p *Process) unblockLocked(wb *waitBlock) {
-	if i := slices.Index(p.blockedWaits, wb); i >= 0 {
-		p.blockedWaits = slices.Delete(p.blockedWaits, i, i+1)
+	if !wb.blocked {
+		return
 	}
+	if wb.prevBlocked != nil {
+		wb.prevBlocked.nextBlocked = wb.nextBlocked
+	} else {
+		p.blockedWaits = wb.nextBlocked
+	}
+	if wb.nextBlocked != nil {
+		wb.nextBlocked.prevBlocked = wb.prevBlocked
+	}
+	wb.prevBlocked, wb.nextBlocked, wb.blocked = nil, nil, false
 }
 
 // abortWaits ends p's blocked dispatcher waits as its exit begins, and makes its later
@@ -152,27 +173,25 @@ func (p *Process) abortWaits() {
 	m.LockDispatcher()
 	defer m.UnlockDispatcher()
 	p.waitsAborted = true
-	for _, wb := range p.blockedWaits {
+	for p.blockedWaits != nil {
+		wb := p.blockedWaits
 		wb.result = waitAborted
 		dequeueLocked(wb)
+		p.unblockLocked(wb) // before the token: the waiter may then reuse wb
 		wb.done <- struct{}{}
 	}
-	clear(p.blockedWaits)
-	p.blockedWaits = p.blockedWaits[:0]
 }
 
 // finishWait ends a wait's use of wb: it drops the waiter's references on the objects
-// and keeps wb as p's spare. Preconditions: wb is on no header's queue.
+// and keeps wb as p's spare. Preconditions: wb is on no header's queue and holds no
+// token (waitOn receives every token sent to it).
 func (p *Process) finishWait(wb *waitBlock) {
-	select {
-	case <-wb.done: // the token of a satisfaction the waiter did not receive
-	default:
-	}
-	for _, o := range wb.refs {
+	for i, o := range wb.refs {
 		o.DecRef()
+		// Cleared one by one: a wait names few objects, and a loop costs less than a
+		// call to clear them.
+		wb.refs[i], wb.objs[i] = nil, nil
 	}
-	clear(wb.refs)
-	clear(wb.objs)
 	wb.refs, wb.objs, wb.proc = wb.refs[:0], wb.objs[:0], nil
 	p.spareWait.Store(wb)
 }

@@ -114,20 +114,24 @@ func (p *Process) waitOn(ctx context.Context, wb *waitBlock, handles []Handle, w
 		h := s.Header()
 		h.waiters = append(h.waiters, wb)
 	}
-	p.blockedWaits = append(p.blockedWaits, wb)
+	p.blockLocked(wb)
 	m.UnlockDispatcher()
 
 	woken, why := p.block(ctx, wb, timeoutMs, alertable)
 	if !woken {
 		// The timeout, ctx or an APC ended the wait: it takes itself off its queues,
-		// unless a satisfaction (or the exit) came first, which wins; its token is then
-		// left in wb.done, for finishWait to drain.
+		// unless a satisfaction (or the exit) came first, which wins; its token was
+		// then sent, under the lock, and is taken here so that wb is clean for reuse.
 		m.LockDispatcher()
-		if wb.result == -1 {
+		satisfied := wb.result != -1
+		if !satisfied {
 			p.unblockLocked(wb)
 			dequeueLocked(wb)
 		}
 		m.UnlockDispatcher()
+		if satisfied {
+			<-wb.done
+		}
 	}
 	// Whoever sends wb its token (a satisfaction, or the process's exit) sets
 	// wb.result and takes wb off every queue and off p.blockedWaits first, under the
