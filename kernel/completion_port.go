@@ -53,10 +53,18 @@ type completionPort struct {
 	concurrency uint32 // immutable
 
 	mu sync.Mutex
+	// packets[head:] are the queued packets, oldest first. The array is reused: it
+	// restarts at 0 when the queue empties, and is compacted when it is full with
+	// taken packets before head, so a port that is drained as fast as it is filled
+	// allocates nothing.
 	// +checklocks:mu
 	packets []completionPacket
 	// +checklocks:mu
+	head int
+	// +checklocks:mu
 	waiters []*Request
+	// reqs keeps the port's spare GetQueuedCompletionStatus requests.
+	reqs RequestCache
 	// +checklocks:mu
 	closed bool
 }
@@ -138,14 +146,30 @@ func (o *Object) releasePort() {
 
 // popLocked takes the oldest queued packet. Preconditions: cp.mu is held.
 func (cp *completionPort) popLocked() (completionPacket, bool) {
-	if len(cp.packets) == 0 {
+	if cp.head == len(cp.packets) {
 		return completionPacket{}, false
 	}
-	pk := cp.packets[0]
-	cp.packets[0] = completionPacket{}
-	cp.packets = cp.packets[1:]
+	pk := cp.packets[cp.head]
+	cp.packets[cp.head] = completionPacket{}
+	cp.head++
+	if cp.head == len(cp.packets) {
+		cp.packets, cp.head = cp.packets[:0], 0
+	}
 	return pk, true
 }
+
+// pushLocked queues pk after the packets queued. Preconditions: cp.mu is held.
+func (cp *completionPort) pushLocked(pk completionPacket) {
+	if len(cp.packets) == cap(cp.packets) && cp.head > 0 {
+		n := copy(cp.packets, cp.packets[cp.head:])
+		clear(cp.packets[n:])
+		cp.packets, cp.head = cp.packets[:n], 0
+	}
+	cp.packets = append(cp.packets, pk)
+}
+
+// queuedLocked is the number of packets queued. Preconditions: cp.mu is held.
+func (cp *completionPort) queuedLocked() int { return len(cp.packets) - cp.head }
 
 func (cp *completionPort) post(pk completionPacket) {
 	cp.mu.Lock()
@@ -162,7 +186,7 @@ func (cp *completionPort) post(pk completionPacket) {
 		r.Notify()
 		return
 	}
-	cp.packets = append(cp.packets, pk)
+	cp.pushLocked(pk)
 	cp.mu.Unlock()
 }
 
@@ -185,7 +209,7 @@ func (cp *completionPort) CancelRequest(r *Request, err error) {
 func (cp *completionPort) Close(*Object, *Process) {
 	cp.mu.Lock()
 	cp.closed = true
-	cp.packets = nil
+	cp.packets, cp.head = nil, 0
 	ws := cp.waiters
 	cp.waiters = nil
 	for _, r := range ws {
@@ -204,7 +228,7 @@ func (cp *completionPort) Delete(*Object) {}
 func (cp *completionPort) Describe() string {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
-	return strconv.Itoa(len(cp.packets)) + " queued, " + strconv.Itoa(len(cp.waiters)) + " waiting"
+	return strconv.Itoa(cp.queuedLocked()) + " queued, " + strconv.Itoa(len(cp.waiters)) + " waiting"
 }
 
 // CompletionStatus is one packet GetQueuedCompletionStatus dequeued.
@@ -248,7 +272,9 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32) (p
 		o.DecRef()
 		return pk, false, WAIT_TIMEOUT
 	}
-	r := c.NewRequest(nil)
+	r := c.NewRequest(&cp.reqs)
+	// Given back below, once the packet has been read from it, rather than by Finish.
+	r.cache = nil
 	r.Timeout = Millis(timeoutMs)
 	r.TimeoutErr = WAIT_TIMEOUT
 	if err := r.Pend(cp); err != nil {
@@ -259,10 +285,13 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32) (p
 	cp.waiters = append(cp.waiters, r)
 	cp.mu.Unlock()
 	n, err := c.Finish(0, r)
-	if !r.gotPacket {
-		return pk, false, err
+	got := r.gotPacket
+	pk = completionPacket{n: n, key: r.key, ov: r.pov, err: err}
+	cp.reqs.put(r)
+	if !got {
+		return completionPacket{}, false, err
 	}
-	return completionPacket{n: n, key: r.key, ov: r.pov, err: err}, true, nil
+	return pk, true, nil
 }
 
 // PostQueuedCompletionStatus queues a packet of the caller's making to port

@@ -2,6 +2,7 @@ package kernel_test
 
 import (
 	"context"
+	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -133,4 +134,86 @@ func TestGetQueuedCompletionStatusExTakesSeveral(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.WAIT_TIMEOUT)
 	_, err = p.GetQueuedCompletionStatusEx(context.Background(), port, nil, 0, false)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
+}
+
+// Packets come off a port in the order they were queued (MS docs "I/O Completion
+// Ports": packets are dequeued first in, first out), however posting and dequeuing
+// interleave: here the backlog grows by one packet a round, so the port's queue both
+// empties and grows past its storage, and is compacted, along the way.
+func TestCompletionPortQueueStaysFIFO(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	p := kerneltest.NewProcess(t, m, "a.exe")
+	defer p.Terminate(0)
+	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
+	require.NoError(t, err)
+	defer p.CloseHandle(port)
+	posted, next := uintptr(0), uintptr(0)
+	take := func(n int) {
+		t.Helper()
+		for range n {
+			st, err := p.GetQueuedCompletionStatus(context.Background(), port, 0)
+			require.NoError(t, err)
+			require.Equal(t, next, st.Key, "packet %d", next)
+			next++
+		}
+	}
+	for round := 1; round <= 60; round++ {
+		for range round%7 + 1 {
+			require.NoError(t, p.PostQueuedCompletionStatus(port, 0, posted, nil))
+			posted++
+		}
+		take(round % 7) // one fewer than posted: the backlog grows
+		if round%20 == 0 {
+			take(int(posted - next)) // and sometimes empties
+		}
+	}
+	take(int(posted - next))
+	assert.Equal(t, posted, next)
+	_, err = p.GetQueuedCompletionStatus(context.Background(), port, 0)
+	assert.ErrorIs(t, err, kernel.WAIT_TIMEOUT)
+}
+
+// A port drained as fast as it is filled allocates nothing once warm, whether
+// GetQueuedCompletionStatus finds its packet queued or waits for it: go-winio-shaped
+// servers make this call for every operation.
+func TestCompletionPortSteadyStateAllocatesNothing(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	p := kerneltest.NewProcess(t, m, "a.exe")
+	defer p.Terminate(0)
+	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
+	require.NoError(t, err)
+	defer p.CloseHandle(port)
+	ctx := context.Background()
+	queued := testing.AllocsPerRun(100, func() {
+		_ = p.PostQueuedCompletionStatus(port, 1, 2, nil)
+		_, _ = p.GetQueuedCompletionStatus(ctx, port, 0)
+	})
+	assert.Zero(t, queued, "a packet already queued")
+
+	// The poster waits until the call is blocked on the port, then posts.
+	turn, stop := make(chan struct{}), make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-turn:
+			case <-stop:
+				return
+			}
+			for p.PendingRequests() == 0 {
+				runtime.Gosched()
+			}
+			_ = p.PostQueuedCompletionStatus(port, 1, 2, nil)
+		}
+	}()
+	var got []error
+	waited := testing.AllocsPerRun(100, func() {
+		turn <- struct{}{}
+		_, err := p.GetQueuedCompletionStatus(ctx, port, kernel.INFINITE)
+		if err != nil {
+			got = append(got, err)
+		}
+	})
+	require.Empty(t, got)
+	assert.Zero(t, waited, "a wait for a packet")
 }
