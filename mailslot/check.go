@@ -28,7 +28,7 @@ func (s *serverEnd) CheckInvariants(r *kernel.InvariantReport) {
 	queued, readers, delayed := ms.q.len(), len(ms.readers), len(ms.pending)
 	bytes := 0
 	for i := 0; i < ms.q.n; i++ {
-		bytes += len(ms.q.buf[(ms.q.head+i)&(len(ms.q.buf)-1)])
+		bytes += len(ms.q.buf[(ms.q.head+i)&(len(ms.q.buf)-1)].m)
 	}
 	for _, rd := range ms.readers {
 		r.Waiter(subj, "read queue", rd)

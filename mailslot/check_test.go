@@ -44,7 +44,7 @@ func TestCheckMailslotMessagesOfClosedMailslot(t *testing.T) {
 	ms := slotOf(t, p, s)
 	ms.mu.Lock()
 	ms.closed.Store(true)
-	ms.q.push([]byte("stray"))
+	ms.q.push([]byte("stray"), false)
 	ms.mu.Unlock()
 	defer func() {
 		ms.mu.Lock()

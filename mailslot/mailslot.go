@@ -89,9 +89,8 @@ func (ms *mailslot) write(pid uint32, b []byte) error {
 	if !ms.fits(len(b)) {
 		return kernel.ERROR_INVALID_PARAMETER
 	}
-	m := make([]byte, len(b)) // the message: the one allocation of a local write
-	copy(m, b)
-	ok, done := ms.enqueue(m)
+	var arr [2]*kernel.Request // the reads the write completes; one, almost always
+	ok, done := ms.enqueue(b, true, arr[:0])
 	if !ok {
 		return kernel.ERROR_HANDLE_EOF
 	}
@@ -102,18 +101,25 @@ func (ms *mailslot) write(pid uint32, b []byte) error {
 	return nil
 }
 
-// enqueue appends m (which the queue now shares and never modifies) unless the mailslot
-// has closed, and hands it to a pending read if one waits. It reports whether m was
-// queued, and the reads it completed, which the caller notifies (notifyAll) after
-// tracing the arrival, so the trace shows the message queued before it is read.
-func (ms *mailslot) enqueue(m []byte) (bool, []*kernel.Request) {
+// enqueue appends a message unless the mailslot has closed, and hands it to a pending
+// read if one waits. A local write's message (local) is copied from m into an array the
+// queue owns and reuses; otherwise m itself, a delivered payload that other queues may
+// share, is queued, never to be modified. It reports whether the message was queued,
+// and the reads it completed, appended to done, which the caller notifies (notifyAll)
+// after tracing the arrival, so the trace shows the message queued before it is read.
+func (ms *mailslot) enqueue(m []byte, local bool, done []*kernel.Request) (bool, []*kernel.Request) {
 	ms.mu.Lock()
 	if ms.closed.Load() {
 		ms.mu.Unlock()
 		return false, nil
 	}
-	ms.q.push(m)
-	done := ms.serveReadersLocked()
+	if local {
+		b := ms.q.alloc(len(m))
+		copy(b, m)
+		m = b
+	}
+	ms.q.push(m, local)
+	done = ms.serveReadersLocked(done)
 	ms.mu.Unlock()
 	return true, done
 }
@@ -128,7 +134,8 @@ func (ms *mailslot) deliver(m []byte, from string) {
 		}
 		return
 	}
-	ok, done := ms.enqueue(m)
+	var arr [2]*kernel.Request
+	ok, done := ms.enqueue(m, false, arr[:0])
 	if ok && ms.dev.m.Tracing() {
 		ms.trace(0, "datagram from "+from+" queued "+strconv.Itoa(len(m))+" bytes")
 	}

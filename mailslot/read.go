@@ -89,29 +89,32 @@ func (ms *mailslot) start(c kernel.Call, buf []byte, flags uint32) (n int, msg [
 }
 
 // serveReadersLocked hands queued messages to pending reads, oldest first, and returns
-// the reads it completed (to notify after unlocking). A read whose buffer is too small
-// for the oldest message fails with ERROR_INSUFFICIENT_BUFFER and leaves it queued.
-// Preconditions: ms.mu is held.
-func (ms *mailslot) serveReadersLocked() []*kernel.Request {
-	var done []*kernel.Request
+// done with the reads it completed appended (to notify after unlocking). A read whose
+// buffer is too small for the oldest message fails with ERROR_INSUFFICIENT_BUFFER and
+// leaves it queued. Preconditions: ms.mu is held.
+func (ms *mailslot) serveReadersLocked(done []*kernel.Request) []*kernel.Request {
 	for len(ms.readers) > 0 {
 		m, ok := ms.q.peek()
 		if !ok {
 			break
 		}
 		r := ms.readers[0]
-		ms.readers[0] = nil
-		ms.readers = ms.readers[1:]
+		// Moved down rather than resliced, so the slice keeps its array for the next
+		// read that waits (there are seldom more than a few).
+		last := copy(ms.readers, ms.readers[1:])
+		ms.readers[last] = nil
+		ms.readers = ms.readers[:last]
 		switch {
 		case r.Flags&reqTake != 0:
-			ms.q.pop()
 			r.Buf = append([]byte(nil), m...)
+			ms.q.pop()
 			r.SetResult(len(m), nil)
 		case len(m) > len(r.Buf):
 			r.SetResult(0, kernel.ERROR_INSUFFICIENT_BUFFER)
 		default:
+			n := copy(r.Buf, m)
 			ms.q.pop()
-			r.SetResult(copy(r.Buf, m), nil)
+			r.SetResult(n, nil)
 		}
 		done = append(done, r)
 	}
