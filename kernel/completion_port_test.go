@@ -2,7 +2,6 @@ package kernel_test
 
 import (
 	"context"
-	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -190,30 +189,9 @@ func TestCompletionPortSteadyStateAllocatesNothing(t *testing.T) {
 	})
 	assert.Zero(t, queued, "a packet already queued")
 
-	// The poster waits until the call is blocked on the port, then posts.
-	turn, stop := make(chan struct{}), make(chan struct{})
-	defer close(stop)
-	go func() {
-		for {
-			select {
-			case <-turn:
-			case <-stop:
-				return
-			}
-			for p.PendingRequests() == 0 {
-				runtime.Gosched()
-			}
-			_ = p.PostQueuedCompletionStatus(port, 1, 2, nil)
-		}
-	}()
-	var got []error
-	waited := testing.AllocsPerRun(100, func() {
-		turn <- struct{}{}
+	waited := kerneltest.AllocsPerBlockedCall(t, p, 100, func() error {
 		_, err := p.GetQueuedCompletionStatus(ctx, port, kernel.INFINITE)
-		if err != nil {
-			got = append(got, err)
-		}
-	})
-	require.Empty(t, got)
+		return err
+	}, func() { _ = p.PostQueuedCompletionStatus(port, 1, 2, nil) })
 	assert.Zero(t, waited, "a wait for a packet")
 }

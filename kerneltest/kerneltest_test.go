@@ -1,6 +1,7 @@
 package kerneltest_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -103,4 +104,41 @@ func TestNewNetworkCleanupRunsSelfCheck(t *testing.T) {
 	f.fatal = ""
 	f.runCleanups()
 	assert.Empty(t, f.fatal)
+}
+
+// AllocsPerBlockedCall runs the call until it blocks each time, unblocks it, and reports
+// the allocations per run: none for a completion-port wait once warm. Every call did
+// block (each unblock found it pending), and an error from the call fails the test.
+func TestAllocsPerBlockedCall(t *testing.T) {
+	m := kerneltest.NewMachine(t)
+	p := kerneltest.NewProcess(t, m, "a.exe")
+	defer p.Terminate(0)
+	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
+	require.NoError(t, err)
+	defer p.CloseHandle(port)
+	ctx := context.Background()
+	calls, blocked := 0, 0
+	allocs := kerneltest.AllocsPerBlockedCall(t, p, 50, func() error {
+		calls++
+		_, err := p.GetQueuedCompletionStatus(ctx, port, kernel.INFINITE)
+		return err
+	}, func() {
+		if p.PendingRequests() == 1 {
+			blocked++
+		}
+		_ = p.PostQueuedCompletionStatus(port, 1, 2, nil)
+	})
+	assert.Zero(t, allocs)
+	assert.Equal(t, 51, calls, "AllocsPerRun's warm-up run and 50 more")
+	assert.Equal(t, calls, blocked, "every call was pending when it was unblocked")
+
+	f := &fakeTB{TB: t}
+	kerneltest.AllocsPerBlockedCall(f, p, 1, func() error {
+		_, err := p.GetQueuedCompletionStatus(ctx, port, kernel.INFINITE)
+		if err == nil {
+			err = kernel.ERROR_GEN_FAILURE
+		}
+		return err
+	}, func() { _ = p.PostQueuedCompletionStatus(port, 1, 2, nil) })
+	assert.Contains(t, f.fatal, "the blocked call failed")
 }

@@ -3,7 +3,6 @@ package mailslot
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -72,38 +71,13 @@ func TestLocalWriteReadAllocatesNothing(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(1000, func() { writeRead(small) }), "queued, one size")
 	assert.Zero(t, testing.AllocsPerRun(1000, func() { writeRead(small); writeRead(large) }), "queued, two sizes")
 
-	// A mailslot whose reads wait: the writer waits until the read is blocked on it,
-	// then writes.
+	// A mailslot whose reads wait; the write comes once the read is blocked.
 	h = create(t, p, `\\.\mailslot\waits`, 0, MAILSLOT_WAIT_FOREVER)
 	c = open(t, q, `\\.\mailslot\waits`)
-	turn, stop := make(chan struct{}), make(chan struct{})
-	defer close(stop)
-	go func() {
-		for {
-			select {
-			case <-turn:
-			case <-stop:
-				return
-			}
-			for p.PendingRequests() == 0 {
-				select {
-				case <-stop:
-					return
-				default:
-					runtime.Gosched()
-				}
-			}
-			_, _ = q.WriteFile(ctx, c, small)
-		}
-	}()
-	var errs []error
-	waited := testing.AllocsPerRun(1000, func() {
-		turn <- struct{}{}
-		if _, err := p.ReadFile(ctx, h, buf); err != nil {
-			errs = append(errs, err)
-		}
-	})
-	require.Empty(t, errs)
+	waited := kerneltest.AllocsPerBlockedCall(t, p, 1000, func() error {
+		_, err := p.ReadFile(ctx, h, buf)
+		return err
+	}, func() { _, _ = q.WriteFile(ctx, c, small) })
 	assert.Zero(t, waited, "a read that waits")
 }
 
