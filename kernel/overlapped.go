@@ -172,23 +172,37 @@ func (p *Process) withOverlapped(c *Call, ov *Overlapped) error {
 // packet to the file's port unless FILE_SKIP_COMPLETION_PORT_ON_SUCCESS; a failure
 // only leaves the event reset (NT writes no status and queues nothing for an error
 // returned at once: Wine dlls/ntdll/tests/pipe.c test_completion).
-func (c Call) finishOverlappedAtOnce(n int, err error) {
+//
+// A warning is not a success the flag skips: on a file bound to a port and set to
+// skip, ERROR_MORE_DATA (a partial message read) queues its packet all the same, and
+// the call reports ERROR_IO_PENDING, its result only through ov and the packet, as
+// Windows 8 and later do (test_completion; windows-facts.md NP-135). It reports
+// whether the call must so report.
+func (c Call) finishOverlappedAtOnce(n int, err error) (pends bool) {
 	ov := c.Overlapped
 	if err != nil && !errors.Is(err, ERROR_MORE_DATA) {
 		ov.setResult(0, err)
-		return
+		return false
 	}
 	ov.setResult(n, err)
 	if c.routine != nil {
 		queueRoutine(c.Process, c.routine, n, err, ov)
-		return
+		return false
 	}
 	if c.event != nil {
 		signalEvent(c.event)
 	}
-	if c.async && c.Object.ioMode.Load()&FILE_SKIP_COMPLETION_PORT_ON_SUCCESS == 0 {
-		c.Object.postToPort(n, ov, err, c.Overlapped.HEvent)
+	if !c.async {
+		return false
 	}
+	if c.Object.ioMode.Load()&FILE_SKIP_COMPLETION_PORT_ON_SUCCESS != 0 {
+		if err == nil || c.Object.port.Load() == nil {
+			return false
+		}
+		pends = true
+	}
+	c.Object.postToPort(n, ov, err, c.Overlapped.HEvent)
+	return pends
 }
 
 // completeOverlapped reports a pended overlapped request's completion, whose status

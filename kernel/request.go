@@ -325,8 +325,8 @@ func (c Call) Finish(n int, err error) (int, error) {
 		}
 		return c.await(r)
 	}
-	if c.Overlapped != nil {
-		c.finishOverlappedAtOnce(n, err)
+	if c.Overlapped != nil && c.finishOverlappedAtOnce(n, err) {
+		n, err = 0, ERROR_IO_PENDING
 	}
 	if c.event != nil {
 		c.event.DecRef()

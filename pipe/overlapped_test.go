@@ -337,6 +337,60 @@ func TestCompletionPortPackets(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
 }
 
+// On a handle bound to a completion port and set to FILE_SKIP_COMPLETION_PORT_ON_SUCCESS,
+// a partial message read is not a success the flag skips: as on Windows 8 and later it
+// reports ERROR_IO_PENDING, with STATUS_BUFFER_OVERFLOW and the count already in the
+// OVERLAPPED, and queues a packet; the read of the rest succeeds at once and queues
+// none. Without the flag the partial read returns ERROR_MORE_DATA at once and queues its
+// packet (Wine dlls/ntdll/tests/pipe.c test_completion; windows-facts.md NP-134,
+// NP-135).
+func TestSkipCompletionPortOnSuccessPartialReadPends(t *testing.T) {
+	for _, skip := range []bool{true, false} {
+		m := newMachine(t)
+		p := newProc(t, m, "a.exe")
+		srv, cli := overlappedPair(t, p, msgPipe, 64, 64)
+		port, err := p.CreateIoCompletionPort(srv, 0, 7, 0)
+		require.NoError(t, err)
+		if skip {
+			require.NoError(t, p.SetFileCompletionNotificationModes(srv, uint8(kernel.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)))
+		}
+		write(t, p, cli, "testdata")
+		ov := &kernel.Overlapped{HEvent: newEvent(t, p, true)}
+		buf := make([]byte, 1)
+		n, err := p.ReadFileOverlapped(bg, srv, buf, ov)
+		if skip {
+			assert.ErrorIs(t, err, kernel.ERROR_IO_PENDING)
+			assert.Zero(t, n)
+		} else {
+			assert.ErrorIs(t, err, kernel.ERROR_MORE_DATA)
+			assert.Equal(t, 1, n)
+		}
+		assert.True(t, kernel.HasOverlappedIoCompleted(ov), "skip=%v", skip)
+		assert.Equal(t, uintptr(kernel.STATUS_BUFFER_OVERFLOW), ov.Internal)
+		assert.Equal(t, uintptr(1), ov.InternalHigh)
+		assert.True(t, signaled(t, p, ov.HEvent), "the event is set")
+		st, err := p.GetQueuedCompletionStatus(bg, port, 0)
+		assert.ErrorIs(t, err, kernel.ERROR_MORE_DATA)
+		assert.Equal(t, kernel.CompletionStatus{Bytes: 1, Key: 7, Overlapped: ov}, st)
+		n, err = p.GetOverlappedResult(bg, srv, ov, false)
+		assert.ErrorIs(t, err, kernel.ERROR_MORE_DATA)
+		assert.Equal(t, 1, n)
+		assert.Equal(t, "t", string(buf))
+
+		rest := make([]byte, 16)
+		n, err = p.ReadFileOverlapped(bg, srv, rest, &kernel.Overlapped{})
+		require.NoError(t, err)
+		assert.Equal(t, "estdata", string(rest[:n]))
+		_, err = p.GetQueuedCompletionStatus(bg, port, 0)
+		if skip {
+			assert.ErrorIs(t, err, kernel.WAIT_TIMEOUT, "an at-once success queues nothing")
+		} else {
+			assert.NoError(t, err, "without the flag every completion queues a packet")
+		}
+		require.NoError(t, p.CloseHandle(port))
+	}
+}
+
 // A process exits with an overlapped read pending on a handle bound to a completion
 // port another process also holds: the port receives a packet with
 // ERROR_OPERATION_ABORTED, 0 bytes and the original key (Wine
