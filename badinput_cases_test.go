@@ -1,6 +1,7 @@
 package winsim_test
 
 import (
+	"context"
 	"strings"
 
 	"github.com/winsim/winsim/kernel"
@@ -10,25 +11,26 @@ import (
 
 // Sources of the input cases, by group.
 const (
-	srcMailslotTest = "Wine dlls/kernel32/tests/mailslot.c mailslot_test"
-	srcPipeCreate   = "Wine dlls/kernel32/tests/pipe.c test_CreateNamedPipe"
-	srcInstances    = "Wine dlls/kernel32/tests/pipe.c test_CreateNamedPipe_instances_must_match (windows-facts.md NP-12, NP-13)"
-	srcCreatePipeMS = "Microsoft, CreateNamedPipeW: nMaxInstances is 1 through PIPE_UNLIMITED_INSTANCES (255) (windows-facts.md DOC-3)"
-	srcPipeState    = "Wine dlls/ntdll/tests/pipe.c test_pipe_state; dlls/kernel32/tests/pipe.c test_DisconnectNamedPipe (windows-facts.md, Named-pipe state table)"
-	srcFilePipeInfo = "Wine dlls/ntdll/tests/pipe.c test_filepipeinfo; dlls/kernel32/tests/pipe.c test_CreateNamedPipe (windows-facts.md NP-77, NP-80)"
-	srcTransact     = "Wine dlls/kernel32/tests/pipe.c test_TransactNamedPipe (STATUS_INVALID_READ_MODE)"
-	srcAnonAccess   = "Wine dlls/kernel32/tests/pipe.c test_CreatePipe: the read end has no FILE_WRITE_DATA, the write end no FILE_READ_DATA (inferred: the call needs the right)"
-	srcExited       = "docs/deviations.md, Process exit is synchronous: a process that has exited creates nothing (NT: STATUS_PROCESS_IS_TERMINATING)"
-	srcWaitMultiple = "Microsoft, WaitForMultipleObjects: nCount is 1 through MAXIMUM_WAIT_OBJECTS"
-	srcOpenProcess  = "Microsoft, OpenProcess: an unknown PID or the System Idle Process (0) is ERROR_INVALID_PARAMETER, the System process ERROR_ACCESS_DENIED"
-	srcEventNames   = "Wine dlls/kernel32/tests/sync.c test_event (OpenEvent of a name nobody created); dlls/ntdll/tests/om.c test_name_limits (empty name)"
-	srcPrivileges   = "Microsoft, AdjustTokenPrivileges and LookupPrivilegeValueW: a name that is no privilege"
-	srcSACLRight    = "Microsoft, SACL Access Right: granted only with SE_SECURITY_NAME enabled"
-	srcOwnerCheck   = "Forshaw, Windows Security Internals, listing 6-6: SeAssignSecurityEx's owner check (STATUS_INVALID_OWNER)"
-	srcDirectory    = "Wine dlls/ntdll/tests/om.c test_directory (NtCreateDirectoryObject, NtOpenDirectoryObject)"
-	srcSDDL         = "Wine dlls/advapi32/tests/security.c test_ConvertStringSecurityDescriptor, test_ConvertStringSidToSid"
-	srcCompletion   = "Microsoft, SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS and FILE_SKIP_SET_EVENT_ON_HANDLE are the flags"
-	srcCreateFile   = "Wine dlls/kernel32/tests/file.c test_CreateFileA (empty name); windows-facts.md NP-5 (no such pipe), MS-2 (no such mailslot)"
+	srcMailslotTest  = "Wine dlls/kernel32/tests/mailslot.c mailslot_test"
+	srcPipeCreate    = "Wine dlls/kernel32/tests/pipe.c test_CreateNamedPipe"
+	srcInstances     = "Wine dlls/kernel32/tests/pipe.c test_CreateNamedPipe_instances_must_match (windows-facts.md NP-12, NP-13)"
+	srcCreatePipeMS  = "Microsoft, CreateNamedPipeW: nMaxInstances is 1 through PIPE_UNLIMITED_INSTANCES (255) (windows-facts.md DOC-3)"
+	srcPipeState     = "Wine dlls/ntdll/tests/pipe.c test_pipe_state; dlls/kernel32/tests/pipe.c test_DisconnectNamedPipe (windows-facts.md, Named-pipe state table)"
+	srcFilePipeInfo  = "Wine dlls/ntdll/tests/pipe.c test_filepipeinfo; dlls/kernel32/tests/pipe.c test_CreateNamedPipe (windows-facts.md NP-77, NP-80)"
+	srcTransact      = "Wine dlls/kernel32/tests/pipe.c test_TransactNamedPipe (STATUS_INVALID_READ_MODE)"
+	srcAnonAccess    = "Wine dlls/kernel32/tests/pipe.c test_CreatePipe: the read end has no FILE_WRITE_DATA, the write end no FILE_READ_DATA (inferred: the call needs the right)"
+	srcExited        = "docs/deviations.md, Process exit is synchronous: a process that has exited creates nothing (NT: STATUS_PROCESS_IS_TERMINATING)"
+	srcWaitMultiple  = "Microsoft, WaitForMultipleObjects: nCount is 1 through MAXIMUM_WAIT_OBJECTS"
+	srcOpenProcess   = "Microsoft, OpenProcess: an unknown PID or the System Idle Process (0) is ERROR_INVALID_PARAMETER, the System process ERROR_ACCESS_DENIED"
+	srcEventNames    = "Wine dlls/kernel32/tests/sync.c test_event (OpenEvent of a name nobody created); dlls/ntdll/tests/om.c test_name_limits (empty name)"
+	srcPrivileges    = "Microsoft, AdjustTokenPrivileges and LookupPrivilegeValueW: a name that is no privilege"
+	srcSACLRight     = "Microsoft, SACL Access Right: granted only with SE_SECURITY_NAME enabled"
+	srcOwnerCheck    = "Forshaw, Windows Security Internals, listing 6-6: SeAssignSecurityEx's owner check (STATUS_INVALID_OWNER)"
+	srcDirectory     = "Wine dlls/ntdll/tests/om.c test_directory (NtCreateDirectoryObject, NtOpenDirectoryObject)"
+	srcSDDL          = "Wine dlls/advapi32/tests/security.c test_ConvertStringSecurityDescriptor, test_ConvertStringSidToSid"
+	srcCompletion    = "Microsoft, SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS and FILE_SKIP_SET_EVENT_ON_HANDLE are the flags"
+	srcAbortRequests = "winsim's own call for RequestWatcher contexts (kernel/request_watch.go): a nil watcher would stand for every request issued without one, and a nil cause has no error to report"
+	srcCreateFile    = "Wine dlls/kernel32/tests/file.c test_CreateFileA (empty name); windows-facts.md NP-5 (no such pipe), MS-2 (no such mailslot)"
 )
 
 func inputCases() []inputCase {
@@ -57,6 +59,10 @@ func inputCases() []inputCase {
 			func(f *badFixture) error { return errOnly(f.p.ReadFile(f.ctx, f.h["listening server"], f.buf)) }},
 		{"Process.WriteFile", "a listening server", kernel.ERROR_PIPE_LISTENING, srcPipeState,
 			func(f *badFixture) error { return errOnly(f.p.WriteFile(f.ctx, f.h["listening server"], f.buf)) }},
+		{"Process.AbortRequests", "nil watcher", kernel.ERROR_INVALID_PARAMETER, srcAbortRequests,
+			func(f *badFixture) error { return errOnly(f.p.AbortRequests(nil, context.Canceled)) }},
+		{"Process.AbortRequests", "nil cause", kernel.ERROR_INVALID_PARAMETER, srcAbortRequests,
+			func(f *badFixture) error { return errOnly(f.p.AbortRequests(badWatcher{f.ctx}, nil)) }},
 		{"Process.GetOverlappedResult", "nil OVERLAPPED", kernel.ERROR_INVALID_PARAMETER, "Microsoft, GetOverlappedResult: lpOverlapped is required",
 			func(f *badFixture) error { return errOnly(f.p.GetOverlappedResult(f.ctx, f.h["server"], nil, false)) }},
 		{"Process.SetFileCompletionNotificationModes", "unknown flag bits", kernel.ERROR_INVALID_PARAMETER, srcCompletion,
@@ -322,3 +328,8 @@ func createPipe(f *badFixture, name string, openMode, pipeMode, max uint32) (ker
 func foreignOwner() *kernel.SecurityDescriptor {
 	return &kernel.SecurityDescriptor{Owner: kernel.SIDLocalSystem}
 }
+
+// badWatcher is a kernel.RequestWatcher for the bad-input rows of Process.AbortRequests.
+type badWatcher struct{ context.Context }
+
+func (badWatcher) AbortsItsRequests() {}

@@ -79,6 +79,9 @@ type Request struct {
 	event *Object
 	// routine is a ReadFileEx/WriteFileEx completion routine, queued as an APC.
 	routine CompletionRoutine
+	// watcher is the call's context when it is a RequestWatcher (synchronous requests
+	// only): Process.AbortRequests matches it.
+	watcher RequestWatcher
 	// pins counts cancellers holding r between picking it off its process's list and
 	// calling its owner; a pinned request is not reused (RequestCache.put).
 	pins atomic.Int32
@@ -148,6 +151,11 @@ func (c Call) NewRequest(cache *RequestCache) *Request {
 	default:
 		r = cache.get()
 		r.cache = cache
+	}
+	if !c.async {
+		if w, ok := c.Ctx.(RequestWatcher); ok {
+			r.watcher = w
+		}
 	}
 	r.process, r.file, r.handle = c.Process, c.Object, c.Handle
 	r.Timeout = -1
@@ -345,8 +353,8 @@ func (c Call) await(r *Request) (int, error) {
 		// r may already have completed and been reused: look no further at it.
 		return 0, ERROR_IO_PENDING
 	}
-	if w, ok := c.Ctx.(RequestWatcher); ok && r.Timeout < 0 {
-		return r.awaitWatched(w)
+	if r.watcher != nil && r.Timeout < 0 {
+		return r.awaitWatched(r.watcher)
 	}
 	var ctxDone <-chan struct{}
 	if c.Ctx != nil {

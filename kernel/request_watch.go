@@ -8,41 +8,53 @@ import "context"
 // two channels on every call that blocks; a context that implements RequestWatcher
 // instead ends the requests issued with it itself, and the call waits for its request
 // alone. The context is still the one way to cancel: a RequestWatcher must end every
-// request it watches when it is done, exactly as a watched Done channel would.
+// request issued with it when it is done, exactly as a watched Done channel would.
+//
+// Issuing a call with a RequestWatcher registers nothing: every pending request is
+// already on its process's list (Request.Pend), and that is where the watcher's end
+// finds the requests issued with it (Process.AbortRequests). The one race, an end that
+// walks the list before the request is on it, is closed by the call: once its request
+// is listed it looks at the context's Err once, and aborts the request itself if the
+// context has ended.
 
 // A RequestWatcher is a context.Context that, when it is done, aborts the synchronous
-// requests issued with it itself (Request.Abort), so that a call blocked on one need
-// not also wait on Done.
-//
-// A blocking call issued with a RequestWatcher calls WatchRequest once its request is
-// pending, and UnwatchRequest after the request has completed, before the request is
-// reused. Between the two the watcher may Abort the request at any time, any number of
-// times; after UnwatchRequest returns it must not touch it again.
+// requests issued with it itself, so that a call blocked on one need not also wait on
+// Done. Its end must first make Err non-nil and then call Process.AbortRequests for
+// every process whose calls used it.
 type RequestWatcher interface {
 	context.Context
-	// WatchRequest registers r, to be aborted when the context is done. It reports
-	// false, registering nothing, if the context is done already; the call then
-	// aborts r itself with the context's Err.
-	WatchRequest(r *Request) bool
-	// UnwatchRequest forgets r. When it returns, no Abort of r is in progress.
-	UnwatchRequest(r *Request)
+	// AbortsItsRequests marks the type; it does nothing.
+	AbortsItsRequests()
+}
+
+// AbortRequests aborts, with an error matching ERROR_OPERATION_ABORTED and cause (what
+// a cancelled context gives: an *AbortError), every synchronous request of p pending
+// with w as its context, and reports how many it found. A request that completes
+// meanwhile is not aborted (a completed IRP is not cancelled). A nil w or cause is
+// ERROR_INVALID_PARAMETER (a nil w would stand for every request issued without one).
+func (p *Process) AbortRequests(w RequestWatcher, cause error) (int, error) {
+	if w == nil || cause == nil {
+		return 0, ERROR_INVALID_PARAMETER
+	}
+	return p.cancelPendingRequests(func(r *Request) bool { return r.watcher == w }, &AbortError{Cause: cause}), nil
 }
 
 // Abort cancels r, if it has not completed, with an error matching
-// ERROR_OPERATION_ABORTED and cause (the error a cancelled context gives: an
-// *AbortError). It is what a RequestWatcher calls when it is done.
+// ERROR_OPERATION_ABORTED and cause (context.Canceled if nil).
 func (r *Request) Abort(cause error) {
+	if cause == nil {
+		cause = context.Canceled
+	}
 	r.cancel(&AbortError{Cause: cause})
 }
 
 // awaitWatched waits for r, a synchronous request issued with w and no Win32 timeout.
+// r is listed (Pend), so an end of w from now on finds it; an end that came before
+// might not have, so r checks w once itself.
 func (r *Request) awaitWatched(w RequestWatcher) (int, error) {
-	if !w.WatchRequest(r) {
-		r.Abort(w.Err())
-		<-r.wake
-		return r.finishAwait()
+	if err := w.Err(); err != nil {
+		r.Abort(err)
 	}
 	<-r.wake
-	w.UnwatchRequest(r)
 	return r.finishAwait()
 }

@@ -3,7 +3,6 @@ package winio
 import (
 	"context"
 	"os"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,8 +18,10 @@ import (
 //
 // Each operation is a blocking kernel call issued with an opContext: the file's own
 // (Flush) or its direction's deadline's, which the deadline's timer or Close ends. An
-// opContext is a kernel.RequestWatcher: it aborts the requests issued with it itself,
-// so a call that blocks waits for its request alone, not also for a Done channel. A
+// opContext is a kernel.RequestWatcher: when it ends it aborts the requests issued with
+// it itself (kernel.Process.AbortRequests finds them among its process's pending
+// requests), so a call that blocks waits for its request alone, not also for a Done
+// channel, and registers nothing. A
 // deadline that has fired is given a fresh opContext when it is moved into the future
 // or cleared; Close ends the current ones for good.
 //
@@ -44,16 +45,12 @@ const (
 //
 // Lifetime: made live; ended once, by end, never live again.
 type opContext struct {
+	// p is the process whose calls are issued with the context. Immutable.
+	p *kernel.Process
 	// state is opLive until end; read without the lock on every operation.
 	state atomic.Int32
-	// slot holds the request of one blocked call without taking mu: the usual case of
-	// one call at a time per direction. end takes it under mu.
-	slot atomic.Pointer[kernel.Request]
 
 	mu sync.Mutex
-	// reqs are the requests of the other calls blocked with this context now.
-	// +checklocks:mu
-	reqs []*kernel.Request
 	// done is made by the first Done call and closed by end.
 	// +checklocks:mu
 	done chan struct{}
@@ -62,7 +59,8 @@ type opContext struct {
 var _ kernel.RequestWatcher = (*opContext)(nil)
 
 // end ends c for why (opClosed or opTimedOut), aborting the calls blocked with it. Only
-// the first call has an effect.
+// the first call has an effect. The state changes first: a call whose request is
+// listed after the abort below sees it and aborts itself (kernel/request_watch.go).
 func (c *opContext) end(why int32) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -73,12 +71,7 @@ func (c *opContext) end(why int32) {
 	if why == opTimedOut {
 		cause = os.ErrDeadlineExceeded
 	}
-	if r := c.slot.Swap(nil); r != nil {
-		r.Abort(cause)
-	}
-	for _, r := range c.reqs {
-		r.Abort(cause)
-	}
+	_, _ = c.p.AbortRequests(c, cause) // c and cause are not nil
 	if c.done != nil {
 		close(c.done)
 	}
@@ -124,48 +117,17 @@ func (c *opContext) Err() error {
 // Value implements context.Context: an opContext carries no values.
 func (c *opContext) Value(any) any { return nil }
 
-// WatchRequest implements kernel.RequestWatcher. The first request goes into slot
-// without the lock; if end ran meanwhile and did not see it, it is taken back and
-// reported unwatched (the kernel then aborts it), and if end took it, end aborts it.
-func (c *opContext) WatchRequest(r *kernel.Request) bool {
-	if c.state.Load() != opLive {
-		return false
-	}
-	if c.slot.CompareAndSwap(nil, r) {
-		if c.state.Load() != opLive && c.slot.CompareAndSwap(r, nil) {
-			return false
-		}
-		return true
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.state.Load() != opLive {
-		return false
-	}
-	c.reqs = append(c.reqs, r)
-	return true
-}
-
-// UnwatchRequest implements kernel.RequestWatcher. If r is no longer in slot, end took
-// it and aborts it holding mu, or it is in reqs: either way taking mu waits until no
-// Abort of r is in progress.
-func (c *opContext) UnwatchRequest(r *kernel.Request) {
-	if c.slot.CompareAndSwap(r, nil) {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if i := slices.Index(c.reqs, r); i >= 0 {
-		c.reqs = slices.Delete(c.reqs, i, i+1)
-	}
-}
+// AbortsItsRequests implements kernel.RequestWatcher.
+func (c *opContext) AbortsItsRequests() {}
 
 // deadline is one direction's deadline of a win32File.
 //
 // Lifetime: part of a win32File, set up by init and ended by close when the file
 // closes. A deadline must not be copied.
 type deadline struct {
-	clock kernel.Clock // immutable after init
+	// Immutable after init.
+	p     *kernel.Process
+	clock kernel.Clock
 	// ctx is the opContext operations starting now are issued with. Stored under mu,
 	// loaded without it: every operation reads it.
 	ctx atomic.Pointer[opContext]
@@ -183,10 +145,10 @@ type deadline struct {
 	closed bool
 }
 
-// init prepares d: no deadline.
-func (d *deadline) init(clock kernel.Clock) {
-	d.clock = clock
-	d.ctx.Store(&opContext{})
+// init prepares d, for the calls of p: no deadline.
+func (d *deadline) init(p *kernel.Process, clock kernel.Clock) {
+	d.p, d.clock = p, clock
+	d.ctx.Store(&opContext{p: p})
 }
 
 // set moves the deadline to t (the zero time: none). Operations waiting see the new
@@ -199,7 +161,7 @@ func (d *deadline) set(t time.Time) {
 	}
 	d.disarmLocked()
 	if d.ctx.Load().state.Load() != opLive {
-		d.ctx.Store(&opContext{}) // it fired: operations from now on get a fresh one
+		d.ctx.Store(&opContext{p: d.p}) // it fired: operations from now on get a fresh one
 	}
 	if t.IsZero() {
 		return

@@ -71,10 +71,11 @@ type win32File struct {
 // newWin32File takes ownership of h, a handle of p.
 func newWin32File(p *kernel.Process, h kernel.Handle) *win32File {
 	f := &win32File{p: p, handle: h}
+	f.life.p = p
 	f.ops.drained = make(chan struct{})
 	clock := p.Machine().Clock()
-	f.readDeadline.init(clock)
-	f.writeDeadline.init(clock)
+	f.readDeadline.init(p, clock)
+	f.writeDeadline.init(p, clock)
 	return f
 }
 
