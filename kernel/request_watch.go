@@ -39,21 +39,12 @@ func (p *Process) AbortRequests(w RequestWatcher, cause error) (int, error) {
 	return p.cancelPendingRequests(func(r *Request) bool { return r.watcher == w }, &AbortError{Cause: cause}), nil
 }
 
-// Abort cancels r, if it has not completed, with an error matching
-// ERROR_OPERATION_ABORTED and cause (context.Canceled if nil).
-func (r *Request) Abort(cause error) {
-	if cause == nil {
-		cause = context.Canceled
-	}
-	r.cancel(&AbortError{Cause: cause})
-}
-
 // awaitWatched waits for r, a synchronous request issued with w and no Win32 timeout.
 // r is listed (Pend), so an end of w from now on finds it; an end that came before
 // might not have, so r checks w once itself.
 func (r *Request) awaitWatched(w RequestWatcher) (int, error) {
 	if err := w.Err(); err != nil {
-		r.Abort(err)
+		r.cancel(&AbortError{Cause: err})
 	}
 	<-r.wake
 	return r.finishAwait()

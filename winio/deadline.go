@@ -21,9 +21,8 @@ import (
 // opContext is a kernel.RequestWatcher: when it ends it aborts the requests issued with
 // it itself (kernel.Process.AbortRequests finds them among its process's pending
 // requests), so a call that blocks waits for its request alone, not also for a Done
-// channel, and registers nothing. A
-// deadline that has fired is given a fresh opContext when it is moved into the future
-// or cleared; Close ends the current ones for good.
+// channel, and registers nothing. A deadline that has fired is given a fresh opContext
+// when it is moved into the future or cleared; Close ends the current ones for good.
 //
 // No goroutine is started per operation: the only timer is the clock's AfterFunc,
 // which runs once, when the deadline passes, and is stopped when the deadline moves or
