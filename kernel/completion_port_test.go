@@ -13,17 +13,25 @@ import (
 	"github.com/winsim/winsim/kerneltest"
 )
 
+// newPort returns a process of a new machine and a new completion port of it; the
+// process ends (closing the port) when the test does.
+func newPort(t testing.TB) (*kernel.Process, kernel.Handle) {
+	t.Helper()
+	m := kerneltest.NewMachine(t)
+	p := kerneltest.NewProcess(t, m, "a.exe")
+	t.Cleanup(func() { p.Terminate(0) })
+	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
+	require.NoError(t, err)
+	return p, port
+}
+
 // PostQueuedCompletionStatus queues a packet that GetQueuedCompletionStatus returns
 // unchanged, oldest first; an empty port gives WAIT_TIMEOUT after the timeout, exactly
 // on the clock; closing the port's last handle ends a waiting call with
 // ERROR_ABANDONED_WAIT_0 (MS docs PostQueuedCompletionStatus, GetQueuedCompletionStatus).
 func TestCompletionPortPostWaitTimeoutAndClose(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := kerneltest.NewMachine(t)
-		p := kerneltest.NewProcess(t, m, "a.exe")
-		defer p.Terminate(0)
-		port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
-		require.NoError(t, err)
+		p, port := newPort(t)
 		ov := &kernel.Overlapped{}
 		require.NoError(t, p.PostQueuedCompletionStatus(port, 5, 9, ov))
 		require.NoError(t, p.PostQueuedCompletionStatus(port, 6, 10, nil))
@@ -56,12 +64,7 @@ func TestCompletionPortPostWaitTimeoutAndClose(t *testing.T) {
 // up with ERROR_OPERATION_ABORTED when its context is done.
 func TestCompletionPortWaitWakesAndCancels(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := kerneltest.NewMachine(t)
-		p := kerneltest.NewProcess(t, m, "a.exe")
-		defer p.Terminate(0)
-		port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
-		require.NoError(t, err)
-		defer p.CloseHandle(port)
+		p, port := newPort(t)
 		got := make(chan kernel.CompletionStatus, 1)
 		go func() {
 			st, err := p.GetQueuedCompletionStatus(context.Background(), port, kernel.INFINITE)
@@ -80,7 +83,7 @@ func TestCompletionPortWaitWakesAndCancels(t *testing.T) {
 		}()
 		synctest.Wait()
 		cancel()
-		err = <-errc
+		err := <-errc
 		assert.ErrorIs(t, err, kernel.ERROR_OPERATION_ABORTED)
 		assert.ErrorIs(t, err, context.Canceled)
 	})
@@ -89,13 +92,8 @@ func TestCompletionPortWaitWakesAndCancels(t *testing.T) {
 // Bad arguments get Win32 errors: an existing port with no file, a bad handle, flags
 // SetFileCompletionNotificationModes does not know.
 func TestCompletionPortBadInput(t *testing.T) {
-	m := kerneltest.NewMachine(t)
-	p := kerneltest.NewProcess(t, m, "a.exe")
-	defer p.Terminate(0)
-	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
-	require.NoError(t, err)
-	defer p.CloseHandle(port)
-	_, err = p.CreateIoCompletionPort(kernel.InvalidHandle, port, 0, 0)
+	p, port := newPort(t)
+	_, err := p.CreateIoCompletionPort(kernel.InvalidHandle, port, 0, 0)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
 	_, err = p.CreateIoCompletionPort(0x1234, 0, 0, 0)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_HANDLE)
@@ -111,12 +109,7 @@ func TestCompletionPortBadInput(t *testing.T) {
 // GetQueuedCompletionStatusEx takes every queued packet up to the slice's length in one
 // call, each with its status in Internal (MS docs GetQueuedCompletionStatusEx).
 func TestGetQueuedCompletionStatusExTakesSeveral(t *testing.T) {
-	m := kerneltest.NewMachine(t)
-	p := kerneltest.NewProcess(t, m, "a.exe")
-	defer p.Terminate(0)
-	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
-	require.NoError(t, err)
-	defer p.CloseHandle(port)
+	p, port := newPort(t)
 	for k := uintptr(1); k <= 3; k++ {
 		require.NoError(t, p.PostQueuedCompletionStatus(port, uint32(k*10), k, nil))
 	}
@@ -140,12 +133,7 @@ func TestGetQueuedCompletionStatusExTakesSeveral(t *testing.T) {
 // interleave: here the backlog grows by one packet a round, so the port's queue both
 // empties and grows past its storage, and is compacted, along the way.
 func TestCompletionPortQueueStaysFIFO(t *testing.T) {
-	m := kerneltest.NewMachine(t)
-	p := kerneltest.NewProcess(t, m, "a.exe")
-	defer p.Terminate(0)
-	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
-	require.NoError(t, err)
-	defer p.CloseHandle(port)
+	p, port := newPort(t)
 	posted, next := uintptr(0), uintptr(0)
 	take := func(n int) {
 		t.Helper()
@@ -168,7 +156,7 @@ func TestCompletionPortQueueStaysFIFO(t *testing.T) {
 	}
 	take(int(posted - next))
 	assert.Equal(t, posted, next)
-	_, err = p.GetQueuedCompletionStatus(context.Background(), port, 0)
+	_, err := p.GetQueuedCompletionStatus(context.Background(), port, 0)
 	assert.ErrorIs(t, err, kernel.WAIT_TIMEOUT)
 }
 
@@ -176,12 +164,7 @@ func TestCompletionPortQueueStaysFIFO(t *testing.T) {
 // GetQueuedCompletionStatus finds its packet queued or waits for it: go-winio-shaped
 // servers make this call for every operation.
 func TestCompletionPortSteadyStateAllocatesNothing(t *testing.T) {
-	m := kerneltest.NewMachine(t)
-	p := kerneltest.NewProcess(t, m, "a.exe")
-	defer p.Terminate(0)
-	port, err := p.CreateIoCompletionPort(kernel.InvalidHandle, 0, 0, 0)
-	require.NoError(t, err)
-	defer p.CloseHandle(port)
+	p, port := newPort(t)
 	ctx := context.Background()
 	queued := testing.AllocsPerRun(100, func() {
 		_ = p.PostQueuedCompletionStatus(port, 1, 2, nil)
