@@ -6,7 +6,7 @@ FUZZLONGTIME ?= 10m
 FUZZCALLS ?= 10000000x
 BENCHTIME ?= 1s
 
-.PHONY: all test vet vet-windows fmt-check race bench cover fuzz fuzz-long stress reliability demo demo-kernel pictures tidy
+.PHONY: all test vet vet-windows fmt-check race bench bench-pairs cover fuzz fuzz-long stress reliability demo demo-kernel pictures tidy
 
 all: test
 
@@ -39,6 +39,17 @@ race:
 ## bench: every benchmark, with allocation counts.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+## bench-pairs: the two ratio goals of docs/io.md and docs/winio.md, measured by paired
+## runs (internal/benchpair): each benchmark alone in its own process, the two alternated
+## PAIRS times, the median of the per-round ratios with a 95 % interval. About 4 minutes per
+## goal at the defaults. PAIRSRAW, if set, collects every run's output for benchstat.
+PAIRS ?= 16
+PAIRSRAW ?=
+BENCHPAIR = $(GO) run ./internal/benchpair/cmd/benchpair -rounds $(PAIRS) -benchtime $(BENCHTIME) $(if $(PAIRSRAW),-raw $(PAIRSRAW))
+bench-pairs:
+	$(BENCHPAIR) -goal 1.2 -num './pipe:^BenchmarkOverlappedPingPong/overlapped$$' -den './pipe:^BenchmarkOverlappedPingPong/blocking$$'
+	$(BENCHPAIR) -goal 1.1 -num './winio:^BenchmarkConnPingPong/Byte$$' -den './winio:^BenchmarkConnPingPong/RawPipe$$'
 
 ## cover: per-package coverage, and a total.
 cover:
