@@ -22,29 +22,35 @@ func localPair(tb testing.TB) (p *kernel.Process, h kernel.Handle, q *kernel.Pro
 	return p, create(tb, p, testName, 0, 0), q, open(tb, q, testName)
 }
 
+// A domainServer is one server of broadcastDomain: its process, its mailslot handle
+// and the mailslot.
+type domainServer struct {
+	p    *kernel.Process
+	h    kernel.Handle
+	slot *mailslot
+}
+
 // broadcastDomain builds n machines of one domain, each with a server of \\.\mailslot\x,
-// and a broadcasting client on the first. It returns the writer, its handle and every
-// server's mailslot.
-func broadcastDomain(tb testing.TB, n int) (*kernel.Process, kernel.Handle, []*mailslot) {
+// and a broadcasting client in the first machine's server process. It returns the
+// client's handle and the servers, the first of which is the writer.
+func broadcastDomain(tb testing.TB, n int) (kernel.Handle, []domainServer) {
 	tb.Helper()
 	net := kerneltest.NewNetwork(tb)
-	var slots []*mailslot
-	var writer *kernel.Process
+	var srv []domainServer
 	for i := range n {
 		m := kerneltest.AddMachine(tb, net, fmt.Sprintf("M%d", i), "CORP", Install)
 		p := newProc(tb, m, "server.exe")
-		slots = append(slots, slotOf(tb, p, create(tb, p, `\\.\mailslot\x`, 0, 0)))
-		if i == 0 {
-			writer = p
-		}
+		h := create(tb, p, `\\.\mailslot\x`, 0, 0)
+		srv = append(srv, domainServer{p: p, h: h, slot: slotOf(tb, p, h)})
 	}
-	return writer, open(tb, writer, `\\*\mailslot\x`), slots
+	return open(tb, srv[0].p, `\\*\mailslot\x`), srv
 }
 
 // emptyQueues consumes every queued message, keeping each ring's capacity (what readers
 // draining as fast as messages come would leave).
-func emptyQueues(slots []*mailslot) {
-	for _, ms := range slots {
+func emptyQueues(srv []domainServer) {
+	for _, s := range srv {
+		ms := s.slot
 		ms.mu.Lock()
 		for ms.q.len() > 0 {
 			ms.q.pop()
@@ -110,29 +116,21 @@ func TestQueueReuseKeepsMessagesIntact(t *testing.T) {
 	read("four")
 	read("five")
 
-	net := kerneltest.NewNetwork(t)
-	var srv [2]*kernel.Process
-	var sh [2]kernel.Handle
-	for i := range srv {
-		m := kerneltest.AddMachine(t, net, fmt.Sprintf("R%d", i), "CORP", Install)
-		srv[i] = newProc(t, m, "server.exe")
-		sh[i] = create(t, srv[i], `\\.\mailslot\x`, 0, 0)
-	}
-	bc := open(t, srv[0], `\\*\mailslot\x`)
-	_, err := srv[0].WriteFile(ctx, bc, []byte("shared"))
+	bc, srv := broadcastDomain(t, 2)
+	_, err := srv[0].p.WriteFile(ctx, bc, []byte("shared"))
 	require.NoError(t, err)
 	buf := make([]byte, 16)
-	n, err := srv[0].ReadFile(ctx, sh[0], buf)
+	n, err := srv[0].p.ReadFile(ctx, srv[0].h, buf)
 	require.NoError(t, err)
 	require.Equal(t, "shared", string(buf[:n]))
-	lc := open(t, srv[0], `\\.\mailslot\x`)
+	lc := open(t, srv[0].p, `\\.\mailslot\x`)
 	for range 8 { // local writes to the first server, which has read the shared payload
-		_, err := srv[0].WriteFile(ctx, lc, []byte("XXXXXX"))
+		_, err := srv[0].p.WriteFile(ctx, lc, []byte("XXXXXX"))
 		require.NoError(t, err)
-		_, err = srv[0].ReadFile(ctx, sh[0], buf)
+		_, err = srv[0].p.ReadFile(ctx, srv[0].h, buf)
 		require.NoError(t, err)
 	}
-	n, err = srv[1].ReadFile(ctx, sh[1], buf)
+	n, err = srv[1].p.ReadFile(ctx, srv[1].h, buf)
 	require.NoError(t, err)
 	assert.Equal(t, "shared", string(buf[:n]), "the second machine's copy")
 }
@@ -144,18 +142,19 @@ func TestBroadcastAllocationDoesNotGrowWithServers(t *testing.T) {
 	ctx := context.Background()
 	perBroadcast := map[int]float64{}
 	for _, n := range []int{1, 10, 100} {
-		w, c, slots := broadcastDomain(t, n)
+		c, srv := broadcastDomain(t, n)
+		w := srv[0].p
 		for range 16 { // warm the rings and the member pool
 			_, err := w.WriteFile(ctx, c, msg)
 			require.NoError(t, err)
 		}
-		emptyQueues(slots)
+		emptyQueues(srv)
 		perBroadcast[n] = testing.AllocsPerRun(8, func() {
 			if _, err := w.WriteFile(ctx, c, msg); err != nil {
 				panic(err)
 			}
 		})
-		emptyQueues(slots)
+		emptyQueues(srv)
 	}
 	assert.Equal(t, perBroadcast[1], perBroadcast[10], "allocations per broadcast: %v", perBroadcast)
 	assert.Equal(t, perBroadcast[1], perBroadcast[100], "allocations per broadcast: %v", perBroadcast)
@@ -185,13 +184,14 @@ func BenchmarkLocalWriteRead(b *testing.B) {
 func BenchmarkBroadcast(b *testing.B) {
 	for _, n := range []int{1, 10, 100, 1000} {
 		b.Run(fmt.Sprintf("servers=%d", n), func(b *testing.B) {
-			w, c, slots := broadcastDomain(b, n)
+			c, srv := broadcastDomain(b, n)
+			w := srv[0].p
 			msg := make([]byte, 64)
 			ctx := context.Background()
 			for range 64 {
 				_, _ = w.WriteFile(ctx, c, msg)
 			}
-			emptyQueues(slots)
+			emptyQueues(srv)
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
@@ -200,12 +200,12 @@ func BenchmarkBroadcast(b *testing.B) {
 				}
 				if i++; i%64 == 0 {
 					b.StopTimer()
-					emptyQueues(slots)
+					emptyQueues(srv)
 					b.StartTimer()
 				}
 			}
 			b.StopTimer()
-			emptyQueues(slots)
+			emptyQueues(srv)
 		})
 	}
 }
