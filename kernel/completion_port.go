@@ -273,8 +273,6 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32) (p
 		return pk, false, WAIT_TIMEOUT
 	}
 	r := c.NewRequest(&cp.reqs)
-	// Given back below, once the packet has been read from it, rather than by Finish.
-	r.cache = nil
 	r.Timeout = Millis(timeoutMs)
 	r.TimeoutErr = WAIT_TIMEOUT
 	if err := r.Pend(cp); err != nil {
@@ -284,14 +282,13 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32) (p
 	}
 	cp.waiters = append(cp.waiters, r)
 	cp.mu.Unlock()
-	n, err := c.Finish(0, r)
-	got := r.gotPacket
-	pk = completionPacket{n: n, key: r.key, ov: r.pov, err: err}
-	cp.reqs.put(r)
-	if !got {
-		return completionPacket{}, false, err
+	// A wait's request holds the call's reference on the port until its completion, as
+	// a file system's does; await gives the request back to the port's cache.
+	res := c.await(r)
+	if !res.packet {
+		return completionPacket{}, false, res.err
 	}
-	return pk, true, nil
+	return completionPacket{n: res.n, key: res.key, ov: res.ov, err: res.err}, true, nil
 }
 
 // PostQueuedCompletionStatus queues a packet of the caller's making to port

@@ -143,7 +143,8 @@ func (c Call) finishSync(n int, err error) (int, error) {
 		obj := c.Object
 		obj.IncRef() // the request drops the call's reference at its completion
 		c.Object = nil
-		n, err = c.await(r)
+		res := c.await(r)
+		n, err = res.n, res.err
 		c.Object = obj
 	}
 	return c.Finish(n, err)

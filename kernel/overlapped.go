@@ -212,14 +212,14 @@ func (c Call) finishOverlappedAtOnce(n int, err error) (pends bool) {
 // event, Request.SignalsFile).
 func (r *Request) completeOverlapped() {
 	if r.routine != nil {
-		queueRoutine(r.process, r.routine, r.n, r.err, r.ov)
+		queueRoutine(r.process, r.routine, r.result.n, r.result.err, r.ov)
 	}
 	if r.event != nil {
 		signalEvent(r.event)
 		r.event.DecRef()
 	}
 	if r.file != nil {
-		r.file.postToPort(r.n, r.ov, r.err, r.ov.HEvent)
+		r.file.postToPort(r.result.n, r.ov, r.result.err, r.ov.HEvent)
 		r.file.DecRef()
 	}
 }

@@ -88,13 +88,9 @@ type Request struct {
 
 	// Written by SetResult (under the owner's lock), read after Notify's wake-up or
 	// by Notify itself.
-	n         int
-	err       error
-	gotPacket bool          // a port wait received a packet (rather than timing out or being cancelled)
-	key       uintptr       // a port wait's packet: completion key
-	pov       *Overlapped   // and OVERLAPPED pointer
-	done      atomic.Bool   // SetResult ran
-	wake      chan struct{} // synchronous requests: one value at completion. Capacity 1.
+	result requestResult
+	done   atomic.Bool   // SetResult ran
+	wake   chan struct{} // synchronous requests: one value at completion. Capacity 1.
 
 	timer Timer // an overlapped request's Win32 timeout
 
@@ -234,10 +230,10 @@ func (r *Request) SignalsFile() bool {
 }
 
 // N returns r's result count. Preconditions: r has completed (Done).
-func (r *Request) N() int { return r.n }
+func (r *Request) N() int { return r.result.n }
 
 // Err returns r's result error. Preconditions: r has completed (Done).
-func (r *Request) Err() error { return r.err }
+func (r *Request) Err() error { return r.result.err }
 
 // Done reports whether r has completed.
 func (r *Request) Done() bool { return r.done.Load() }
@@ -250,7 +246,7 @@ func (r *Request) Done() bool { return r.done.Load() }
 //
 // Preconditions: the owner's lock is held; r was queued and has just been unqueued.
 func (r *Request) SetResult(n int, err error) {
-	r.n, r.err = n, err
+	r.result.n, r.result.err = n, err
 	if r.ov != nil {
 		r.ov.setResult(n, err)
 	}
@@ -260,7 +256,7 @@ func (r *Request) SetResult(n int, err error) {
 
 // setPacket records a port wait's packet (completion_port.go).
 func (r *Request) setPacket(n int, key uintptr, ov *Overlapped, err error) {
-	r.key, r.pov, r.gotPacket = key, ov, true
+	r.result.key, r.result.ov, r.result.packet = key, ov, true
 	r.SetResult(n, err)
 }
 
@@ -331,7 +327,8 @@ func (c Call) Finish(n int, err error) (int, error) {
 		if !c.async && c.event != nil {
 			c.event.DecRef() // a synchronous request does not hold the event
 		}
-		return c.await(r)
+		res := c.await(r)
+		return res.n, res.err
 	}
 	if c.Overlapped != nil && c.finishOverlappedAtOnce(n, err) {
 		n, err = 0, ERROR_IO_PENDING
@@ -348,10 +345,10 @@ func (c Call) Finish(n int, err error) (int, error) {
 // await waits for a synchronous request, or leaves an overlapped one pending. The
 // pended request holds c's references (object and event) and drops them at
 // completion.
-func (c Call) await(r *Request) (int, error) {
+func (c Call) await(r *Request) requestResult {
 	if c.async {
 		// r may already have completed and been reused: look no further at it.
-		return 0, ERROR_IO_PENDING
+		return requestResult{err: ERROR_IO_PENDING}
 	}
 	if r.watcher != nil && r.Timeout < 0 {
 		return r.awaitWatched(r.watcher)
@@ -386,12 +383,22 @@ func (c Call) await(r *Request) (int, error) {
 
 // finishAwait takes a woken synchronous request's result and gives the request back to
 // its cache.
-func (r *Request) finishAwait() (int, error) {
-	n, err := r.n, r.err
+func (r *Request) finishAwait() requestResult {
+	res := r.result
 	if r.cache != nil {
 		r.cache.put(r)
 	}
-	return n, err
+	return res
+}
+
+// requestResult is what a completed request reports: its count and status and, for a
+// wait on a completion port (completion_port.go), the packet it received, if any.
+type requestResult struct {
+	n      int
+	err    error
+	packet bool        // a port wait received a packet (rather than timing out or being cancelled)
+	key    uintptr     // the packet's completion key
+	ov     *Overlapped // and OVERLAPPED pointer
 }
 
 func (r *Request) clock() Clock {

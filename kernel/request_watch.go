@@ -42,7 +42,7 @@ func (p *Process) AbortRequests(w RequestWatcher, cause error) (int, error) {
 // awaitWatched waits for r, a synchronous request issued with w and no Win32 timeout.
 // r is listed (Pend), so an end of w from now on finds it; an end that came before
 // might not have, so r checks w once itself.
-func (r *Request) awaitWatched(w RequestWatcher) (int, error) {
+func (r *Request) awaitWatched(w RequestWatcher) requestResult {
 	if err := w.Err(); err != nil {
 		r.cancel(&AbortError{Cause: err})
 	}
