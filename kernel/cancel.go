@@ -47,7 +47,7 @@ func (p *Process) PendingRequests() int {
 	p.reqMu.Lock()
 	defer p.reqMu.Unlock()
 	n := 0
-	for r := p.pending; r != nil; r = r.next {
+	for range p.pending.all() {
 		n++
 	}
 	return n

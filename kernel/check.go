@@ -272,7 +272,7 @@ func (c *checker) process(m *Machine, p *Process) {
 	p.reqMu.Lock()
 	pending := 0
 	var completed int
-	for r := p.pending; r != nil; r = r.next {
+	for r := range p.pending.all() {
 		pending++
 		if r.done.Load() {
 			completed++

@@ -60,10 +60,10 @@ type Process struct {
 	ctx       context.Context // cancelled when the process starts exiting
 	cancel    context.CancelFunc
 	spareWait atomic.Pointer[waitBlock] // a waitBlock kept for the next wait (wait.go)
-	// blockedWaits heads the list of the process's dispatcher waits now blocked
-	// (linked through waitBlock.prevBlocked and nextBlocked), and waitsAborted is set
-	// once its exit has ended them (abortWaits). Protected by the dispatcher lock.
-	blockedWaits *waitBlock
+	// blockedWaits lists the process's dispatcher waits now blocked, and
+	// waitsAborted is set once its exit has ended them (abortWaits). Protected by the
+	// dispatcher lock.
+	blockedWaits ilist[waitBlock]
 	waitsAborted bool
 	exited       chan struct{}         // closed when the process has exited
 	token        atomic.Pointer[Token] // the primary token (token.go); replaced whole by AdjustTokenPrivileges
@@ -83,7 +83,7 @@ type Process struct {
 	// from then on). Lock order: file-system locks → reqMu.
 	reqMu sync.Mutex
 	// +checklocks:reqMu
-	pending, pendingTail *Request
+	pending ilist[Request]
 	// +checklocks:reqMu
 	reqClosed bool
 

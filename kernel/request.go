@@ -95,8 +95,7 @@ type Request struct {
 	timer Timer // an overlapped request's Win32 timeout
 
 	// Links in process.pending, protected by process.reqMu.
-	prev, next *Request
-	listed     bool
+	pendingLink ilink[Request]
 }
 
 // RequestCache keeps a file system's spare synchronous requests: one per kind of
@@ -192,16 +191,7 @@ func (r *Request) Pend(owner RequestOwner) error {
 // in the order they were issued, which is the order file systems queue them in, so each
 // is found at its queue's head (process exit with n pending requests is linear).
 // Preconditions: p.reqMu is held.
-func (p *Process) listLocked(r *Request) {
-	r.prev = p.pendingTail
-	if p.pendingTail != nil {
-		p.pendingTail.next = r
-	} else {
-		p.pending = r
-	}
-	p.pendingTail = r
-	r.listed = true
-}
+func (p *Process) listLocked(r *Request) { p.pending.pushBack(&r.pendingLink, r) }
 
 // Error implements error: a *Request returned from an operation means "pending".
 func (r *Request) Error() string { return ERROR_IO_PENDING.Error() }
@@ -266,19 +256,7 @@ func (r *Request) unlist() {
 		return
 	}
 	p.reqMu.Lock()
-	if r.listed {
-		if r.prev != nil {
-			r.prev.next = r.next
-		} else {
-			p.pending = r.next
-		}
-		if r.next != nil {
-			r.next.prev = r.prev
-		} else {
-			p.pendingTail = r.prev
-		}
-		r.prev, r.next, r.listed = nil, nil, false
-	}
+	p.pending.remove(&r.pendingLink)
 	p.reqMu.Unlock()
 }
 
@@ -416,7 +394,7 @@ func (p *Process) cancelPendingRequests(match func(*Request) bool, err error) in
 	for {
 		p.reqMu.Lock()
 		var r *Request
-		for q := p.pending; q != nil; q = q.next {
+		for q := range p.pending.all() {
 			if !skip[q] && (match == nil || match(q)) {
 				r = q
 				break

@@ -109,9 +109,8 @@ type waitBlock struct {
 	proc    *Process      // the waiting process, for the self-check
 	pid     uint32        // the waiting process, for traces
 	handles []Handle      // a copy of the caller's handles, for traces
-	// Links in proc.blockedWaits while the wait is blocked (blocked set).
-	prevBlocked, nextBlocked *waitBlock
-	blocked                  bool
+	// Links in proc.blockedWaits while the wait is blocked.
+	blockedLink ilink[waitBlock]
 }
 
 // A process keeps one spare waitBlock (Process.spareWait), with its slices and channel,
@@ -140,30 +139,11 @@ const waitAborted = -2
 
 // blockLocked enters wb in p's list of blocked waits, which abortWaits walks.
 // Preconditions: the dispatcher lock is held; wb is not on the list.
-func (p *Process) blockLocked(wb *waitBlock) {
-	wb.prevBlocked, wb.nextBlocked, wb.blocked = nil, p.blockedWaits, true
-	if p.blockedWaits != nil {
-		p.blockedWaits.prevBlocked = wb
-	}
-	p.blockedWaits = wb
-}
+func (p *Process) blockLocked(wb *waitBlock) { p.blockedWaits.pushBack(&wb.blockedLink, wb) }
 
 // unblockLocked takes wb off p's list of blocked waits, if it is on it.
 // Preconditions: the dispatcher lock is held.
-func (p *Process) unblockLocked(wb *waitBlock) {
-	if !wb.blocked {
-		return
-	}
-	if wb.prevBlocked != nil {
-		wb.prevBlocked.nextBlocked = wb.nextBlocked
-	} else {
-		p.blockedWaits = wb.nextBlocked
-	}
-	if wb.nextBlocked != nil {
-		wb.nextBlocked.prevBlocked = wb.prevBlocked
-	}
-	wb.prevBlocked, wb.nextBlocked, wb.blocked = nil, nil, false
-}
+func (p *Process) unblockLocked(wb *waitBlock) { p.blockedWaits.remove(&wb.blockedLink) }
 
 // abortWaits ends p's blocked dispatcher waits as its exit begins, and makes its later
 // waits fail at once: each gets ERROR_OPERATION_ABORTED, as Windows ends an exiting
@@ -173,8 +153,7 @@ func (p *Process) abortWaits() {
 	m.LockDispatcher()
 	defer m.UnlockDispatcher()
 	p.waitsAborted = true
-	for p.blockedWaits != nil {
-		wb := p.blockedWaits
+	for wb := range p.blockedWaits.all() {
 		wb.result = waitAborted
 		dequeueLocked(wb)
 		p.unblockLocked(wb) // before the token: the waiter may then reuse wb
