@@ -53,6 +53,7 @@ var notBadInput = map[string]string{
 	"kernel.HasOverlappedIoCompleted": "reads the OVERLAPPED only, as the Win32 macro does",
 	"kernel.Millis":                   "conversion helper",
 	"kernel.Breaches":                 "reads a Check error; any error is valid input (nil gives none)",
+	"kernel.Named":                    "self-check plumbing: any name is valid",
 	"kernel.Win32Error":               "conversion helper",
 	"kernel.RequestedLevel":           "conversion helper: every flag value maps to a level",
 	"kernel.RealClock":                "constructor without input",

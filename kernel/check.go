@@ -67,9 +67,10 @@ type InvariantReport struct {
 }
 
 type queuedWaiter struct {
-	subject, queue string
-	proc           *Process // read under the queue's lock: a request is reused once completed
-	done           bool
+	subject Subject
+	queue   string
+	proc    *Process // read under the queue's lock: a request is reused once completed
+	done    bool
 }
 
 // Object returns the object whose body is being checked, or nil when a device is.
@@ -78,24 +79,40 @@ func (r *InvariantReport) Object() *Object { return r.obj }
 // Machine returns the machine being checked.
 func (r *InvariantReport) Machine() *Machine { return r.m }
 
-// ThisObject is the subject of Breach and Waiter that names the object whose body is
-// being checked: the report writes the object's String() only for a breach, so a check
-// that finds nothing wrong builds no name.
-const ThisObject = ""
+// Subject names what a breach is about: the object whose body is being checked
+// (InvariantReport.This) or a structure a check names itself (Named).
+type Subject struct {
+	obj  *Object
+	name string
+}
+
+// This is the subject that names the object whose body is being checked. The report
+// writes the object's String() only for a breach, so a check that finds nothing wrong
+// builds no name. A device's check has no such object: it names its subjects.
+func (r *InvariantReport) This() Subject { return Subject{obj: r.obj} }
+
+// Named is the subject called name, for what a check names itself (a device's table
+// entry, "pipe \Device\NamedPipe\x").
+func Named(name string) Subject { return Subject{name: name} }
+
+// String returns the subject's name as a Breach reports it.
+func (s Subject) String() string {
+	if s.obj != nil {
+		return s.obj.String()
+	}
+	return s.name
+}
 
 // Breach reports that subject's invariant what does not hold: expected was expected,
 // found was found.
-func (r *InvariantReport) Breach(subject, what string, expected, found any) {
-	if subject == ThisObject && r.obj != nil {
-		subject = r.obj.String()
-	}
-	r.errs = append(r.errs, &Breach{Machine: r.m.name, Subject: subject, What: what, Expected: fmt.Sprint(expected), Found: fmt.Sprint(found)})
+func (r *InvariantReport) Breach(subject Subject, what string, expected, found any) {
+	r.errs = append(r.errs, &Breach{Machine: r.m.name, Subject: subject.String(), What: what, Expected: fmt.Sprint(expected), Found: fmt.Sprint(found)})
 }
 
 // Waiter reports that req is queued on subject's queue, and checks that it is a live
 // waiter: not completed, and issued by a process that has not exited. Call it with the
 // lock protecting the queue held; the process's state is read later, without it.
-func (r *InvariantReport) Waiter(subject, queue string, req *Request) {
+func (r *InvariantReport) Waiter(subject Subject, queue string, req *Request) {
 	r.waiters = append(r.waiters, queuedWaiter{subject: subject, queue: queue, proc: req.process, done: req.Done()})
 }
 

@@ -248,9 +248,9 @@ type checkedFile struct {
 }
 
 func (f *checkedFile) CheckInvariants(r *kernel.InvariantReport) {
-	r.Breach("checked file", "its own rule", "kept", "broken")
+	r.Breach(kernel.Named("checked file"), "its own rule", "kept", "broken")
 	for _, q := range f.queued {
-		r.Waiter("checked file", "read queue", q)
+		r.Waiter(kernel.Named("checked file"), "read queue", q)
 	}
 }
 

@@ -17,7 +17,7 @@ type queueFile struct {
 // CheckInvariants implements kernel.InvariantChecker.
 func (q *queueFile) CheckInvariants(r *kernel.InvariantReport) {
 	if q.count != len(q.items) {
-		r.Breach(r.Object().String(), "queued items", len(q.items), q.count)
+		r.Breach(r.This(), "queued items", len(q.items), q.count)
 	}
 }
 

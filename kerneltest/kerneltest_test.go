@@ -86,7 +86,7 @@ func TestAddMachineReportsFailures(t *testing.T) {
 type brokenBody struct{ kernel.NoOps }
 
 func (brokenBody) CheckInvariants(r *kernel.InvariantReport) {
-	r.Breach("broken body", "its rule", "kept", "broken")
+	r.Breach(kernel.Named("broken body"), "its rule", "kept", "broken")
 }
 
 // NewNetwork's cleanup runs the kernel's self-check and names each breach.

@@ -21,7 +21,7 @@ var (
 // CheckInvariants implements kernel.InvariantChecker for a mailslot's server end.
 func (s *serverEnd) CheckInvariants(r *kernel.InvariantReport) {
 	ms := s.ms
-	subj := kernel.ThisObject
+	subj := r.This()
 	handles := r.Object().HandleCount()
 	ms.mu.Lock()
 	closed := ms.closed.Load()
@@ -71,7 +71,7 @@ func (d *Device) CheckInvariants(r *kernel.InvariantReport) {
 	}
 	d.mu.RUnlock()
 	for i, ms := range slots {
-		subj := "mailslot " + ms.ntName()
+		subj := kernel.Named("mailslot " + ms.ntName())
 		if ms.closed.Load() {
 			r.Breach(subj, "closed mailslot in the name table", "live", "closed")
 		}

@@ -24,7 +24,7 @@ var (
 func (e *end) CheckInvariants(r *kernel.InvariantReport) {
 	in := e.inst
 	fcb := in.fcb
-	subj := kernel.ThisObject
+	subj := r.This()
 	handles := r.Object().HandleCount()
 	fcb.mu.Lock()
 	defer fcb.mu.Unlock()
@@ -73,7 +73,7 @@ func (e *end) CheckInvariants(r *kernel.InvariantReport) {
 
 // checkServerLocked checks the instance against its server end e.
 // Preconditions: fcb.mu and in.mu are held.
-func (e *end) checkServerLocked(r *kernel.InvariantReport, subj string) {
+func (e *end) checkServerLocked(r *kernel.InvariantReport, subj kernel.Subject) {
 	in := e.inst
 	listed := 0
 	for _, l := range in.fcb.listeners {
@@ -126,7 +126,7 @@ func (e *end) checkServerLocked(r *kernel.InvariantReport, subj string) {
 
 // checkClientLocked checks the instance against its client end e.
 // Preconditions: in.mu is held.
-func (e *end) checkClientLocked(r *kernel.InvariantReport, subj string) {
+func (e *end) checkClientLocked(r *kernel.InvariantReport, subj kernel.Subject) {
 	in := e.inst
 	attached := in.client == e
 	connected := !e.closed && e.state == stateConnected
@@ -163,7 +163,7 @@ func (d *device) CheckInvariants(r *kernel.InvariantReport) {
 	sort.Strings(keys)
 	for _, key := range keys {
 		fcb := d.pipes[key]
-		subj := "pipe " + fcb.ntName()
+		subj := kernel.Named("pipe " + fcb.ntName())
 		fcb.mu.Lock()
 		if fcb.deleted || fcb.instances <= 0 {
 			r.Breach(subj, "pipe in the name table", "live, with instances", "deleted="+strconv.FormatBool(fcb.deleted)+" instances="+strconv.Itoa(fcb.instances))
