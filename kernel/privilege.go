@@ -1,6 +1,9 @@
 package kernel
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // This file holds privileges: their names, the privileges each kind of token holds and
 // has enabled when it is made, AdjustTokenPrivileges, and the queries. Only four checks
@@ -77,17 +80,6 @@ var (
 	privImpersonate   = privilegeBits[SE_IMPERSONATE_NAME]
 	privRestore       = privilegeBits[SE_RESTORE_NAME]
 )
-
-// enabledSet is the set of privs that are enabled, as Token.enabledPrivs holds it.
-func enabledSet(privs []Privilege) uint64 {
-	var set uint64
-	for _, p := range privs {
-		if p.Enabled {
-			set |= privilegeBits[p.Name]
-		}
-	}
-	return set
-}
 
 // LookupPrivilegeValue returns the canonical name of a privilege, matched
 // case-insensitively as LookupPrivilegeValueW matches it; an unknown name is
@@ -170,9 +162,12 @@ func defaultPrivileges(user SID, groups []SID) []Privilege {
 // Privileges returns the privileges the token holds, each with its state (a copy;
 // GetTokenInformation with TokenPrivileges).
 func (t *Token) Privileges() []Privilege {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return append([]Privilege(nil), t.privs...)
+	enabled := t.enabledPrivs.Load()
+	privs := make([]Privilege, len(t.held))
+	for i, n := range t.held {
+		privs[i] = Privilege{Name: n, Enabled: enabled&privilegeBits[n] != 0}
+	}
+	return privs
 }
 
 // PrivilegeEnabled reports whether the token holds the privilege name and has it
@@ -219,28 +214,29 @@ func (t *Token) AdjustPrivileges(disableAll bool, changes []Privilege) (previous
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	privs := t.privs
-	defer func() { t.enabledPrivs.Store(enabledSet(privs)) }() // before the unlock
+	set := t.enabledPrivs.Load()
 	if disableAll {
-		for i := range privs {
-			if privs[i].Enabled {
-				previous = append(previous, privs[i])
-				privs[i].Enabled = false
+		for _, n := range t.held {
+			if set&privilegeBits[n] != 0 {
+				previous = append(previous, Privilege{Name: n, Enabled: true})
 			}
 		}
+		t.enabledPrivs.Store(0)
 		return previous, nil
 	}
 	for i, c := range changes {
-		found := false
-		for j := range privs {
-			if privs[j].Name == names[i] {
-				previous = append(previous, privs[j])
-				privs[j].Enabled, found = c.Enabled, true
-			}
-		}
-		if !found {
+		if !slices.Contains(t.held, names[i]) {
 			err = ERROR_NOT_ALL_ASSIGNED
+			continue
+		}
+		bit := privilegeBits[names[i]]
+		previous = append(previous, Privilege{Name: names[i], Enabled: set&bit != 0})
+		if c.Enabled {
+			set |= bit
+		} else {
+			set &^= bit
 		}
 	}
+	t.enabledPrivs.Store(set)
 	return previous, err
 }

@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,7 +39,8 @@ func (l ImpersonationLevel) String() string {
 // it is fixed at creation. A new process gets its own copy (CreateProcess duplicates
 // its parent's primary token), as does Duplicate (DuplicateTokenEx).
 //
-// Lock order: mu guards privs only and is a leaf: nothing else is locked under it.
+// Lock order: mu serializes AdjustPrivileges and is a leaf: nothing else is locked
+// under it.
 type Token struct {
 	user     SID
 	name     string // DOMAIN\user
@@ -50,11 +50,14 @@ type Token struct {
 	dacl     *ACL
 	level    ImpersonationLevel
 	imperson bool // an impersonation token (level applies)
-	mu       sync.RWMutex
-	privs    []Privilege // the privileges held, with their states (privilege.go); under mu
-	// enabledPrivs is the set of privs that are enabled, one bit per privilege
-	// (privilegeBits), written under mu and read without it: the checks' one atomic
-	// load. memo is the last AccessCheck answer, keyed by the set it was computed under.
+	// held names the privileges the token holds, in whoami /priv's order; it is fixed
+	// at creation and shared by duplicates.
+	held []string
+	mu   sync.Mutex
+	// enabledPrivs is the set of held privileges that are enabled, one bit per
+	// privilege (privilegeBits): the only record of their states. It is written under
+	// mu and read without it, the checks' one atomic load. memo is the last AccessCheck
+	// answer, keyed by the set it was computed under.
 	enabledPrivs atomic.Uint64
 	memo         atomic.Pointer[accessMemo]
 
@@ -124,8 +127,8 @@ func (t *Token) impersonation(level ImpersonationLevel) *Token {
 // access token that duplicates an existing token").
 func (t *Token) Duplicate() *Token {
 	d := &Token{user: t.user, name: t.name, groups: t.groups, owner: t.owner, group: t.group, dacl: t.dacl,
-		level: t.level, imperson: t.imperson, privs: t.Privileges()}
-	d.enabledPrivs.Store(enabledSet(d.privs))
+		level: t.level, imperson: t.imperson, held: t.held}
+	d.enabledPrivs.Store(t.enabledPrivs.Load())
 	return d
 }
 
@@ -134,8 +137,16 @@ func (t *Token) Duplicate() *Token {
 // GENERIC_ALL to the user and to SYSTEM, as a logon session's does (MS docs, "DACL for
 // a New Object"; Wine dlls/advapi32/tests/security.c test_token_security_descriptor).
 func newToken(user SID, name string, groups ...SID) *Token {
-	t := &Token{user: user, name: name, groups: groups, owner: user, group: user, privs: slices.Clone(defaultPrivileges(user, groups))}
-	t.enabledPrivs.Store(enabledSet(t.privs))
+	privs := defaultPrivileges(user, groups)
+	t := &Token{user: user, name: name, groups: groups, owner: user, group: user, held: make([]string, len(privs))}
+	var enabled uint64
+	for i, p := range privs {
+		t.held[i] = p.Name
+		if p.Enabled {
+			enabled |= privilegeBits[p.Name]
+		}
+	}
+	t.enabledPrivs.Store(enabled)
 	t.dacl = &ACL{Entries: []ACE{
 		{Type: ACCESS_ALLOWED_ACE_TYPE, Mask: GENERIC_ALL, SID: user},
 		{Type: ACCESS_ALLOWED_ACE_TYPE, Mask: GENERIC_ALL, SID: SIDLocalSystem},
