@@ -30,6 +30,13 @@ func (p *Process) queueAPC(f func()) {
 	}
 }
 
+// apcsQueued reports whether an APC is queued for p.
+func (p *Process) apcsQueued() bool {
+	p.apcMu.Lock()
+	defer p.apcMu.Unlock()
+	return len(p.apcs) > 0
+}
+
 // runAPCs runs the queued APCs, oldest first, including any they queue, and reports
 // whether it ran one.
 func (p *Process) runAPCs() bool {

@@ -245,7 +245,7 @@ type CompletionStatus struct {
 // timeout gives WAIT_TIMEOUT with no packet; a port whose handle is closed during the
 // wait ERROR_ABANDONED_WAIT_0.
 func (p *Process) GetQueuedCompletionStatus(ctx context.Context, port Handle, timeoutMs uint32) (CompletionStatus, error) {
-	pk, ok, err := p.dequeue(ctx, port, timeoutMs)
+	pk, ok, err := p.dequeue(ctx, port, timeoutMs, false)
 	if !ok {
 		return CompletionStatus{}, err
 	}
@@ -253,18 +253,38 @@ func (p *Process) GetQueuedCompletionStatus(ctx context.Context, port Handle, ti
 }
 
 // dequeue takes the oldest packet of port, waiting up to timeoutMs for one. ok reports
-// whether it got one; err is then nil, else why not.
-func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32) (pk completionPacket, ok bool, err error) {
+// whether it got one; err is then nil, else why not. A successful dequeue associates the
+// process with the port (Process.portAssoc).
+//
+// An alertable dequeue runs the process's queued APCs and reports WAIT_IO_COMPLETION
+// instead when the port has no packet, or when it has one but the process is not yet
+// associated with this port: the APC goes first (Wine dlls/ntdll/tests/file.c
+// test_set_io_completion, NtRemoveIoCompletionEx with an APC queued). One that waits
+// ends the same way when an APC is queued during the wait, unless a packet reached it
+// first.
+func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32, alertable bool) (pk completionPacket, ok bool, err error) {
 	o, granted, err := p.Reference(port, IO_COMPLETION_MODIFY_STATE, IoCompletionType)
 	if err != nil {
 		return pk, false, err
 	}
 	c := Call{Ctx: ctx, Process: p, Object: o, Handle: port, Granted: granted}
 	cp := o.body.(*completionPort)
-	cp.mu.Lock()
+	for {
+		cp.mu.Lock()
+		if !alertable || !p.apcsQueued() || (p.portAssoc.Load() == cp && cp.queuedLocked() > 0) {
+			break // with cp.mu held
+		}
+		cp.mu.Unlock()
+		if p.runAPCs() {
+			o.DecRef()
+			return pk, false, WAIT_IO_COMPLETION
+		}
+		// Another of the process's waits ran them first: look again.
+	}
 	if pk, ok := cp.popLocked(); ok {
 		cp.mu.Unlock()
 		o.DecRef()
+		p.associate(cp)
 		return pk, true, nil
 	}
 	if timeoutMs == 0 {
@@ -275,6 +295,7 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32) (p
 	r := c.NewRequest(&cp.reqs)
 	r.Timeout = Millis(timeoutMs)
 	r.TimeoutErr = WAIT_TIMEOUT
+	r.alertable = alertable
 	if err := r.Pend(cp); err != nil {
 		cp.mu.Unlock()
 		o.DecRef()
@@ -286,9 +307,21 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32) (p
 	// a file system's does; await gives the request back to the port's cache.
 	res := c.await(r)
 	if !res.packet {
+		if res.err == WAIT_IO_COMPLETION {
+			p.runAPCs() // unless another wait of the process already has
+		}
 		return completionPacket{}, false, res.err
 	}
+	p.associate(cp)
 	return completionPacket{n: res.n, key: res.key, ov: res.ov, err: res.err}, true, nil
+}
+
+// associate records that p dequeued from cp (Process.portAssoc); a load first, so that
+// a process that keeps dequeuing from one port does no atomic write.
+func (p *Process) associate(cp *completionPort) {
+	if p.portAssoc.Load() != cp {
+		p.portAssoc.Store(cp)
+	}
 }
 
 // PostQueuedCompletionStatus queues a packet of the caller's making to port
@@ -338,13 +371,17 @@ type OverlappedEntry struct {
 // GetQueuedCompletionStatusEx dequeues up to len(entries) packets at once, waiting up to
 // timeoutMs for the first (GetQueuedCompletionStatusEx), and returns how many it
 // filled. An empty port after the timeout gives WAIT_TIMEOUT; an empty entries slice
-// ERROR_INVALID_PARAMETER. winsim queues no APCs, so alertable changes nothing
-// (docs/deviations.md).
+// ERROR_INVALID_PARAMETER. With alertable set the call runs the process's queued APCs
+// and returns WAIT_IO_COMPLETION, filling nothing, when the port has no packet (at once
+// or during the wait) or when the process has not yet dequeued from this port; once it
+// has, queued packets come first (Wine dlls/ntdll/tests/file.c test_set_io_completion).
+// winsim's APCs are the process's, so the association a Windows thread has with the
+// port it waits on is the process's here (docs/deviations.md).
 func (p *Process) GetQueuedCompletionStatusEx(ctx context.Context, port Handle, entries []OverlappedEntry, timeoutMs uint32, alertable bool) (int, error) {
 	if len(entries) == 0 {
 		return 0, ERROR_INVALID_PARAMETER
 	}
-	pk, ok, err := p.dequeue(ctx, port, timeoutMs)
+	pk, ok, err := p.dequeue(ctx, port, timeoutMs, alertable)
 	if !ok {
 		return 0, err
 	}

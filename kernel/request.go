@@ -85,6 +85,10 @@ type Request struct {
 	// pins counts cancellers holding r between picking it off its process's list and
 	// calling its owner; a pinned request is not reused (RequestCache.put).
 	pins atomic.Int32
+	// alertable is set for an alertable wait on a completion port
+	// (GetQueuedCompletionStatusEx): an APC queued for the process ends it with
+	// WAIT_IO_COMPLETION. Immutable while queued.
+	alertable bool
 
 	// Written by SetResult (under the owner's lock), read after Notify's wake-up or
 	// by Notify itself.
@@ -328,14 +332,14 @@ func (c Call) await(r *Request) requestResult {
 		// r may already have completed and been reused: look no further at it.
 		return requestResult{err: ERROR_IO_PENDING}
 	}
-	if r.watcher != nil && r.Timeout < 0 {
+	if r.watcher != nil && r.Timeout < 0 && !r.alertable {
 		return r.awaitWatched(r.watcher)
 	}
 	var ctxDone <-chan struct{}
 	if c.Ctx != nil {
 		ctxDone = c.Ctx.Done()
 	}
-	if ctxDone == nil && r.Timeout < 0 {
+	if ctxDone == nil && r.Timeout < 0 && !r.alertable {
 		// Nothing but the request's end can wake the call (a process exit cancels
 		// the request too): a plain receive, which costs less than a select.
 		<-r.wake
@@ -347,16 +351,28 @@ func (c Call) await(r *Request) requestResult {
 		defer t.Stop()
 		timerC = t.C()
 	}
-	select {
-	case <-r.wake:
-	case <-ctxDone:
-		r.cancel(&AbortError{Cause: c.Ctx.Err()})
-		<-r.wake
-	case <-timerC:
-		r.cancel(r.TimeoutErr)
-		<-r.wake
+	var apc <-chan struct{}
+	if r.alertable {
+		apc = c.Process.apcWake
 	}
-	return r.finishAwait()
+	for {
+		select {
+		case <-r.wake:
+		case <-ctxDone:
+			r.cancel(&AbortError{Cause: c.Ctx.Err()})
+			<-r.wake
+		case <-timerC:
+			r.cancel(r.TimeoutErr)
+			<-r.wake
+		case <-apc:
+			if !c.Process.apcsQueued() {
+				continue // a stale wake-up: another wait ran them
+			}
+			r.cancel(WAIT_IO_COMPLETION)
+			<-r.wake
+		}
+		return r.finishAwait()
+	}
 }
 
 // finishAwait takes a woken synchronous request's result and gives the request back to

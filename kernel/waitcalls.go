@@ -180,11 +180,8 @@ func (p *Process) block(ctx context.Context, wb *waitBlock, timeoutMs uint32, al
 			woken = true
 		case <-timerC:
 		case <-apc:
-			p.apcMu.Lock()
-			stale := len(p.apcs) == 0 // a stale wake-up: another wait ran them
-			p.apcMu.Unlock()
-			if stale {
-				continue
+			if !p.apcsQueued() {
+				continue // a stale wake-up: another wait ran them
 			}
 		case <-ctxDone:
 			why = &AbortError{Cause: ctx.Err()}
