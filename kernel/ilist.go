@@ -54,9 +54,6 @@ func (l *ilist[T]) remove(k *ilink[T]) bool {
 	return true
 }
 
-// empty reports whether l has no elements.
-func (l *ilist[T]) empty() bool { return l.head == nil }
-
 // all yields the elements in order. The loop's body may remove the element it was
 // given, and no other.
 func (l *ilist[T]) all() iter.Seq[*T] {

@@ -31,7 +31,7 @@ func listed(t *testing.T, l *waitList) []*waitBlock {
 
 func TestIlistKeepsOrderThroughRemovalsAnywhere(t *testing.T) {
 	var l waitList
-	assert.True(t, l.empty())
+	assert.Nil(t, l.head, "the zero list is empty")
 	wbs := make([]*waitBlock, 5)
 	for i := range wbs {
 		wbs[i] = &waitBlock{pid: uint32(i)}
@@ -39,7 +39,6 @@ func TestIlistKeepsOrderThroughRemovalsAnywhere(t *testing.T) {
 		push(&l, wbs[i])
 		assert.True(t, wbs[i].blockedLink.listed())
 	}
-	assert.False(t, l.empty())
 	assert.Equal(t, wbs, listed(t, &l))
 
 	assert.True(t, unlink(&l, wbs[0]), "the head")
@@ -54,7 +53,6 @@ func TestIlistKeepsOrderThroughRemovalsAnywhere(t *testing.T) {
 	for _, wb := range wbs {
 		unlink(&l, wb)
 	}
-	assert.True(t, l.empty())
 	assert.Equal(t, waitList{}, l, "empty: no head, no tail")
 	for _, wb := range wbs {
 		assert.Equal(t, ilink[waitBlock]{}, wb.blockedLink, "an unlisted link is clear")

@@ -87,15 +87,16 @@ type Process struct {
 	// +checklocks:reqMu
 	reqClosed bool
 
-	// apcs are the queued APCs (apc.go), protected by apcMu; apcWake receives a value
-	// when one is queued (capacity 1), for an alertable wait to notice.
 	// portAssoc is the completion port the process last dequeued a packet from: the
 	// one it is associated with, as a thread is with the port it waits on
 	// (completion_port.go).
 	portAssoc atomic.Pointer[completionPort]
-	apcMu     sync.Mutex
-	apcs      []func()
-	apcWake   chan struct{}
+
+	// apcs are the queued APCs (apc.go), protected by apcMu; apcWake receives a value
+	// when one is queued (capacity 1), for an alertable wait to notice.
+	apcMu   sync.Mutex
+	apcs    []func()
+	apcWake chan struct{}
 
 	// published is set, once, when creation is complete; until then the process
 	// cannot be found by PID (processTable.ref), so nobody can open it, put handles in
