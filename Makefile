@@ -40,7 +40,7 @@ race:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
-## bench-pairs: the two ratio goals of docs/io.md and docs/winio.md, measured by paired
+## bench-pairs: the ratio goals of docs/io.md, docs/pipes.md and docs/winio.md, measured by paired
 ## runs (internal/benchpair): each benchmark alone in its own process, the two alternated
 ## PAIRS times, the median of the per-round ratios with a 95 % interval. About 4 minutes per
 ## goal at the defaults. PAIRSRAW, if set, collects every run's output for benchstat.
@@ -50,6 +50,10 @@ BENCHPAIR = $(GO) run ./internal/benchpair/cmd/benchpair -rounds $(PAIRS) -bench
 bench-pairs:
 	$(BENCHPAIR) -goal 1.2 -num './pipe:^BenchmarkOverlappedPingPong/overlapped$$' -den './pipe:^BenchmarkOverlappedPingPong/blocking$$'
 	$(BENCHPAIR) -goal 1.1 -num './winio:^BenchmarkConnPingPong/Byte$$' -den './winio:^BenchmarkConnPingPong/RawPipe$$'
+	for size in 4KiB 64KiB 1MiB; do \
+		$(BENCHPAIR) -goal 1.0 -num "./pipe:^BenchmarkThroughput/winsim-anonymous-$$size\$$" -den './pipe:^BenchmarkThroughput/io.Pipe$$' || exit 1; \
+	done
+	$(BENCHPAIR) -goal 1.25 -num './pipe:^BenchmarkReaderWaiting/winsim$$' -den './pipe:^BenchmarkReaderWaiting/memmove$$'
 
 ## cover: per-package coverage, and a total.
 cover:

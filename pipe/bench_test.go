@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -81,11 +82,15 @@ func netStream(*testing.B) streamer {
 
 // runThroughput writes b.N chunks of 64 KiB on one goroutine and reads them with a
 // 64 KiB buffer on another.
-func runThroughput(b *testing.B, s streamer) {
+func runThroughput(b *testing.B, s streamer) { runStream(b, s, chunk) }
+
+// runStream writes b.N chunks of size bytes on one goroutine and reads them with a
+// buffer of that size on another.
+func runStream(b *testing.B, s streamer, size int) {
 	defer s.close()
-	data := make([]byte, chunk)
-	buf := make([]byte, chunk)
-	b.SetBytes(chunk)
+	data := make([]byte, size)
+	buf := make([]byte, size)
+	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	b.ResetTimer()
 	var wg sync.WaitGroup
@@ -97,7 +102,7 @@ func runThroughput(b *testing.B, s streamer) {
 			}
 		}
 	})
-	total := b.N * chunk
+	total := b.N * size
 	for got := 0; got < total; {
 		n, err := s.r(buf)
 		if err != nil {
@@ -117,6 +122,17 @@ func BenchmarkThroughput(b *testing.B) {
 	b.Run("os.Pipe", func(b *testing.B) { runThroughput(b, osStream(b)) })
 	b.Run("io.Pipe", func(b *testing.B) { runThroughput(b, ioStream(b)) })
 	b.Run("net.Pipe", func(b *testing.B) { runThroughput(b, netStream(b)) })
+}
+
+// BenchmarkHandOver measures streams of writes around handOverMin (buffer.go), the
+// smallest write after which a writer that completed a waiting read yields to its reader,
+// through a 1 MiB pipe, where every such write would fit the quota: below the threshold
+// the writes do not hand over, at and above it they do. To tell whether the hand-over
+// pays at a size, compare a build with handOverMin moved below it against one without.
+func BenchmarkHandOver(b *testing.B) {
+	for _, size := range []int{4 << 10, 16 << 10, 24 << 10, 32 << 10} {
+		b.Run(strconv.Itoa(size>>10)+"KiB", func(b *testing.B) { runStream(b, winsimStream(b, 1<<20), size) })
+	}
 }
 
 // BenchmarkReaderWaiting measures the byte path's one copy: each 64 KiB write finds a

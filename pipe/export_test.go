@@ -60,3 +60,15 @@ func CorruptUnread(o *kernel.Object, delta int) (restore func()) {
 		e.writeBuf().unread -= delta
 	}
 }
+
+// HandOver reports handOverLocked's decision for a write of n bytes into a buffer with
+// the given quota that found waiting reads pending and left left of them, with unread
+// bytes still queued after it.
+func HandOver(quota, unread, waiting, left, n int) bool {
+	b := &buffer{quota: quota, unread: unread}
+	b.readers.n = left
+	return b.handOverLocked(waiting, n)
+}
+
+// HandOverMin is handOverMin.
+const HandOverMin = handOverMin
