@@ -11,13 +11,14 @@
 package benchpair
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"slices"
 	"strconv"
-	"strings"
+
+	"golang.org/x/perf/benchfmt"
 )
 
 // A Result is one benchmark line of go test -bench output.
@@ -28,42 +29,48 @@ type Result struct {
 }
 
 // Parse reads the benchmark lines of go test -bench output and returns them in order.
-// Lines that are not benchmark results (PASS, goos:, log output) are skipped; a benchmark
-// line without an ns/op figure is an error.
+// It reads them with golang.org/x/perf/benchfmt, the reader benchstat uses, so what
+// benchstat accepts this accepts: headers, PASS and log lines are skipped; a malformed
+// benchmark line, or one without an ns/op figure, is an error.
 func Parse(r io.Reader) ([]Result, error) {
 	var out []Result
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) < 3 || !strings.HasPrefix(f[0], "Benchmark") {
-			continue
-		}
-		if _, err := strconv.Atoi(f[1]); err != nil {
-			continue // a benchmark's log line, not its result
-		}
-		res := Result{Name: f[0], Procs: 1}
-		if i := strings.LastIndexByte(f[0], '-'); i > 0 {
-			if n, err := strconv.Atoi(f[0][i+1:]); err == nil && n > 0 {
-				res.Name, res.Procs = f[0][:i], n
-			}
-		}
-		found := false
-		for i := 2; i+1 < len(f); i++ {
-			if f[i+1] == "ns/op" {
-				v, err := strconv.ParseFloat(f[i], 64)
-				if err != nil {
-					return nil, fmt.Errorf("benchpair: %q: bad ns/op %q", f[0], f[i])
+	br := benchfmt.NewReader(r, "go test output")
+	for br.Scan() {
+		switch rec := br.Result().(type) {
+		case *benchfmt.SyntaxError:
+			return nil, fmt.Errorf("benchpair: %w", rec)
+		case *benchfmt.Result:
+			res := Result{Procs: 1}
+			base, parts := rec.Name.Parts()
+			if k := len(parts); k > 0 && parts[k-1][0] == '-' {
+				if n, err := strconv.Atoi(string(parts[k-1][1:])); err == nil && n > 0 {
+					res.Procs, parts = n, parts[:k-1]
 				}
-				res.NsPerOp, found = v, true
-				break
 			}
+			res.Name = "Benchmark" + string(base) + string(bytes.Join(parts, nil))
+			ns, ok := nsPerOp(rec)
+			if !ok {
+				return nil, fmt.Errorf("benchpair: %s has no ns/op figure", res.Name)
+			}
+			res.NsPerOp = ns
+			out = append(out, res)
 		}
-		if !found {
-			return nil, fmt.Errorf("benchpair: %q has no ns/op figure", f[0])
-		}
-		out = append(out, res)
 	}
-	return out, sc.Err()
+	return out, br.Err()
+}
+
+// nsPerOp returns the ns/op figure of rec as go test printed it (benchfmt tidies it into
+// sec/op and keeps the original).
+func nsPerOp(rec *benchfmt.Result) (float64, bool) {
+	for _, v := range rec.Values {
+		if v.OrigUnit == "ns/op" {
+			return v.OrigValue, true
+		}
+		if v.OrigUnit == "" && v.Unit == "ns/op" {
+			return v.Value, true
+		}
+	}
+	return 0, false
 }
 
 // NsPerOp returns the ns/op of the result named name measured with procs, and whether
