@@ -37,7 +37,7 @@ func (p *Process) ReadFileOverlapped(ctx context.Context, h Handle, buf []byte, 
 	if err := p.withOverlapped(&c, ov); err != nil {
 		return c.Finish(0, err)
 	}
-	return c.finishSync(r.Read(c, buf))
+	return c.Finish(r.Read(c, buf))
 }
 
 // WriteFile writes to the file object h refers to (WriteFile without OVERLAPPED). It
@@ -60,7 +60,7 @@ func (p *Process) WriteFileOverlapped(ctx context.Context, h Handle, buf []byte,
 	if err := p.withOverlapped(&c, ov); err != nil {
 		return c.Finish(0, err)
 	}
-	return c.finishSync(w.Write(c, buf))
+	return c.Finish(w.Write(c, buf))
 }
 
 func (p *Process) referenceForWrite(h Handle) (*Object, Access, error) {
@@ -129,23 +129,4 @@ func (p *Process) CallForOverlapped(ctx context.Context, h Handle, want Access, 
 		return Call{}, err
 	}
 	return c, nil
-}
-
-// finishSync is Finish for a call that may carry an Overlapped on a handle not opened
-// for overlapped I/O: the body's request was synchronous (NewRequest made it so), and
-// once it has completed its result is reported through the Overlapped as an at-once
-// result is.
-func (c Call) finishSync(n int, err error) (int, error) {
-	if c.Overlapped == nil || c.async {
-		return c.Finish(n, err)
-	}
-	if r, ok := err.(*Request); ok {
-		obj := c.Object
-		obj.IncRef() // the request drops the call's reference at its completion
-		c.Object = nil
-		res := c.await(r)
-		n, err = res.n, res.err
-		c.Object = obj
-	}
-	return c.Finish(n, err)
 }

@@ -209,7 +209,8 @@ func (c Call) finishOverlappedAtOnce(n int, err error) (pends bool) {
 // and count SetResult put into its Overlapped: its APC, then its event, then a packet
 // to its file's completion port; it drops the request's references. The file system
 // signals the file object itself, between SetResult and Notify (only when there is no
-// event, Request.SignalsFile).
+// event, Request.SignalsFile). A synchronous call's request (syncOverlapped) posts no
+// packet, and Notify drops its file reference after waking its waiter.
 func (r *Request) completeOverlapped() {
 	if r.routine != nil {
 		queueRoutine(r.process, r.routine, r.result.n, r.result.err, r.ov)
@@ -218,7 +219,7 @@ func (r *Request) completeOverlapped() {
 		signalEvent(r.event)
 		r.event.DecRef()
 	}
-	if r.file != nil {
+	if r.file != nil && !r.syncOverlapped {
 		r.file.postToPort(r.result.n, r.ov, r.result.err, r.ov.HEvent)
 		r.file.DecRef()
 	}

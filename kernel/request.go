@@ -89,6 +89,12 @@ type Request struct {
 	// (GetQueuedCompletionStatusEx): an APC queued for the process ends it with
 	// WAIT_IO_COMPLETION. Immutable while queued.
 	alertable bool
+	// syncOverlapped is set for the request of a synchronous call given an Overlapped
+	// (on a handle not opened for overlapped I/O a call blocks despite one): its
+	// completion reports through the Overlapped as an overlapped request's does, APC
+	// and event included but no port packet, and wakes its waiter as a synchronous
+	// request's does. Either way the request's references end at its completion.
+	syncOverlapped bool
 
 	// Written by SetResult (under the owner's lock), read after Notify's wake-up or
 	// by Notify itself.
@@ -155,6 +161,11 @@ func (c Call) NewRequest(cache *RequestCache) *Request {
 		if w, ok := c.Ctx.(RequestWatcher); ok {
 			r.watcher = w
 		}
+		if c.Overlapped != nil {
+			// The request takes over the call's event reference, as an overlapped
+			// one does (syncOverlapped).
+			r.ov, r.event, r.routine, r.syncOverlapped = c.Overlapped, c.event, c.routine, true
+		}
 	}
 	r.process, r.file, r.handle = c.Process, c.Object, c.Handle
 	r.Timeout = -1
@@ -185,7 +196,7 @@ func (r *Request) Pend(owner RequestOwner) error {
 		p.listLocked(r)
 		p.reqMu.Unlock()
 	}
-	if r.ov != nil && r.Timeout > 0 {
+	if r.ov != nil && !r.syncOverlapped && r.Timeout > 0 {
 		r.timer = r.clock().AfterFunc(r.Timeout, func() { r.cancel(r.TimeoutErr) })
 	}
 	return nil
@@ -216,11 +227,11 @@ func (r *Request) Object() *Object { return r.file }
 func (r *Request) Process() *Process { return r.process }
 
 // SignalsFile reports whether r's completion signals its file object: only when the
-// call gave no event of its own and the file is not set to
+// call gave no event of its own (or was synchronous) and the file is not set to
 // FILE_SKIP_SET_EVENT_ON_HANDLE (Wine dlls/ntdll/tests/pipe.c test_completion). The
 // file system, which keeps the file object's signal state, asks it at completion.
 func (r *Request) SignalsFile() bool {
-	return r.event == nil && (r.file == nil || !r.file.SkipSetEventOnHandle())
+	return (r.event == nil || r.syncOverlapped) && (r.file == nil || !r.file.SkipSetEventOnHandle())
 }
 
 // N returns r's result count. Preconditions: r has completed (Done).
@@ -270,8 +281,11 @@ func (r *Request) Notify() {
 	if r.timer != nil {
 		r.timer.Stop()
 	}
-	if r.ov == nil {
+	if r.ov == nil || r.syncOverlapped {
 		file := r.file
+		if r.syncOverlapped {
+			r.completeOverlapped()
+		}
 		r.wake <- struct{}{}
 		// The request's hold on the object ends with its completion (the waiter no
 		// longer touches it); its reference must not outlive the completion, or a
@@ -306,9 +320,6 @@ func (r *Request) cancel(err error) {
 // call that runs file-system operations returns through it.
 func (c Call) Finish(n int, err error) (int, error) {
 	if r, ok := err.(*Request); ok {
-		if !c.async && c.event != nil {
-			c.event.DecRef() // a synchronous request does not hold the event
-		}
 		res := c.await(r)
 		return res.n, res.err
 	}

@@ -139,6 +139,36 @@ func TestSynchronousReadOnAnOverlappedHandleBlocks(t *testing.T) {
 	})
 }
 
+// On a handle not opened with FILE_FLAG_OVERLAPPED, ReadFile given an OVERLAPPED does
+// not return until the read is complete (MS docs ReadFile), and reports the result
+// through it as well: the count in InternalHigh, the status in Internal, and its event,
+// reset while the read waits, set by its completion (MS docs OVERLAPPED, hEvent).
+func TestOverlappedOnASynchronousHandleBlocks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMachine(t)
+		p := newProc(t, m, "a.exe")
+		srv, cli, _ := pair(t, p, bytePipe, 64, 64)
+		ev, err := p.CreateEvent(nil, true, true, "")
+		require.NoError(t, err)
+		ov := &kernel.Overlapped{HEvent: ev}
+		ch := async(func() result {
+			buf := make([]byte, 8)
+			n, err := p.ReadFileOverlapped(bg, cli, buf, ov)
+			return result{n: n, err: err, s: string(buf[:n])}
+		})
+		requirePending(t, ch)
+		assert.False(t, signaled(t, p, ev), "the event is reset while the read waits")
+		write(t, p, srv, "hello")
+		res := requireDone(t, ch)
+		require.NoError(t, res.err, "the call blocked and succeeded; no ERROR_IO_PENDING")
+		assert.Equal(t, "hello", res.s)
+		assert.Equal(t, uintptr(5), ov.InternalHigh)
+		assert.Equal(t, uintptr(0), ov.Internal)
+		assert.True(t, signaled(t, p, ev), "its completion set the event")
+		require.NoError(t, p.CloseHandle(ev))
+	})
+}
+
 // CancelIoEx(h, &ov) cancels exactly that read: it fails with ERROR_OPERATION_ABORTED
 // and 0 bytes while the read queued before it still receives the next byte; cancelling
 // the same OVERLAPPED again gives ERROR_NOT_FOUND (Wine dlls/kernel32/tests/pipe.c
@@ -451,6 +481,36 @@ func TestExitCancelsBlockedCallsBeforeClosingHandles(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The same exactness for a call given an Overlapped on a handle not opened for overlapped
+// I/O, which blocks as Windows has it (MS docs ReadFile: "If hFile was not opened with
+// FILE_FLAG_OVERLAPPED ... the function does not return until the read operation is
+// complete"): its completion, here by the exit, reports the result through the
+// Overlapped and sets its event, and drops the call's references to the file and the
+// event then, not when its goroutine next runs. With one P the goroutine has not run
+// when Wait returns.
+func TestExitLeavesNothingOfSyncCallWithOverlapped(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	m := newMachine(t)
+	p, err := m.NewProcess("blocked.exe", nil)
+	require.NoError(t, err)
+	_, cli, _ := pair(t, p, bytePipe, 4, 4)
+	ev, err := p.CreateEvent(nil, true, false, "")
+	require.NoError(t, err)
+	ov := &kernel.Overlapped{HEvent: ev}
+	results := make(chan error, 1)
+	go func() { _, err := p.ReadFileOverlapped(context.Background(), cli, make([]byte, 8), ov); results <- err }()
+	for p.PendingRequests() < 1 {
+		runtime.Gosched() // until the read is queued
+	}
+	p.Terminate(0)
+	_, err = p.Wait(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, m.Leaks(), "nothing is held once the wait returns")
+	assert.ErrorIs(t, <-results, kernel.ERROR_OPERATION_ABORTED)
+	assert.True(t, kernel.HasOverlappedIoCompleted(ov))
+	assert.Equal(t, uintptr(kernel.STATUS_CANCELLED), ov.Internal, "the status is the cancellation's")
 }
 
 // A flush completes when the reader has drained what was written; a close or
