@@ -245,16 +245,17 @@ type CompletionStatus struct {
 // timeout gives WAIT_TIMEOUT with no packet; a port whose handle is closed during the
 // wait ERROR_ABANDONED_WAIT_0.
 func (p *Process) GetQueuedCompletionStatus(ctx context.Context, port Handle, timeoutMs uint32) (CompletionStatus, error) {
-	pk, ok, err := p.dequeue(ctx, port, timeoutMs, false)
+	pk, _, ok, err := p.dequeue(ctx, port, timeoutMs, false, nil)
 	if !ok {
 		return CompletionStatus{}, err
 	}
 	return CompletionStatus{Bytes: pk.n, Key: pk.key, Overlapped: pk.ov}, pk.err
 }
 
-// dequeue takes the oldest packet of port, waiting up to timeoutMs for one. ok reports
-// whether it got one; err is then nil, else why not. A successful dequeue associates the
-// process with the port (Process.portAssoc).
+// dequeue takes the oldest packet of port, waiting up to timeoutMs for one, and then,
+// without waiting, up to len(more) further packets into more, reporting how many. ok
+// reports whether it got the first; err is then nil, else why not. A successful dequeue
+// associates the process with the port (Process.portAssoc).
 //
 // An alertable dequeue runs the process's queued APCs and reports WAIT_IO_COMPLETION
 // instead when the port has no packet, or when it has one but the process is not yet
@@ -262,10 +263,10 @@ func (p *Process) GetQueuedCompletionStatus(ctx context.Context, port Handle, ti
 // test_set_io_completion, NtRemoveIoCompletionEx with an APC queued). One that waits
 // ends the same way when an APC is queued during the wait, unless a packet reached it
 // first.
-func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32, alertable bool) (pk completionPacket, ok bool, err error) {
+func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32, alertable bool, more []OverlappedEntry) (pk completionPacket, nmore int, ok bool, err error) {
 	o, granted, err := p.Reference(port, IO_COMPLETION_MODIFY_STATE, IoCompletionType)
 	if err != nil {
-		return pk, false, err
+		return pk, 0, false, err
 	}
 	c := Call{Ctx: ctx, Process: p, Object: o, Handle: port, Granted: granted}
 	cp := o.body.(*completionPort)
@@ -277,20 +278,21 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32, al
 		cp.mu.Unlock()
 		if p.runAPCs() {
 			o.DecRef()
-			return pk, false, WAIT_IO_COMPLETION
+			return pk, 0, false, WAIT_IO_COMPLETION
 		}
 		// Another of the process's waits ran them first: look again.
 	}
 	if pk, ok := cp.popLocked(); ok {
+		nmore = cp.takeMoreLocked(more)
 		cp.mu.Unlock()
 		o.DecRef()
 		p.associate(cp)
-		return pk, true, nil
+		return pk, nmore, true, nil
 	}
 	if timeoutMs == 0 {
 		cp.mu.Unlock()
 		o.DecRef()
-		return pk, false, WAIT_TIMEOUT
+		return pk, 0, false, WAIT_TIMEOUT
 	}
 	r := c.NewRequest(&cp.reqs)
 	r.Timeout = Millis(timeoutMs)
@@ -299,7 +301,7 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32, al
 	if err := r.Pend(cp); err != nil {
 		cp.mu.Unlock()
 		o.DecRef()
-		return pk, false, err
+		return pk, 0, false, err
 	}
 	cp.waiters = append(cp.waiters, r)
 	cp.mu.Unlock()
@@ -310,10 +312,23 @@ func (p *Process) dequeue(ctx context.Context, port Handle, timeoutMs uint32, al
 		if res.err == WAIT_IO_COMPLETION {
 			p.runAPCs() // unless another wait of the process already has
 		}
-		return completionPacket{}, false, res.err
+		return completionPacket{}, 0, false, res.err
 	}
 	p.associate(cp)
-	return completionPacket{n: res.n, key: res.key, ov: res.ov, err: res.err}, true, nil
+	pk = completionPacket{n: res.n, key: res.key, ov: res.ov, err: res.err}
+	if len(more) > 0 {
+		// The request's reference ended with its completion, so that an exit leaves
+		// none behind: the further packets need the port referenced again, and there
+		// are none to take if its handle was closed meanwhile.
+		if o, _, err := p.Reference(port, IO_COMPLETION_MODIFY_STATE, IoCompletionType); err == nil {
+			cp := o.body.(*completionPort)
+			cp.mu.Lock()
+			nmore = cp.takeMoreLocked(more)
+			cp.mu.Unlock()
+			o.DecRef()
+		}
+	}
+	return pk, nmore, true, nil
 }
 
 // associate records that p dequeued from cp (Process.portAssoc); a load first, so that
@@ -381,27 +396,30 @@ func (p *Process) GetQueuedCompletionStatusEx(ctx context.Context, port Handle, 
 	if len(entries) == 0 {
 		return 0, ERROR_INVALID_PARAMETER
 	}
-	pk, ok, err := p.dequeue(ctx, port, timeoutMs, alertable)
+	pk, more, ok, err := p.dequeue(ctx, port, timeoutMs, alertable, entries[1:])
 	if !ok {
 		return 0, err
 	}
-	entries[0] = OverlappedEntry{CompletionKey: pk.key, Overlapped: pk.ov, Internal: uintptr(ntStatusOf(pk.err)), NumberOfBytesTransferred: uint32(pk.n)}
-	n := 1
-	o, _, rerr := p.Reference(port, IO_COMPLETION_MODIFY_STATE, IoCompletionType)
-	if rerr != nil {
-		return n, nil // the port was closed after the first packet
-	}
-	defer o.DecRef()
-	cp := o.body.(*completionPort)
-	cp.mu.Lock()
-	for n < len(entries) {
+	entries[0] = pk.entry()
+	return 1 + more, nil
+}
+
+// entry is pk as GetQueuedCompletionStatusEx reports it.
+func (pk completionPacket) entry() OverlappedEntry {
+	return OverlappedEntry{CompletionKey: pk.key, Overlapped: pk.ov, Internal: uintptr(ntStatusOf(pk.err)), NumberOfBytesTransferred: uint32(pk.n)}
+}
+
+// takeMoreLocked moves up to len(more) further packets of cp into more, without
+// waiting, and returns how many. Preconditions: cp.mu is held.
+func (cp *completionPort) takeMoreLocked(more []OverlappedEntry) int {
+	n := 0
+	for n < len(more) {
 		pk, ok := cp.popLocked()
 		if !ok {
 			break
 		}
-		entries[n] = OverlappedEntry{CompletionKey: pk.key, Overlapped: pk.ov, Internal: uintptr(ntStatusOf(pk.err)), NumberOfBytesTransferred: uint32(pk.n)}
+		more[n] = pk.entry()
 		n++
 	}
-	cp.mu.Unlock()
-	return n, nil
+	return n
 }

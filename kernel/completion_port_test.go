@@ -2,6 +2,7 @@ package kernel_test
 
 import (
 	"context"
+	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -126,6 +127,37 @@ func TestGetQueuedCompletionStatusExTakesSeveral(t *testing.T) {
 	assert.ErrorIs(t, err, kernel.WAIT_TIMEOUT)
 	_, err = p.GetQueuedCompletionStatusEx(context.Background(), port, nil, 0, false)
 	assert.ErrorIs(t, err, kernel.ERROR_INVALID_PARAMETER)
+}
+
+// A GetQueuedCompletionStatusEx that had to wait returns, with the packet that ended its
+// wait, the packets queued behind it, up to the slice's length (MS docs
+// GetQueuedCompletionStatusEx: it retrieves multiple completion port entries at once).
+// With one P the waiter runs only once the three posts are done.
+func TestGetQueuedCompletionStatusExThatWaitedTakesSeveral(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	synctest.Test(t, func(t *testing.T) {
+		p, port := newPort(t)
+		entries := make([]kernel.OverlappedEntry, 4)
+		type got struct {
+			n   int
+			err error
+		}
+		done := make(chan got, 1)
+		go func() {
+			n, err := p.GetQueuedCompletionStatusEx(context.Background(), port, entries, kernel.INFINITE, false)
+			done <- got{n, err}
+		}()
+		synctest.Wait() // the call waits on the empty port
+		for k := uintptr(1); k <= 3; k++ {
+			require.NoError(t, p.PostQueuedCompletionStatus(port, uint32(k), k, nil))
+		}
+		res := <-done
+		require.NoError(t, res.err)
+		require.Equal(t, 3, res.n)
+		for i, e := range entries[:3] {
+			assert.Equal(t, uintptr(i+1), e.CompletionKey, "entry %d in the order queued", i)
+		}
+	})
 }
 
 // Packets come off a port in the order they were queued (MS docs "I/O Completion
