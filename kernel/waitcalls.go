@@ -74,7 +74,10 @@ func (p *Process) waitOn(ctx context.Context, wb *waitBlock, handles []Handle, w
 	}
 	sigs := wb.objs
 	m := p.machine
-	// An alertable wait delivers APCs already queued before it looks at the objects.
+	// An alertable wait delivers APCs already queued before it looks at the objects,
+	// which it leaves as they are (MS docs "Alertable I/O" and "Using Waitable Timers
+	// with an Asynchronous Procedure Call": the APC queue is emptied first and the
+	// thread is not put to sleep).
 	if alertable && p.runAPCs() {
 		return uint32(WAIT_IO_COMPLETION), nil
 	}
