@@ -16,8 +16,8 @@ import (
 
 // TestPackageFunctionsForwardEveryCallerMethod checks the package's two forms against each other:
 // every exported Caller method but Process has a package-level function of the same name and
-// signature, whose body is the one call std.Name(args...) (the default process), so x/sys/windows
-// code and multi-process tests see the same API.
+// signature, whose body is the one call std.Name(args...) (the default process) passing its
+// parameters in their order, so x/sys/windows code and multi-process tests see the same API.
 func TestPackageFunctionsForwardEveryCallerMethod(t *testing.T) {
 	fset := token.NewFileSet()
 	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
@@ -67,6 +67,20 @@ func TestPackageFunctionsForwardEveryCallerMethod(t *testing.T) {
 			var b bytes.Buffer
 			require.NoError(t, printer.Fprint(&b, fset, ce.Fun))
 			assert.Equal(t, "std."+name, b.String(), name)
+			var params, args []string
+			for _, fld := range f.Type.Params.List {
+				for _, n := range fld.Names {
+					params = append(params, n.Name)
+				}
+			}
+			for _, a := range ce.Args {
+				id, ok := a.(*ast.Ident)
+				if !assert.True(t, ok, "%s passes its parameters as they are", name) {
+					break
+				}
+				args = append(args, id.Name)
+			}
+			assert.Equal(t, params, args, "%s passes every parameter, in order", name)
 		}
 	}
 }
