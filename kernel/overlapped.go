@@ -205,13 +205,12 @@ func (c Call) finishOverlappedAtOnce(n int, err error) (pends bool) {
 	return pends
 }
 
-// completeOverlapped reports a pended overlapped request's completion, whose status
-// and count SetResult put into its Overlapped: its APC, then its event, then a packet
-// to its file's completion port; it drops the request's references. The file system
-// signals the file object itself, between SetResult and Notify (only when there is no
-// event, Request.SignalsFile). A synchronous call's request (syncOverlapped) posts no
-// packet, and Notify drops its file reference after waking its waiter.
-func (r *Request) completeOverlapped() {
+// signalOverlapped reports a pended request's completion, whose status and count
+// SetResult put into its Overlapped, as its call asked: its APC, then its event, whose
+// reference it drops. The file system signals the file object itself, between
+// SetResult and Notify (only when there is no event, Request.SignalsFile). Notify runs
+// it for every request given an Overlapped, a synchronous call's (syncOverlapped) too.
+func (r *Request) signalOverlapped() {
 	if r.routine != nil {
 		queueRoutine(r.process, r.routine, r.result.n, r.result.err, r.ov)
 	}
@@ -219,7 +218,12 @@ func (r *Request) completeOverlapped() {
 		signalEvent(r.event)
 		r.event.DecRef()
 	}
-	if r.file != nil && !r.syncOverlapped {
+}
+
+// postCompletion queues an overlapped request's completion to its file's completion
+// port, if it has one, and drops the request's reference on the file.
+func (r *Request) postCompletion() {
+	if r.file != nil {
 		r.file.postToPort(r.result.n, r.ov, r.result.err, r.ov.HEvent)
 		r.file.DecRef()
 	}

@@ -196,7 +196,7 @@ func (r *Request) Pend(owner RequestOwner) error {
 		p.listLocked(r)
 		p.reqMu.Unlock()
 	}
-	if r.ov != nil && !r.syncOverlapped && r.Timeout > 0 {
+	if !r.waited() && r.Timeout > 0 {
 		r.timer = r.clock().AfterFunc(r.Timeout, func() { r.cancel(r.TimeoutErr) })
 	}
 	return nil
@@ -227,11 +227,11 @@ func (r *Request) Object() *Object { return r.file }
 func (r *Request) Process() *Process { return r.process }
 
 // SignalsFile reports whether r's completion signals its file object: only when the
-// call gave no event of its own (or was synchronous) and the file is not set to
+// call was synchronous or gave no event of its own, and the file is not set to
 // FILE_SKIP_SET_EVENT_ON_HANDLE (Wine dlls/ntdll/tests/pipe.c test_completion). The
 // file system, which keeps the file object's signal state, asks it at completion.
 func (r *Request) SignalsFile() bool {
-	return (r.event == nil || r.syncOverlapped) && (r.file == nil || !r.file.SkipSetEventOnHandle())
+	return (r.waited() || r.event == nil) && (r.file == nil || !r.file.SkipSetEventOnHandle())
 }
 
 // N returns r's result count. Preconditions: r has completed (Done).
@@ -275,17 +275,21 @@ func (r *Request) unlist() {
 	p.reqMu.Unlock()
 }
 
+// waited reports whether a caller waits for r: a synchronous call's request, given an
+// Overlapped or not. The others are overlapped requests, which outlive their call.
+func (r *Request) waited() bool { return r.ov == nil || r.syncOverlapped }
+
 // Notify reports r's completion as its call asked. Preconditions: SetResult ran; no
 // file-system lock is held.
 func (r *Request) Notify() {
 	if r.timer != nil {
 		r.timer.Stop()
 	}
-	if r.ov == nil || r.syncOverlapped {
+	if r.ov != nil {
+		r.signalOverlapped()
+	}
+	if r.waited() {
 		file := r.file
-		if r.syncOverlapped {
-			r.completeOverlapped()
-		}
 		r.wake <- struct{}{}
 		// The request's hold on the object ends with its completion (the waiter no
 		// longer touches it); its reference must not outlive the completion, or a
@@ -295,7 +299,7 @@ func (r *Request) Notify() {
 		}
 		return
 	}
-	r.completeOverlapped()
+	r.postCompletion()
 	// Nobody refers to an overlapped request after its completion (its results are
 	// in the Overlapped), unless a stale timer callback might still run: only then is
 	// it not reused.
