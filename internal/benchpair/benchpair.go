@@ -59,15 +59,12 @@ func Parse(r io.Reader) ([]Result, error) {
 	return out, br.Err()
 }
 
-// nsPerOp returns the ns/op figure of rec as go test printed it (benchfmt tidies it into
-// sec/op and keeps the original).
+// nsPerOp returns the ns/op figure of rec as go test printed it: the Reader tidies it
+// into sec/op and keeps the original, which has no rounding of its own.
 func nsPerOp(rec *benchfmt.Result) (float64, bool) {
 	for _, v := range rec.Values {
 		if v.OrigUnit == "ns/op" {
 			return v.OrigValue, true
-		}
-		if v.OrigUnit == "" && v.Unit == "ns/op" {
-			return v.Value, true
 		}
 	}
 	return 0, false
